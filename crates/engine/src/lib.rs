@@ -1,0 +1,19 @@
+//! # svcsim-engine
+//!
+//! Kubernetes Services networking, simulated: a pure, deterministic library. No clock, no global
+//! randomness, no I/O: the caller passes time and a seed, so the same manifests and seed give the
+//! same IPs, ports and names on every machine (native and wasm).
+//!
+//! Layers, each with one job (see ARCHITECTURE.md):
+//! * [`manifest`]: text → a tree of values that remember their line and column;
+//! * [`api`]: the tree → typed Kubernetes objects, with kube-apiserver's strict decoding;
+//! * [`validate`]: defaults and kube-apiserver's validation rules, with its exact messages;
+//! * [`alloc`]: ClusterIP, NodePort, LoadBalancer and pod IP allocators;
+//! * [`cluster`]: the object store and `apply`, which runs the API server's create/update flow;
+//! * [`controllers`]: scheduler, workload controllers, EndpointSlice controller, LB controller;
+//! * [`printers`]: `kubectl get`/`describe` text and `-o json|yaml`;
+//! * [`sim`]: simulated time and seeded randomness.
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod manifest;
