@@ -15,5 +15,9 @@
 //! * [`sim`]: simulated time and seeded randomness.
 #![forbid(unsafe_code)]
 
+pub mod alloc;
 pub mod api;
+pub mod cluster;
 pub mod manifest;
+pub mod sim;
+pub mod validate;

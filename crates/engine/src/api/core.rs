@@ -445,12 +445,15 @@ pub struct PodSpec {
     pub node_selector: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub restart_policy: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tolerations: Vec<Toleration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termination_grace_period_seconds: Option<i64>,
 }
 
 const POD_SPEC_IGNORED: &[&str] = &[
     "volumes",
     "ephemeralContainers",
-    "terminationGracePeriodSeconds",
     "activeDeadlineSeconds",
     "serviceAccountName",
     "serviceAccount",
@@ -462,7 +465,6 @@ const POD_SPEC_IGNORED: &[&str] = &[
     "imagePullSecrets",
     "affinity",
     "schedulerName",
-    "tolerations",
     "hostAliases",
     "priorityClassName",
     "priority",
@@ -516,6 +518,20 @@ impl PodSpec {
             }),
             node_selector: s.string_map(cx, "nodeSelector").unwrap_or_default(),
             restart_policy: s.string(cx, "restartPolicy").unwrap_or_default(),
+            tolerations: s
+                .objects(cx, "tolerations", "Toleration", |cx, mut t| {
+                    let v = Toleration {
+                        key: t.string(cx, "key").unwrap_or_default(),
+                        operator: t.string(cx, "operator").unwrap_or_default(),
+                        value: t.string(cx, "value").unwrap_or_default(),
+                        effect: t.string(cx, "effect").unwrap_or_default(),
+                    };
+                    t.ignore(&["tolerationSeconds"]);
+                    t.finish(cx);
+                    v
+                })
+                .unwrap_or_default(),
+            termination_grace_period_seconds: s.i64(cx, "terminationGracePeriodSeconds"),
         };
         s.ignore(POD_SPEC_IGNORED);
         s.finish(cx);
@@ -660,6 +676,50 @@ pub struct NodeSpec {
     pub unschedulable: bool,
     #[serde(rename = "providerID", skip_serializing_if = "String::is_empty")]
     pub provider_id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub taints: Vec<Taint>,
+}
+
+/// `v1.Taint` (kind's control-plane node carries `node-role.kubernetes.io/control-plane:NoSchedule`
+/// when the cluster has workers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Taint {
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    pub effect: String,
+}
+
+/// `v1.Toleration`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Toleration {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub operator: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub value: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub effect: String,
+}
+
+impl Toleration {
+    /// `v1.Toleration.ToleratesTaint`.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if !self.effect.is_empty() && self.effect != taint.effect {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != taint.key {
+            return false;
+        }
+        match self.operator.as_str() {
+            "Exists" => true,
+            "" | "Equal" => self.value == taint.value,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -698,8 +758,20 @@ impl Node {
                     pod_cidrs: s.strings(cx, "podCIDRs").unwrap_or_default(),
                     unschedulable: s.bool(cx, "unschedulable").unwrap_or_default(),
                     provider_id: s.string(cx, "providerID").unwrap_or_default(),
+                    taints: s
+                        .objects(cx, "taints", "Taint", |cx, mut t| {
+                            let v = Taint {
+                                key: t.string(cx, "key").unwrap_or_default(),
+                                value: t.string(cx, "value").unwrap_or_default(),
+                                effect: t.string(cx, "effect").unwrap_or_default(),
+                            };
+                            t.ignore(&["timeAdded"]);
+                            t.finish(cx);
+                            v
+                        })
+                        .unwrap_or_default(),
                 };
-                s.ignore(&["taints", "configSource", "externalID"]);
+                s.ignore(&["configSource", "externalID"]);
                 s.finish(cx);
                 v
             })

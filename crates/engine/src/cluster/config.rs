@@ -1,0 +1,195 @@
+//! What shapes a cluster before any object is applied: nodes, subnets, ranges, proxy mode.
+//!
+//! The default is what `kind create cluster` builds with a config of one control-plane node and
+//! two workers (kind's defaults: pod subnet 10.244.0.0/16, service subnet 10.96.0.0/16), plus a
+//! MetalLB pool on kind's docker network, as the MetalLB-on-kind guide sets up.
+
+use crate::api::setup::{IpAddressPool, KindCluster};
+use serde::Serialize;
+
+/// One node of the cluster as configured.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeConfig {
+    /// kind names nodes `<cluster>-control-plane`, `<cluster>-worker`, `<cluster>-worker2`, ….
+    pub name: String,
+    pub control_plane: bool,
+    /// The node container's address on kind's docker network.
+    pub internal_ip: String,
+    /// The /24 the node IPAM controller gives the node (`spec.podCIDR`).
+    pub pod_cidr: String,
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// Cluster-wide settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterConfig {
+    /// kind cluster name (`kind`).
+    pub name: String,
+    pub nodes: Vec<NodeConfig>,
+    /// `--cluster-cidr` (kind `networking.podSubnet`).
+    pub pod_subnet: String,
+    /// `--service-cluster-ip-range` (kind `networking.serviceSubnet`).
+    pub service_subnet: String,
+    /// `--service-node-port-range`.
+    pub node_port_range: (u16, u16),
+    /// kubelet `clusterDomain`.
+    pub cluster_domain: String,
+    /// `iptables`, `nftables` or `ipvs` (kind `networking.kubeProxyMode`).
+    pub kube_proxy_mode: String,
+    /// kube-controller-manager `--max-endpoints-per-slice`.
+    pub max_endpoints_per_slice: usize,
+    /// Addresses LoadBalancer Services get (MetalLB `IPAddressPool`s; first listed first).
+    pub lb_pools: Vec<IpAddressPool>,
+    /// Kubernetes version the cluster reports (kind node image).
+    pub kubernetes_version: String,
+}
+
+/// kind's docker network (`kind` bridge, 172.18.0.0/16); node containers get .2, .3, ….
+const KIND_NODE_NET: [u8; 3] = [172, 18, 0];
+/// The MetalLB pool the MetalLB-on-kind guide uses.
+pub const DEFAULT_LB_RANGE: &str = "172.18.255.200-172.18.255.250";
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig::from_kind(&KindCluster {
+            name: String::new(),
+            nodes: vec![
+                crate::api::setup::KindNode {
+                    role: "control-plane".into(),
+                    labels: Default::default(),
+                },
+                crate::api::setup::KindNode {
+                    role: "worker".into(),
+                    labels: Default::default(),
+                },
+                crate::api::setup::KindNode {
+                    role: "worker".into(),
+                    labels: Default::default(),
+                },
+            ],
+            networking: Default::default(),
+        })
+    }
+}
+
+impl ClusterConfig {
+    /// Build the configuration kind would create from its `Cluster` document (missing fields
+    /// take kind's defaults; no nodes means one control-plane node, as in kind).
+    pub fn from_kind(kind: &KindCluster) -> ClusterConfig {
+        let name = if kind.name.is_empty() {
+            "kind".to_string()
+        } else {
+            kind.name.clone()
+        };
+        let mut roles: Vec<(bool, std::collections::BTreeMap<String, String>)> = kind
+            .nodes
+            .iter()
+            .map(|n| (n.role != "worker", n.labels.clone()))
+            .collect();
+        if roles.is_empty() {
+            roles.push((true, Default::default()));
+        }
+        let pod_subnet = non_empty(&kind.networking.pod_subnet, "10.244.0.0/16");
+        let service_subnet = non_empty(&kind.networking.service_subnet, "10.96.0.0/16");
+        let pod_base = crate::alloc::ipv4::Cidr::parse(&pod_subnet).unwrap_or_else(|| {
+            crate::alloc::ipv4::Cidr::parse("10.244.0.0/16").unwrap_or_default()
+        });
+        let (mut cp, mut worker) = (0usize, 0usize);
+        let nodes = roles
+            .into_iter()
+            .enumerate()
+            .map(|(i, (control_plane, extra_labels))| {
+                // kind: first control plane `<name>-control-plane`, next `<name>-control-plane2`;
+                // workers `<name>-worker`, `<name>-worker2`, ….
+                let (base, n) = if control_plane {
+                    cp += 1;
+                    ("control-plane", cp)
+                } else {
+                    worker += 1;
+                    ("worker", worker)
+                };
+                let node_name = if n == 1 {
+                    format!("{name}-{base}")
+                } else {
+                    format!("{name}-{base}{n}")
+                };
+                let mut labels = std::collections::BTreeMap::new();
+                labels.insert("kubernetes.io/hostname".to_string(), node_name.clone());
+                labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
+                labels.insert("kubernetes.io/arch".to_string(), "amd64".to_string());
+                labels.insert("beta.kubernetes.io/os".to_string(), "linux".to_string());
+                labels.insert("beta.kubernetes.io/arch".to_string(), "amd64".to_string());
+                if control_plane {
+                    labels.insert(
+                        "node-role.kubernetes.io/control-plane".to_string(),
+                        String::new(),
+                    );
+                    labels.insert(
+                        "node.kubernetes.io/exclude-from-external-load-balancers".to_string(),
+                        String::new(),
+                    );
+                }
+                labels.extend(extra_labels);
+                let idx = u32::try_from(i).unwrap_or(0);
+                NodeConfig {
+                    internal_ip: format!(
+                        "{}.{}.{}.{}",
+                        KIND_NODE_NET[0],
+                        KIND_NODE_NET[1],
+                        KIND_NODE_NET[2],
+                        2 + (idx % 250)
+                    ),
+                    pod_cidr: pod_base.subnet24(idx).to_string(),
+                    name: node_name,
+                    control_plane,
+                    labels,
+                }
+            })
+            .collect();
+        ClusterConfig {
+            name,
+            nodes,
+            pod_subnet,
+            service_subnet,
+            node_port_range: (30000, 32767),
+            cluster_domain: "cluster.local".to_string(),
+            kube_proxy_mode: non_empty(&kind.networking.kube_proxy_mode, "iptables"),
+            max_endpoints_per_slice: 100,
+            lb_pools: vec![default_pool()],
+            kubernetes_version: "v1.34.0".to_string(),
+        }
+    }
+
+    /// The first usable IP of the service range: the `kubernetes` Service's ClusterIP.
+    pub fn kubernetes_service_ip(&self) -> String {
+        crate::alloc::ipv4::Cidr::parse(&self.service_subnet)
+            .map(|c| c.nth(1).to_string())
+            .unwrap_or_else(|| "10.96.0.1".to_string())
+    }
+
+    /// kubeadm's DNS Service IP: the 10th address of the service range.
+    pub fn dns_service_ip(&self) -> String {
+        crate::alloc::ipv4::Cidr::parse(&self.service_subnet)
+            .map(|c| c.nth(10).to_string())
+            .unwrap_or_else(|| "10.96.0.10".to_string())
+    }
+}
+
+fn non_empty(v: &str, default: &str) -> String {
+    if v.is_empty() {
+        default.to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// The default MetalLB pool (`metallb-system/kind-pool`).
+pub fn default_pool() -> IpAddressPool {
+    let mut pool = IpAddressPool::default();
+    pool.metadata.name = "kind-pool".to_string();
+    pool.metadata.namespace = "metallb-system".to_string();
+    pool.spec.addresses = vec![DEFAULT_LB_RANGE.to_string()];
+    pool
+}
