@@ -1,8 +1,50 @@
 //! Allocators: ClusterIPs and NodePorts (kube-apiserver), pod IPs (the node's IPAM),
-//! LoadBalancer addresses (MetalLB).
+//! LoadBalancer addresses (MetalLB). All deterministic: randomness comes from the cluster's
+//! seeded [`Rng`](crate::sim::Rng).
 
+pub mod bitmap;
+pub mod cluster_ip;
 pub mod ipv4;
+pub mod lb;
+pub mod node_port;
+pub mod pod_ip;
+pub mod service;
+
+pub use service::{AllocError, Reservation};
+
+use crate::cluster::ClusterConfig;
+use std::collections::BTreeMap;
 
 /// All allocators of a cluster.
-#[derive(Debug, Clone, Default)]
-pub struct Allocators {}
+#[derive(Debug, Clone)]
+pub struct Allocators {
+    pub cluster_ips: cluster_ip::ClusterIpAllocator,
+    pub node_ports: node_port::NodePortAllocator,
+    /// One host-local IPAM per node, by node name.
+    pub pod_ips: BTreeMap<String, pod_ip::PodIpAllocator>,
+    pub lb: lb::LbAllocator,
+}
+
+impl Allocators {
+    pub fn new(config: &ClusterConfig) -> Self {
+        let service_cidr = ipv4::Cidr::parse(&config.service_subnet)
+            .or_else(|| ipv4::Cidr::parse("10.96.0.0/16"))
+            .unwrap_or_default();
+        Allocators {
+            cluster_ips: cluster_ip::ClusterIpAllocator::new(service_cidr),
+            node_ports: node_port::NodePortAllocator::new(
+                config.node_port_range.0,
+                config.node_port_range.1,
+            ),
+            pod_ips: config
+                .nodes
+                .iter()
+                .filter_map(|n| {
+                    ipv4::Cidr::parse(&n.pod_cidr)
+                        .map(|c| (n.name.clone(), pod_ip::PodIpAllocator::new(c)))
+                })
+                .collect(),
+            lb: lb::LbAllocator::new(&config.lb_pools),
+        }
+    }
+}

@@ -5,7 +5,7 @@
 //! level-triggered, until the cluster settles.
 
 mod apply;
-mod config;
+pub mod config;
 pub mod store;
 
 pub use apply::{ApplyError, ApplyOutcome, ApplyResult};
