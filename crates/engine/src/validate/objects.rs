@@ -1,0 +1,1744 @@
+//! Validation of the non-Service kinds svcsim accepts, and of the metadata every kind shares.
+//!
+//! Reproduces, in kube-apiserver's order:
+//! * `ValidateObjectMeta` (`apimachinery/pkg/api/validation/objectmeta.go`, plus core's finalizer
+//!   check in `pkg/apis/core/validation/validation.go`) and `ValidateLabels`
+//!   (`apimachinery/pkg/apis/meta/v1/validation`);
+//! * `ValidatePodCreate` / `ValidatePodSpec` (`pkg/apis/core/validation/validation.go`) for the
+//!   fields svcsim models;
+//! * `ValidateDeployment`, `ValidateReplicaSet`, `ValidateStatefulSet`, `ValidateDaemonSet`
+//!   (`pkg/apis/apps/validation/validation.go`);
+//! * `ValidateNode`, `ValidateNamespace` (core) and `ValidateEndpointSlice`
+//!   (`pkg/apis/discovery/validation/validation.go`).
+//!
+//! Run these after defaulting ([`super::defaults`]). Fields svcsim drops while decoding (probes,
+//! volumes, resources, `imagePullPolicy`, …) are not validated; fields Kubernetes always defaults
+//! (e.g. `terminationMessagePolicy`) are treated as defaulted.
+//!
+//! Go iterates maps in random order; here labels and annotations are checked in key order, so
+//! the output is deterministic.
+
+use super::field::{go_quote, BadValue, ErrorList, FieldError};
+use super::names::{self, NameFn};
+use crate::api::apps::{Workload, WorkloadKind};
+use crate::api::core::{Container, Namespace, Node, Pod, PodSpec, Toleration};
+use crate::api::discovery::EndpointSlice;
+use crate::api::meta::{LabelSelector, ObjectMeta};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `TotalAnnotationSizeLimitB`: 256 KiB for all annotation keys and values together.
+pub const TOTAL_ANNOTATION_SIZE_LIMIT_B: usize = 256 * (1 << 10);
+
+/// apimachinery's `IsNegativeErrorMsg`.
+pub const IS_NEGATIVE_ERROR_MSG: &str = "must be greater than or equal to 0";
+
+// ---------------------------------------------------------------------------------------------
+// Go value rendering for `Invalid value: …` of non-string values (`%#v`).
+// ---------------------------------------------------------------------------------------------
+
+/// Go's `%#v` of a `map[string]string` (keys sorted, as `fmt` sorts maps). An empty map prints
+/// as a nil map, which is what an absent `labels:` decodes to.
+pub fn go_string_map(m: &BTreeMap<String, String>) -> String {
+    if m.is_empty() {
+        return "map[string]string(nil)".to_string();
+    }
+    let items: Vec<String> = m
+        .iter()
+        .map(|(k, v)| format!("{}:{}", go_quote(k), go_quote(v)))
+        .collect();
+    format!("map[string]string{{{}}}", items.join(", "))
+}
+
+/// Go's `%#v` of a `[]string` (`[]string(nil)` when empty).
+fn go_string_slice_or_nil(v: &[String]) -> String {
+    if v.is_empty() {
+        return "[]string(nil)".to_string();
+    }
+    let items: Vec<String> = v.iter().map(|s| go_quote(s)).collect();
+    format!("[]string{{{}}}", items.join(", "))
+}
+
+/// Go's `%#v` of a `metav1.LabelSelector` (the dereferenced `spec.selector`).
+pub fn go_label_selector(s: &LabelSelector) -> String {
+    let exprs = if s.match_expressions.is_empty() {
+        "[]v1.LabelSelectorRequirement(nil)".to_string()
+    } else {
+        let items: Vec<String> = s
+            .match_expressions
+            .iter()
+            .map(|r| {
+                format!(
+                    "v1.LabelSelectorRequirement{{Key:{}, Operator:{}, Values:{}}}",
+                    go_quote(&r.key),
+                    go_quote(&r.operator),
+                    go_string_slice_or_nil(&r.values)
+                )
+            })
+            .collect();
+        format!("[]v1.LabelSelectorRequirement{{{}}}", items.join(", "))
+    };
+    format!(
+        "v1.LabelSelector{{MatchLabels:{}, MatchExpressions:{}}}",
+        go_string_map(&s.match_labels),
+        exprs
+    )
+}
+
+fn invalid_str(path: impl Into<String>, value: &str, detail: impl Into<String>) -> FieldError {
+    FieldError::invalid(path, BadValue::str(value), detail)
+}
+
+/// Each message of a `[]string` check as an `Invalid value: "<v>"` error.
+fn each_invalid(path: &str, value: &str, msgs: Vec<String>) -> ErrorList {
+    msgs.into_iter()
+        .map(|m| invalid_str(path, value, m))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// ObjectMeta
+// ---------------------------------------------------------------------------------------------
+
+/// `ValidateLabelName`: a label key must be a qualified name.
+pub fn validate_label_name(key: &str, path: &str) -> ErrorList {
+    each_invalid(path, key, names::is_qualified_name(key))
+}
+
+/// `ValidateLabels`: keys are qualified names, values valid label values; every error points at
+/// the map itself (`metadata.labels`), not at the key.
+pub fn validate_labels(labels: &BTreeMap<String, String>, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    for (k, v) in labels {
+        errs.extend(validate_label_name(k, path));
+        errs.extend(each_invalid(path, v, names::is_valid_label_value(v)));
+    }
+    errs
+}
+
+/// `ValidateAnnotations`: keys are qualified names (case-insensitively), and all keys and values
+/// together fit in 256 KiB.
+pub fn validate_annotations(annotations: &BTreeMap<String, String>, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    let mut total: usize = 0;
+    for (k, v) in annotations {
+        errs.extend(each_invalid(
+            path,
+            k,
+            names::is_qualified_name(&k.to_lowercase()),
+        ));
+        total = total.saturating_add(k.len()).saturating_add(v.len());
+    }
+    if total > TOTAL_ANNOTATION_SIZE_LIMIT_B {
+        errs.push(FieldError::too_long(path, TOTAL_ANNOTATION_SIZE_LIMIT_B));
+    }
+    errs
+}
+
+/// `ValidateNonnegativeField`.
+pub fn validate_nonnegative(value: i64, path: &str) -> ErrorList {
+    if value < 0 {
+        vec![FieldError::invalid(
+            path,
+            BadValue::int(value),
+            IS_NEGATIVE_ERROR_MSG,
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `schema.ParseGroupVersion(apiVersion).Version` (empty when the text has more than one `/`).
+fn api_version_version(api_version: &str) -> &str {
+    if api_version.is_empty() || api_version == "/" {
+        return "";
+    }
+    match api_version.matches('/').count() {
+        0 => api_version,
+        1 => api_version.split_once('/').map(|(_, v)| v).unwrap_or(""),
+        _ => "",
+    }
+}
+
+/// `schema.ParseGroupVersion(apiVersion).Group`.
+fn api_version_group(api_version: &str) -> &str {
+    if api_version.matches('/').count() == 1 {
+        api_version.split_once('/').map(|(g, _)| g).unwrap_or("")
+    } else {
+        ""
+    }
+}
+
+fn go_bool_ptr(v: Option<bool>) -> &'static str {
+    // A non-nil pointer prints its address in Go; no address can be reproduced, so a fixed,
+    // recognisable one stands in for it.
+    match v {
+        None => "(*bool)(nil)",
+        Some(_) => "(*bool)(0xc000000000)",
+    }
+}
+
+fn go_owner_reference(o: &crate::api::meta::OwnerReference) -> String {
+    format!(
+        "v1.OwnerReference{{APIVersion:{}, Kind:{}, Name:{}, UID:{}, Controller:{}, BlockOwnerDeletion:{}}}",
+        go_quote(&o.api_version),
+        go_quote(&o.kind),
+        go_quote(&o.name),
+        go_quote(&o.uid),
+        go_bool_ptr(o.controller),
+        go_bool_ptr(o.block_owner_deletion)
+    )
+}
+
+/// `ValidateOwnerReferences`: every reference names a version, kind, name and uid; Events may
+/// not own objects; at most one reference is the controller.
+pub fn validate_owner_references(meta: &ObjectMeta, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    let mut first_controller = String::new();
+    for o in &meta.owner_references {
+        if api_version_version(&o.api_version).is_empty() {
+            errs.push(invalid_str(
+                format!("{path}.apiVersion"),
+                &o.api_version,
+                "version must not be empty",
+            ));
+        }
+        if o.kind.is_empty() {
+            errs.push(invalid_str(
+                format!("{path}.kind"),
+                &o.kind,
+                "must not be empty",
+            ));
+        }
+        if o.name.is_empty() {
+            errs.push(invalid_str(
+                format!("{path}.name"),
+                &o.name,
+                "must not be empty",
+            ));
+        }
+        if o.uid.is_empty() {
+            errs.push(invalid_str(
+                format!("{path}.uid"),
+                &o.uid,
+                "must not be empty",
+            ));
+        }
+        let version = api_version_version(&o.api_version);
+        if api_version_group(&o.api_version).is_empty() && version == "v1" && o.kind == "Event" {
+            errs.push(FieldError::invalid(
+                path,
+                BadValue::GoSyntax(go_owner_reference(o)),
+                "/v1, Kind=Event is disallowed from being an owner",
+            ));
+        }
+        if o.controller == Some(true) {
+            let current = format!("{}/{}", o.kind, o.name);
+            if first_controller.is_empty() {
+                first_controller = current;
+            } else {
+                let all: Vec<String> = meta
+                    .owner_references
+                    .iter()
+                    .map(go_owner_reference)
+                    .collect();
+                errs.push(FieldError::invalid(
+                    path,
+                    BadValue::GoSyntax(format!("[]v1.OwnerReference{{{}}}", all.join(", "))),
+                    format!("Only one reference can have Controller set to true. Found \"true\" in references for {first_controller} and {current}"),
+                ));
+            }
+        }
+    }
+    errs
+}
+
+/// The finalizers `helper.IsStandardFinalizerName` knows.
+const STANDARD_FINALIZERS: &[&str] = &["kubernetes", "orphan", "foregroundDeletion"];
+
+/// apimachinery's `ValidateFinalizers` (errors at `metadata.finalizers`, no index) followed by
+/// core's `validateKubeFinalizerName` for each (errors at `metadata.finalizers[i]`), as core's
+/// `ValidateObjectMeta` chains them — so a bad finalizer is reported twice.
+fn validate_finalizers(finalizers: &[String], path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    for f in finalizers {
+        errs.extend(each_invalid(path, f, names::is_qualified_name(f)));
+    }
+    if finalizers.iter().any(|f| f == "orphan")
+        && finalizers.iter().any(|f| f == "foregroundDeletion")
+    {
+        errs.push(FieldError::invalid(
+            path,
+            BadValue::string_slice(finalizers),
+            "finalizer orphan and foregroundDeletion cannot be both set",
+        ));
+    }
+    errs
+}
+
+fn validate_kube_finalizer_names(finalizers: &[String], path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    for (i, f) in finalizers.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        errs.extend(each_invalid(&p, f, names::is_qualified_name(f)));
+        if !f.contains('/') && !STANDARD_FINALIZERS.contains(&f.as_str()) {
+            errs.push(invalid_str(
+                &p,
+                f,
+                "name is neither a standard finalizer name nor is it fully qualified",
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidateObjectMeta` on create: generateName and name with the kind's name function, the
+/// namespace (a DNS-1123 label) for namespaced kinds, generation, labels, annotations, owner
+/// references and finalizers.
+///
+/// Namespace handling follows what reaches validation through the API: `rest.BeforeCreate`
+/// fills an empty namespace from the request and clears it for cluster-scoped kinds, so neither
+/// `metadata.namespace: Required value` nor `Forbidden: not allowed on this type` can surface; an
+/// empty namespace is therefore accepted here.
+pub fn validate_object_meta(
+    meta: &ObjectMeta,
+    requires_namespace: bool,
+    name_fn: NameFn,
+    path: &str,
+) -> ErrorList {
+    let mut errs = Vec::new();
+    if !meta.generate_name.is_empty() {
+        errs.extend(each_invalid(
+            &format!("{path}.generateName"),
+            &meta.generate_name,
+            name_fn(&meta.generate_name, true),
+        ));
+    }
+    if meta.name.is_empty() {
+        errs.push(FieldError::required(
+            format!("{path}.name"),
+            "name or generateName is required",
+        ));
+    } else {
+        errs.extend(each_invalid(
+            &format!("{path}.name"),
+            &meta.name,
+            name_fn(&meta.name, false),
+        ));
+    }
+    if requires_namespace && !meta.namespace.is_empty() {
+        errs.extend(each_invalid(
+            &format!("{path}.namespace"),
+            &meta.namespace,
+            names::name_is_dns_label(&meta.namespace, false),
+        ));
+    }
+    errs.extend(common_meta(meta, path));
+    errs.extend(validate_kube_finalizer_names(
+        &meta.finalizers,
+        &format!("{path}.finalizers"),
+    ));
+    errs
+}
+
+/// The part of `ValidateObjectMeta` shared with `ValidateObjectMetaUpdate`.
+fn common_meta(meta: &ObjectMeta, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    errs.extend(validate_nonnegative(
+        meta.generation.unwrap_or(0),
+        &format!("{path}.generation"),
+    ));
+    errs.extend(validate_labels(&meta.labels, &format!("{path}.labels")));
+    errs.extend(validate_annotations(
+        &meta.annotations,
+        &format!("{path}.annotations"),
+    ));
+    errs.extend(validate_owner_references(
+        meta,
+        &format!("{path}.ownerReferences"),
+    ));
+    errs.extend(validate_finalizers(
+        &meta.finalizers,
+        &format!("{path}.finalizers"),
+    ));
+    errs
+}
+
+/// `ValidateObjectMetaUpdate` for an update that arrives as `kubectl apply`'s PATCH.
+///
+/// The PATCH is merged onto the stored object, so the fields the server owns (resourceVersion,
+/// uid, creationTimestamp, and generation when the manifest leaves it out) are carried over
+/// before validation and never fail their "must be specified"/"field is immutable" checks; only
+/// the checks a manifest can trip are made: no new finalizers while deleting, generation not
+/// decremented, and the create-time format checks of labels, annotations, owner references and
+/// finalizers.
+pub fn validate_object_meta_update(new: &ObjectMeta, old: &ObjectMeta, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    if old.deletion_timestamp.is_some() {
+        let old_set: BTreeSet<&String> = old.finalizers.iter().collect();
+        let extra: BTreeSet<&String> = new
+            .finalizers
+            .iter()
+            .filter(|f| !old_set.contains(f))
+            .collect();
+        if !extra.is_empty() {
+            let extra: Vec<String> = extra.into_iter().cloned().collect();
+            errs.push(FieldError::forbidden(
+                format!("{path}.finalizers"),
+                format!(
+                    "no new finalizers can be added if the object is being deleted, found new finalizers {}",
+                    go_string_slice_or_nil(&extra)
+                ),
+            ));
+        }
+    }
+    if let (Some(n), Some(o)) = (new.generation, old.generation) {
+        if n < o {
+            errs.push(FieldError::invalid(
+                format!("{path}.generation"),
+                BadValue::int(n),
+                "must not be decremented",
+            ));
+        }
+    }
+    let mut common = common_meta(new, path);
+    // ValidateObjectMetaUpdate does not re-check the generation's sign.
+    common.retain(|e| e.field != format!("{path}.generation"));
+    errs.extend(common);
+    errs.extend(validate_kube_finalizer_names(
+        &new.finalizers,
+        &format!("{path}.finalizers"),
+    ));
+    errs
+}
+
+// ---------------------------------------------------------------------------------------------
+// Label selectors
+// ---------------------------------------------------------------------------------------------
+
+/// `ValidateLabelSelector` with `AllowInvalidLabelValueInSelector: false` (what workloads use on
+/// create): matchLabels as labels, then each requirement's operator, key and values.
+pub fn validate_label_selector(s: &LabelSelector, path: &str) -> ErrorList {
+    let mut errs = validate_labels(&s.match_labels, &format!("{path}.matchLabels"));
+    for (i, r) in s.match_expressions.iter().enumerate() {
+        let rp = format!("{path}.matchExpressions[{i}]");
+        match r.operator.as_str() {
+            "In" | "NotIn" => {
+                if r.values.is_empty() {
+                    errs.push(FieldError::required(
+                        format!("{rp}.values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    ));
+                }
+            }
+            "Exists" | "DoesNotExist" => {
+                if !r.values.is_empty() {
+                    errs.push(FieldError::forbidden(
+                        format!("{rp}.values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ));
+                }
+            }
+            op => errs.push(invalid_str(
+                format!("{rp}.operator"),
+                op,
+                "not a valid selector operator",
+            )),
+        }
+        errs.extend(validate_label_name(&r.key, &format!("{rp}.key")));
+        for (j, v) in r.values.iter().enumerate() {
+            errs.extend(each_invalid(
+                &format!("{rp}.values[{j}]"),
+                v,
+                names::is_valid_label_value(v),
+            ));
+        }
+    }
+    errs
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pods
+// ---------------------------------------------------------------------------------------------
+
+const SUPPORTED_PORT_PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+
+/// `validateContainerPorts`: IANA port names (unique per container), containerPort required and
+/// in range, hostPort in range, protocol TCP/UDP/SCTP.
+fn validate_container_ports(c: &Container, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    let mut names_seen = BTreeSet::new();
+    for (i, p) in c.ports.iter().enumerate() {
+        let ip = format!("{path}[{i}]");
+        if !p.name.is_empty() {
+            let msgs = names::is_valid_port_name(&p.name);
+            if !msgs.is_empty() {
+                errs.extend(each_invalid(&format!("{ip}.name"), &p.name, msgs));
+            } else if !names_seen.insert(p.name.as_str()) {
+                errs.push(FieldError::duplicate(
+                    format!("{ip}.name"),
+                    BadValue::str(&p.name),
+                ));
+            }
+        }
+        if p.container_port == 0 {
+            errs.push(FieldError::required(format!("{ip}.containerPort"), ""));
+        } else {
+            for m in names::is_valid_port_num(i64::from(p.container_port)) {
+                errs.push(FieldError::invalid(
+                    format!("{ip}.containerPort"),
+                    BadValue::int(p.container_port),
+                    m,
+                ));
+            }
+        }
+        if p.host_port != 0 {
+            for m in names::is_valid_port_num(i64::from(p.host_port)) {
+                errs.push(FieldError::invalid(
+                    format!("{ip}.hostPort"),
+                    BadValue::int(p.host_port),
+                    m,
+                ));
+            }
+        }
+        if p.protocol.is_empty() {
+            errs.push(FieldError::required(format!("{ip}.protocol"), ""));
+        } else if !SUPPORTED_PORT_PROTOCOLS.contains(&p.protocol.as_str()) {
+            errs.push(FieldError::not_supported(
+                format!("{ip}.protocol"),
+                BadValue::str(&p.protocol),
+                SUPPORTED_PORT_PROTOCOLS,
+            ));
+        }
+    }
+    errs
+}
+
+/// `validateContainerCommon` for what svcsim models: name, image, ports.
+fn validate_container_common(c: &Container, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    if c.name.is_empty() {
+        errs.push(FieldError::required(format!("{path}.name"), ""));
+    } else {
+        errs.extend(each_invalid(
+            &format!("{path}.name"),
+            &c.name,
+            names::is_dns1123_label(&c.name),
+        ));
+    }
+    if c.image.is_empty() {
+        errs.push(FieldError::required(format!("{path}.image"), ""));
+    }
+    errs.extend(validate_container_ports(c, &format!("{path}.ports")));
+    errs
+}
+
+/// `AccumulateUniqueHostPorts` / `checkHostPortConflicts`: `protocol/hostIP/hostPort` unique.
+fn check_host_port_conflicts<'a>(
+    containers: impl Iterator<Item = (usize, &'a Container)>,
+    path: &str,
+) -> ErrorList {
+    let mut errs = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (ci, c) in containers {
+        for (pi, p) in c.ports.iter().enumerate() {
+            if p.host_port == 0 {
+                continue;
+            }
+            let key = format!("{}/{}/{}", p.protocol, p.host_ip, p.host_port);
+            if seen.contains(&key) {
+                errs.push(FieldError::duplicate(
+                    format!("{path}[{ci}].ports[{pi}].hostPort"),
+                    BadValue::str(key),
+                ));
+            } else {
+                seen.insert(key);
+            }
+        }
+    }
+    errs
+}
+
+fn validate_containers(spec: &PodSpec, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    if spec.containers.is_empty() {
+        return vec![FieldError::required(path, "")];
+    }
+    let mut all = BTreeSet::new();
+    for (i, c) in spec.containers.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        errs.extend(validate_container_common(c, &p));
+        if !all.insert(c.name.as_str()) {
+            errs.push(FieldError::duplicate(
+                format!("{p}.name"),
+                BadValue::str(&c.name),
+            ));
+        }
+        if c.restart_policy.is_some() {
+            errs.push(FieldError::forbidden(
+                format!("{p}.restartPolicy"),
+                "may not be set for non-init containers",
+            ));
+        }
+    }
+    errs.extend(check_host_port_conflicts(
+        spec.containers.iter().enumerate(),
+        path,
+    ));
+    errs
+}
+
+fn validate_init_containers(spec: &PodSpec, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    let mut all: BTreeSet<&str> = spec.containers.iter().map(|c| c.name.as_str()).collect();
+    for (i, c) in spec.init_containers.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        errs.extend(validate_container_common(c, &p));
+        if let Some(rp) = &c.restart_policy {
+            if rp != "Always" {
+                errs.push(FieldError::not_supported(
+                    format!("{p}.restartPolicy"),
+                    BadValue::str(rp),
+                    &["Always"],
+                ));
+            }
+        }
+        if all.contains(c.name.as_str()) {
+            errs.push(FieldError::duplicate(
+                format!("{p}.name"),
+                BadValue::str(&c.name),
+            ));
+        } else if !c.name.is_empty() {
+            all.insert(c.name.as_str());
+        }
+        // Kubernetes checks each init container on its own (they run one by one), passing a
+        // one-element list: the reported index is always 0.
+        errs.extend(check_host_port_conflicts(std::iter::once((0, c)), path));
+    }
+    errs
+}
+
+/// `ValidateTolerations` (svcsim does not model `tolerationSeconds`).
+fn validate_tolerations(tolerations: &[Toleration], path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    for (i, t) in tolerations.iter().enumerate() {
+        let ip = format!("{path}[{i}]");
+        if !t.key.is_empty() {
+            errs.extend(validate_label_name(&t.key, &format!("{ip}.key")));
+        }
+        if t.key.is_empty() && t.operator != "Exists" {
+            errs.push(invalid_str(
+                format!("{ip}.operator"),
+                &t.operator,
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
+        }
+        match t.operator.as_str() {
+            "Equal" | "" => {
+                let msgs = names::is_valid_label_value(&t.value);
+                if !msgs.is_empty() {
+                    errs.push(invalid_str(
+                        format!("{ip}.operator"),
+                        &t.value,
+                        msgs.join(";"),
+                    ));
+                }
+            }
+            "Exists" => {
+                if !t.value.is_empty() {
+                    errs.push(invalid_str(
+                        format!("{ip}.operator"),
+                        &t.value,
+                        "value must be empty when `operator` is 'Exists'",
+                    ));
+                }
+            }
+            op => errs.push(FieldError::not_supported(
+                format!("{ip}.operator"),
+                BadValue::str(op),
+                &["Equal", "Exists"],
+            )),
+        }
+        if !t.effect.is_empty() {
+            errs.extend(validate_taint_effect(
+                &t.effect,
+                true,
+                &format!("{ip}.effect"),
+            ));
+        }
+    }
+    errs
+}
+
+const TAINT_EFFECTS: &[&str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
+/// `validateTaintEffect`.
+fn validate_taint_effect(effect: &str, allow_empty: bool, path: &str) -> ErrorList {
+    if !allow_empty && effect.is_empty() {
+        return vec![FieldError::required(path, "")];
+    }
+    if TAINT_EFFECTS.contains(&effect) {
+        Vec::new()
+    } else {
+        vec![FieldError::not_supported(
+            path,
+            BadValue::str(effect),
+            TAINT_EFFECTS,
+        )]
+    }
+}
+
+/// `validatePodDNSConfig` (with `RelaxedDNSSearchValidation`, on by default since 1.33).
+fn validate_pod_dns_config(spec: &PodSpec, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    if spec.dns_policy == "None" {
+        match &spec.dns_config {
+            None => {
+                return vec![FieldError::required(
+                    path,
+                    "must provide `dnsConfig` when `dnsPolicy` is None",
+                )]
+            }
+            Some(c) if c.nameservers.is_empty() => {
+                return vec![FieldError::required(
+                    format!("{path}.nameservers"),
+                    "must provide at least one DNS nameserver when `dnsPolicy` is None",
+                )]
+            }
+            Some(_) => {}
+        }
+    }
+    let Some(c) = &spec.dns_config else {
+        return errs;
+    };
+    if c.nameservers.len() > 3 {
+        errs.push(FieldError::invalid(
+            format!("{path}.nameservers"),
+            BadValue::string_slice(&c.nameservers),
+            "must not have more than 3 nameservers",
+        ));
+    }
+    for (i, ns) in c.nameservers.iter().enumerate() {
+        errs.extend(names::validate_ip(&format!("{path}.nameservers[{i}]"), ns));
+    }
+    if c.searches.len() > 32 {
+        errs.push(FieldError::invalid(
+            format!("{path}.searches"),
+            BadValue::string_slice(&c.searches),
+            "must not have more than 32 search paths",
+        ));
+    }
+    if c.searches.join(" ").len() > 2048 {
+        errs.push(FieldError::invalid(
+            format!("{path}.searches"),
+            BadValue::string_slice(&c.searches),
+            "must not have more than 2048 characters (including spaces) in the search list",
+        ));
+    }
+    for (i, s) in c.searches.iter().enumerate() {
+        if s != "." {
+            let s = s.strip_suffix('.').unwrap_or(s);
+            errs.extend(each_invalid(
+                &format!("{path}.searches[{i}]"),
+                s,
+                names::is_dns1123_subdomain_with_underscore(s),
+            ));
+        }
+    }
+    for (i, o) in c.options.iter().enumerate() {
+        if o.name.is_empty() {
+            errs.push(FieldError::required(
+                format!("{path}.options[{i}]"),
+                "must not be empty",
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidatePodSpec` for the fields svcsim models, in Kubernetes' order. `resource_is_pod` is
+/// `PodValidationOptions.ResourceIsPod` (true for a Pod, false for a workload's template).
+fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> ErrorList {
+    let mut errs = Vec::new();
+    if spec.termination_grace_period_seconds.is_none() {
+        errs.push(FieldError::required(
+            format!("{path}.terminationGracePeriodSeconds"),
+            "",
+        ));
+    }
+    errs.extend(validate_containers(spec, &format!("{path}.containers")));
+    errs.extend(validate_init_containers(
+        spec,
+        &format!("{path}.initContainers"),
+    ));
+    // validatePodHostNetworkDeps
+    if spec.host_network {
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (j, p) in c.ports.iter().enumerate() {
+                if (resource_is_pod || p.host_port != 0) && p.host_port != p.container_port {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.containers[{i}].ports[{j}].hostPort"),
+                        BadValue::int(p.host_port),
+                        "must match `containerPort` when `hostNetwork` is true",
+                    ));
+                }
+            }
+        }
+    }
+    // validateRestartPolicy
+    match spec.restart_policy.as_str() {
+        "Always" | "OnFailure" | "Never" => {}
+        "" => errs.push(FieldError::required(format!("{path}.restartPolicy"), "")),
+        other => errs.push(FieldError::not_supported(
+            format!("{path}.restartPolicy"),
+            BadValue::str(other),
+            &["Always", "OnFailure", "Never"],
+        )),
+    }
+    // validateDNSPolicy
+    match spec.dns_policy.as_str() {
+        "ClusterFirstWithHostNet" | "ClusterFirst" | "Default" | "None" => {}
+        "" => errs.push(FieldError::required(format!("{path}.dnsPolicy"), "")),
+        other => errs.push(FieldError::not_supported(
+            format!("{path}.dnsPolicy"),
+            BadValue::str(other),
+            &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+        )),
+    }
+    errs.extend(validate_labels(
+        &spec.node_selector,
+        &format!("{path}.nodeSelector"),
+    ));
+    errs.extend(validate_pod_dns_config(spec, &format!("{path}.dnsConfig")));
+    if !spec.node_name.is_empty() {
+        errs.extend(each_invalid(
+            &format!("{path}.nodeName"),
+            &spec.node_name,
+            names::name_is_dns_subdomain(&spec.node_name, false),
+        ));
+    }
+    if !spec.hostname.is_empty() {
+        errs.extend(each_invalid(
+            &format!("{path}.hostname"),
+            &spec.hostname,
+            names::is_dns1123_label(&spec.hostname),
+        ));
+    }
+    if !spec.subdomain.is_empty() {
+        errs.extend(each_invalid(
+            &format!("{path}.subdomain"),
+            &spec.subdomain,
+            names::is_dns1123_label(&spec.subdomain),
+        ));
+    }
+    if !spec.tolerations.is_empty() {
+        errs.extend(validate_tolerations(
+            &spec.tolerations,
+            &format!("{path}.tolerations"),
+        ));
+    }
+    errs
+}
+
+/// The pod annotation a deletion cost lives in.
+const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
+/// The annotation that marks a mirror (static) pod.
+const MIRROR_POD_ANNOTATION: &str = "kubernetes.io/config.mirror";
+
+/// `ValidatePodSpecificAnnotations`: a mirror pod must name its node; a deletion cost must be a
+/// 32-bit integer without `+` or leading zeros.
+fn validate_pod_specific_annotations(
+    annotations: &BTreeMap<String, String>,
+    spec: &PodSpec,
+    path: &str,
+) -> ErrorList {
+    let mut errs = Vec::new();
+    if let Some(v) = annotations.get(MIRROR_POD_ANNOTATION) {
+        if spec.node_name.is_empty() {
+            errs.push(invalid_str(
+                format!("{path}[{MIRROR_POD_ANNOTATION}]"),
+                v,
+                "must set spec.nodeName if mirror pod annotation is set",
+            ));
+        }
+    }
+    if let Some(v) = annotations.get(POD_DELETION_COST) {
+        let first_ok = match v.as_bytes().first() {
+            Some(b'-') => true,
+            Some(b'0') => v == "0",
+            Some(b'1'..=b'9') => true,
+            _ => false,
+        };
+        if !first_ok || v.parse::<i32>().is_err() {
+            errs.push(invalid_str(
+                format!("{path}[{POD_DELETION_COST}]"),
+                v,
+                "must be a 32bit integer",
+            ));
+        }
+    }
+    errs
+}
+
+/// Go's `%#v` of `[]core.PodIP`.
+fn go_pod_ips(ips: &[crate::api::core::PodIp]) -> String {
+    let items: Vec<String> = ips
+        .iter()
+        .map(|p| format!("core.PodIP{{IP:{}}}", go_quote(&p.ip)))
+        .collect();
+    format!("[]core.PodIP{{{}}}", items.join(", "))
+}
+
+/// `ValidatePodCreate`: metadata (name a DNS-1123 subdomain), pod annotations, the pod spec,
+/// pod-only container checks, and the status pod IPs (which kube-apiserver resets on create,
+/// but svcsim keeps when a manifest pasted from a real cluster carries them).
+pub fn validate_pod(pod: &Pod) -> ErrorList {
+    let mut errs = validate_object_meta(
+        &pod.metadata,
+        true,
+        names::name_is_dns_subdomain,
+        "metadata",
+    );
+    errs.extend(validate_pod_specific_annotations(
+        &pod.metadata.annotations,
+        &pod.spec,
+        "metadata.annotations",
+    ));
+    errs.extend(validate_pod_spec(&pod.spec, "spec", true));
+    // validateContainersOnlyForPod
+    for (field, list) in [
+        ("containers", &pod.spec.containers),
+        ("initContainers", &pod.spec.init_containers),
+    ] {
+        for (i, c) in list.iter().enumerate() {
+            if c.image.len() != c.image.trim().len() {
+                errs.push(invalid_str(
+                    format!("spec.{field}[{i}].image"),
+                    &c.image,
+                    "must not have leading or trailing whitespace",
+                ));
+            }
+        }
+    }
+    // validatePodIPs
+    let ips = &pod.status.pod_ips;
+    for (i, p) in ips.iter().enumerate() {
+        errs.extend(names::validate_ip(&format!("status.podIPs[{i}]"), &p.ip));
+    }
+    if ips.len() > 1 {
+        let strs: Vec<String> = ips.iter().map(|p| p.ip.clone()).collect();
+        match names::is_dual_stack_ip_strings(&strs) {
+            None => errs.push(FieldError::internal(
+                "status.podIPs",
+                "failed to check for dual stack with error:failed to parse IP",
+            )),
+            Some(dual) => {
+                if !dual || ips.len() > 2 {
+                    errs.push(FieldError::invalid(
+                        "status.podIPs",
+                        BadValue::GoSyntax(go_pod_ips(ips)),
+                        "may specify no more than one IP for each IP family",
+                    ));
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, p) in ips.iter().enumerate() {
+            if !seen.insert(p.ip.as_str()) {
+                errs.push(FieldError::duplicate(
+                    format!("status.podIPs[{i}]"),
+                    BadValue::GoSyntax(format!("core.PodIP{{IP:{}}}", go_quote(&p.ip))),
+                ));
+            }
+        }
+    }
+    errs
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+// ---------------------------------------------------------------------------------------------
+
+const SELECTOR_MISMATCH: &str = "`selector` does not match template `labels`";
+
+/// `ValidatePodTemplateSpec` (labels and annotations of the template are checked at
+/// `spec.template.labels` / `spec.template.annotations`, not under `metadata` — Kubernetes'
+/// own paths).
+fn validate_pod_template_spec(w: &Workload, path: &str) -> ErrorList {
+    let t = &w.spec.template;
+    let mut errs = validate_labels(&t.metadata.labels, &format!("{path}.labels"));
+    errs.extend(validate_annotations(
+        &t.metadata.annotations,
+        &format!("{path}.annotations"),
+    ));
+    errs.extend(validate_pod_specific_annotations(
+        &t.metadata.annotations,
+        &t.spec,
+        &format!("{path}.annotations"),
+    ));
+    errs.extend(validate_pod_spec(&t.spec, &format!("{path}.spec"), false));
+    errs
+}
+
+fn restart_policy_always(w: &Workload, errs: &mut ErrorList) {
+    let rp = &w.spec.template.spec.restart_policy;
+    if rp != "Always" {
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            BadValue::str(rp),
+            &["Always"],
+        ));
+    }
+}
+
+fn selector_mismatch(w: &Workload) -> FieldError {
+    FieldError::invalid(
+        "spec.template.metadata.labels",
+        BadValue::GoSyntax(go_string_map(&w.spec.template.metadata.labels)),
+        SELECTOR_MISMATCH,
+    )
+}
+
+/// `metav1.LabelSelectorAsSelector` then `Matches`: a nil selector matches nothing, an empty one
+/// everything. (Only called on selectors that passed [`validate_label_selector`], the exact
+/// condition under which Kubernetes' conversion succeeds.)
+fn selector_matches(sel: Option<&LabelSelector>, labels: &BTreeMap<String, String>) -> bool {
+    match sel {
+        None => false,
+        Some(s) => s.matches(labels),
+    }
+}
+
+/// `ValidateDeployment` / `ValidateReplicaSet` / `ValidateStatefulSet` / `ValidateDaemonSet`:
+/// the name (a DNS-1123 label for StatefulSets, a subdomain otherwise), replicas ≥ 0, a
+/// non-empty selector that matches the template's labels, the template (pod spec checks for all
+/// but StatefulSets, which Kubernetes leaves unchecked), and `restartPolicy: Always`.
+pub fn validate_workload(w: &Workload) -> ErrorList {
+    let name_fn: NameFn = match w.kind {
+        WorkloadKind::StatefulSet => names::name_is_dns_label,
+        _ => names::name_is_dns_subdomain,
+    };
+    let mut errs = validate_object_meta(&w.metadata, true, name_fn, "metadata");
+    let sel = w.spec.selector.as_ref();
+    let labels = &w.spec.template.metadata.labels;
+    if w.kind == WorkloadKind::DaemonSet {
+        // ValidateDaemonSetSpec: no "Required" for a missing selector, just the mismatch.
+        let sel_errs = sel
+            .map(|s| validate_label_selector(s, "spec.selector"))
+            .unwrap_or_default();
+        let convertible = sel_errs.is_empty();
+        errs.extend(sel_errs);
+        if convertible && !selector_matches(sel, labels) {
+            errs.push(selector_mismatch(w));
+        }
+        if let Some(s) = sel {
+            if s.match_labels.is_empty() && s.match_expressions.is_empty() {
+                errs.push(FieldError::invalid(
+                    "spec.selector",
+                    BadValue::GoSyntax(go_label_selector(s)),
+                    "empty selector is invalid for daemonset",
+                ));
+            }
+        }
+        errs.extend(validate_pod_template_spec(w, "spec.template"));
+        restart_policy_always(w, &mut errs);
+        return errs;
+    }
+    errs.extend(validate_nonnegative(
+        i64::from(w.spec.replicas.unwrap_or(1)),
+        "spec.replicas",
+    ));
+    let empty_msg = match w.kind {
+        WorkloadKind::StatefulSet => "empty selector is invalid for statefulset",
+        // ReplicaSets reuse the Deployment wording in Kubernetes.
+        _ => "empty selector is invalid for deployment",
+    };
+    let mut convertible = true;
+    match sel {
+        None => errs.push(FieldError::required("spec.selector", "")),
+        Some(s) => {
+            let sel_errs = validate_label_selector(s, "spec.selector");
+            convertible = sel_errs.is_empty();
+            errs.extend(sel_errs);
+            if s.match_labels.is_empty() && s.match_expressions.is_empty() {
+                errs.push(FieldError::invalid(
+                    "spec.selector",
+                    BadValue::GoSyntax(go_label_selector(s)),
+                    empty_msg,
+                ));
+            }
+        }
+    }
+    if !convertible {
+        let detail = match w.kind {
+            WorkloadKind::StatefulSet => "",
+            _ => "invalid label selector",
+        };
+        let value = sel.map(go_label_selector).unwrap_or_default();
+        errs.push(FieldError::invalid(
+            "spec.selector",
+            BadValue::GoSyntax(value),
+            detail,
+        ));
+        if w.kind == WorkloadKind::StatefulSet {
+            restart_policy_always(w, &mut errs);
+        }
+        return errs;
+    }
+    // An empty selector (`Everything`) is skipped by the match check; a nil one (`Nothing`) is not.
+    let is_everything =
+        sel.is_some_and(|s| s.match_labels.is_empty() && s.match_expressions.is_empty());
+    if !is_everything && !selector_matches(sel, labels) {
+        errs.push(selector_mismatch(w));
+    }
+    if w.kind == WorkloadKind::StatefulSet {
+        // ValidatePodTemplateSpecForStatefulSet: labels and annotations only.
+        let t = &w.spec.template;
+        errs.extend(validate_labels(&t.metadata.labels, "spec.template.labels"));
+        errs.extend(validate_annotations(
+            &t.metadata.annotations,
+            "spec.template.annotations",
+        ));
+        errs.extend(validate_pod_specific_annotations(
+            &t.metadata.annotations,
+            &t.spec,
+            "spec.template.annotations",
+        ));
+    } else {
+        errs.extend(validate_pod_template_spec(w, "spec.template"));
+    }
+    restart_policy_always(w, &mut errs);
+    errs
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nodes and Namespaces
+// ---------------------------------------------------------------------------------------------
+
+/// `ValidateNode`: metadata (name a DNS-1123 subdomain), taints (reported under
+/// `metadata.taints`, Kubernetes' own path), and `spec.podCIDRs` (valid CIDRs, at most one per
+/// family, no duplicates).
+pub fn validate_node(node: &Node) -> ErrorList {
+    let mut errs = validate_object_meta(
+        &node.metadata,
+        false,
+        names::name_is_dns_subdomain,
+        "metadata",
+    );
+    let mut unique: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (i, t) in node.spec.taints.iter().enumerate() {
+        let ip = format!("metadata.taints[{i}]");
+        errs.extend(validate_label_name(&t.key, &format!("{ip}.key")));
+        let msgs = names::is_valid_label_value(&t.value);
+        if !msgs.is_empty() {
+            errs.push(invalid_str(format!("{ip}.value"), &t.value, msgs.join(";")));
+        }
+        errs.extend(validate_taint_effect(
+            &t.effect,
+            false,
+            &format!("{ip}.effect"),
+        ));
+        let keys = unique.entry(t.effect.as_str()).or_default();
+        if keys.contains(t.key.as_str()) {
+            let mut e = FieldError::duplicate(
+                ip,
+                BadValue::GoSyntax(format!(
+                    "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:(*v1.Time)(nil)}}",
+                    go_quote(&t.key),
+                    go_quote(&t.value),
+                    go_quote(&t.effect)
+                )),
+            );
+            e.detail = "taints must be unique by key and effect pair".to_string();
+            errs.push(e);
+            continue;
+        }
+        keys.insert(t.key.as_str());
+    }
+    let cidrs = &node.spec.pod_cidrs;
+    if !cidrs.is_empty() {
+        for (i, c) in cidrs.iter().enumerate() {
+            errs.extend(names::validate_cidr(&format!("spec.podCIDRs[{i}]"), c));
+        }
+        if cidrs.len() > 1 {
+            let dual = names::is_dual_stack_cidr_strings(cidrs);
+            if dual.is_none() {
+                errs.push(FieldError::internal(
+                    "spec.podCIDRs",
+                    "invalid PodCIDRs. failed to check with dual stack with error:failed to parse CIDR",
+                ));
+            }
+            if dual != Some(true) || cidrs.len() > 2 {
+                errs.push(FieldError::invalid(
+                    "spec.podCIDRs",
+                    BadValue::string_slice(cidrs),
+                    "may specify no more than one CIDR for each IP family",
+                ));
+            }
+            let mut seen = BTreeSet::new();
+            for (i, c) in cidrs.iter().enumerate() {
+                if !seen.insert(c.as_str()) {
+                    errs.push(FieldError::duplicate(
+                        format!("spec.podCIDRs[{i}]"),
+                        BadValue::str(c),
+                    ));
+                }
+            }
+        }
+    }
+    errs
+}
+
+/// `ValidateNamespace`: metadata, the name a DNS-1123 label (it becomes a DNS label of every
+/// Service name in it).
+pub fn validate_namespace(ns: &Namespace) -> ErrorList {
+    validate_object_meta(&ns.metadata, false, names::name_is_dns_label, "metadata")
+}
+
+// ---------------------------------------------------------------------------------------------
+// EndpointSlices
+// ---------------------------------------------------------------------------------------------
+
+const MAX_ENDPOINTS: usize = 1000;
+const MAX_ADDRESSES: usize = 100;
+const MAX_PORTS: usize = 20000;
+const MAX_TOPOLOGY_LABELS: usize = 16;
+const SUPPORTED_ADDRESS_TYPES: &[&str] = &["FQDN", "IPv4", "IPv6"];
+
+/// `ValidateEndpointIP` (same messages as `ValidateNonSpecialIP`): no unspecified, loopback,
+/// link-local or link-local-multicast addresses as endpoints or external IPs.
+pub fn validate_non_special_ip(ip: &str, path: &str) -> ErrorList {
+    use std::net::IpAddr;
+    let Some(addr) = names::parse_ip_sloppy(ip) else {
+        return vec![invalid_str(path, ip, "must be a valid IP address")];
+    };
+    let mut errs = Vec::new();
+    let (unspecified, loopback, link_local, ll_multicast) = match addr {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            (
+                v4.is_unspecified(),
+                o[0] == 127,
+                o[0] == 169 && o[1] == 254,
+                o[0] == 224 && o[1] == 0 && o[2] == 0,
+            )
+        }
+        IpAddr::V6(v6) => {
+            let o = v6.octets();
+            (
+                v6.is_unspecified(),
+                v6.is_loopback(),
+                o[0] == 0xfe && (o[1] & 0xc0) == 0x80,
+                o[0] == 0xff && (o[1] & 0x0f) == 0x02,
+            )
+        }
+    };
+    if unspecified {
+        errs.push(invalid_str(
+            path,
+            ip,
+            format!("may not be unspecified ({ip})"),
+        ));
+    }
+    if loopback {
+        errs.push(invalid_str(
+            path,
+            ip,
+            "may not be in the loopback range (127.0.0.0/8, ::1/128)",
+        ));
+    }
+    if link_local {
+        errs.push(invalid_str(
+            path,
+            ip,
+            "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+        ));
+    }
+    if ll_multicast {
+        errs.push(invalid_str(
+            path,
+            ip,
+            "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
+        ));
+    }
+    errs
+}
+
+/// `ValidateEndpointSlice` on create: metadata (name a DNS-1123 subdomain), `addressType`, the
+/// endpoints (1..=100 addresses each, valid for the address type; node name, deprecated
+/// topology, hostname) and the ports (unique DNS-1123 names, protocol, appProtocol). The
+/// `kubernetes.io/service-name` label is not required, and Kubernetes does not range-check
+/// EndpointSlice port numbers.
+pub fn validate_endpoint_slice(s: &EndpointSlice) -> ErrorList {
+    let mut errs =
+        validate_object_meta(&s.metadata, true, names::name_is_dns_subdomain, "metadata");
+    if s.address_type.is_empty() {
+        errs.push(FieldError::required("addressType", ""));
+    } else if !SUPPORTED_ADDRESS_TYPES.contains(&s.address_type.as_str()) {
+        errs.push(FieldError::not_supported(
+            "addressType",
+            BadValue::str(&s.address_type),
+            SUPPORTED_ADDRESS_TYPES,
+        ));
+    }
+    if s.endpoints.len() > MAX_ENDPOINTS {
+        errs.push(FieldError::too_many(
+            "endpoints",
+            s.endpoints.len(),
+            MAX_ENDPOINTS,
+        ));
+    } else {
+        for (i, e) in s.endpoints.iter().enumerate() {
+            let ip = format!("endpoints[{i}]");
+            let ap = format!("{ip}.addresses");
+            if e.addresses.is_empty() {
+                errs.push(FieldError::required(&ap, "must contain at least 1 address"));
+            } else if e.addresses.len() > MAX_ADDRESSES {
+                errs.push(FieldError::too_many(&ap, e.addresses.len(), MAX_ADDRESSES));
+            }
+            for (j, a) in e.addresses.iter().enumerate() {
+                let p = format!("{ap}[{j}]");
+                match s.address_type.as_str() {
+                    "IPv4" => {
+                        errs.extend(names::validate_ipv4_address(&p, a));
+                        errs.extend(validate_non_special_ip(a, &p));
+                    }
+                    "IPv6" => {
+                        errs.extend(names::validate_ipv6_address(&p, a));
+                        errs.extend(validate_non_special_ip(a, &p));
+                    }
+                    "FQDN" => errs.extend(names::is_fully_qualified_domain_name(&p, a)),
+                    _ => {}
+                }
+            }
+            if let Some(n) = &e.node_name {
+                errs.extend(each_invalid(
+                    &format!("{ip}.nodeName"),
+                    n,
+                    names::name_is_dns_subdomain(n, false),
+                ));
+            }
+            let tp = format!("{ip}.deprecatedTopology");
+            if e.deprecated_topology.len() > MAX_TOPOLOGY_LABELS {
+                errs.push(FieldError::too_many(
+                    &tp,
+                    e.deprecated_topology.len(),
+                    MAX_TOPOLOGY_LABELS,
+                ));
+            }
+            errs.extend(validate_labels(&e.deprecated_topology, &tp));
+            if e.deprecated_topology
+                .contains_key("topology.kubernetes.io/zone")
+            {
+                errs.push(FieldError::internal(
+                    format!("{tp}[topology.kubernetes.io/zone]"),
+                    "reserved key was not removed in conversion",
+                ));
+            }
+            if let Some(h) = &e.hostname {
+                errs.extend(each_invalid(
+                    &format!("{ip}.hostname"),
+                    h,
+                    names::is_dns1123_label(h),
+                ));
+            }
+        }
+    }
+    if s.ports.len() > MAX_PORTS {
+        errs.push(FieldError::too_many("ports", s.ports.len(), MAX_PORTS));
+        return errs;
+    }
+    let mut port_names = BTreeSet::new();
+    for (i, p) in s.ports.iter().enumerate() {
+        let ip = format!("ports[{i}]");
+        let name = p.name.as_deref().unwrap_or("");
+        if !name.is_empty() {
+            errs.extend(each_invalid(
+                &format!("{ip}.name"),
+                name,
+                names::is_dns1123_label(name),
+            ));
+        }
+        if !port_names.insert(name) {
+            errs.push(FieldError::duplicate(
+                format!("{ip}.name"),
+                BadValue::str(name),
+            ));
+        }
+        match &p.protocol {
+            None => errs.push(FieldError::required(format!("{ip}.protocol"), "")),
+            Some(proto) if !SUPPORTED_PORT_PROTOCOLS.contains(&proto.as_str()) => {
+                errs.push(FieldError::not_supported(
+                    format!("{ip}.protocol"),
+                    BadValue::str(proto),
+                    SUPPORTED_PORT_PROTOCOLS,
+                ));
+            }
+            Some(_) => {}
+        }
+        if let Some(ap) = &p.app_protocol {
+            errs.extend(each_invalid(
+                &format!("{ip}.appProtocol"),
+                ap,
+                names::is_qualified_name(ap),
+            ));
+        }
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{decode_object, Object};
+    use crate::manifest::parse;
+    use crate::validate::defaults;
+
+    fn decode(text: &str) -> Object {
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        decode_object(&parsed.objects[0], "t.yaml").expect("decodes")
+    }
+
+    fn messages(errs: &ErrorList) -> Vec<String> {
+        errs.iter().map(ToString::to_string).collect()
+    }
+
+    fn pod(text: &str) -> Vec<String> {
+        let Object::Pod(mut p) = decode(text) else {
+            panic!("not a pod")
+        };
+        defaults::default_pod(&mut p);
+        p.metadata.namespace = "default".into();
+        messages(&validate_pod(&p))
+    }
+
+    fn workload(text: &str) -> Vec<String> {
+        let Object::Workload(mut w) = decode(text) else {
+            panic!("not a workload")
+        };
+        defaults::default_workload(&mut w);
+        w.metadata.namespace = "default".into();
+        messages(&validate_workload(&w))
+    }
+
+    fn slice(text: &str) -> Vec<String> {
+        let Object::EndpointSlice(mut s) = decode(text) else {
+            panic!("not a slice")
+        };
+        defaults::default_endpoint_slice(&mut s);
+        s.metadata.namespace = "default".into();
+        messages(&validate_endpoint_slice(&s))
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n          name: http\n";
+
+    #[test]
+    fn valid_objects_pass() {
+        assert!(workload(DEPLOY).is_empty());
+        assert!(workload(&DEPLOY.replace("Deployment", "ReplicaSet")).is_empty());
+        assert!(workload(&DEPLOY.replace("Deployment", "StatefulSet")).is_empty());
+        assert!(workload(
+            &DEPLOY
+                .replace("Deployment", "DaemonSet")
+                .replace("  replicas: 3\n", "")
+        )
+        .is_empty());
+        assert!(pod("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: web\nspec:\n  containers:\n  - name: c\n    image: busybox\n    ports:\n    - containerPort: 8080\n").is_empty());
+        assert!(slice("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: my-service-1\n  labels:\n    kubernetes.io/service-name: my-service\naddressType: IPv4\nports:\n  - name: ''\n    appProtocol: http\n    protocol: TCP\n    port: 9376\nendpoints:\n  - addresses:\n      - \"10.4.5.6\"\n  - addresses:\n      - \"10.1.2.3\"\n").is_empty());
+    }
+
+    #[test]
+    fn workload_selector_rules() {
+        let no_selector = DEPLOY.replace("  selector:\n    matchLabels:\n      app: web\n", "");
+        assert_eq!(
+            workload(&no_selector),
+            vec![
+                "spec.selector: Required value".to_string(),
+                "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`".to_string(),
+            ]
+        );
+        let mismatch = DEPLOY.replace("      app: web\n  template", "      app: api\n  template");
+        assert_eq!(
+            workload(&mismatch),
+            vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`".to_string()]
+        );
+        let empty = DEPLOY.replace(
+            "  selector:\n    matchLabels:\n      app: web\n",
+            "  selector: {}\n",
+        );
+        assert_eq!(
+            workload(&empty),
+            vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment".to_string()]
+        );
+        let sts_empty = empty.replace("Deployment", "StatefulSet");
+        assert_eq!(
+            workload(&sts_empty),
+            vec!["spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for statefulset".to_string()]
+        );
+        let ds_none = no_selector
+            .replace("Deployment", "DaemonSet")
+            .replace("  replicas: 3\n", "");
+        assert_eq!(
+            workload(&ds_none),
+            vec!["spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`".to_string()]
+        );
+        let bad_op = DEPLOY.replace(
+            "    matchLabels:\n      app: web\n",
+            "    matchExpressions:\n    - key: app\n      operator: Equals\n      values: [web]\n",
+        );
+        assert_eq!(
+            workload(&bad_op),
+            vec![
+                "spec.selector.matchExpressions[0].operator: Invalid value: \"Equals\": not a valid selector operator".to_string(),
+                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:\"app\", Operator:\"Equals\", Values:[]string{\"web\"}}}}: invalid label selector".to_string(),
+            ]
+        );
+        let in_ok = DEPLOY.replace(
+            "    matchLabels:\n      app: web\n",
+            "    matchExpressions:\n    - key: app\n      operator: In\n      values: [web, api]\n",
+        );
+        assert!(workload(&in_ok).is_empty());
+    }
+
+    #[test]
+    fn workload_fields() {
+        let neg = DEPLOY.replace("replicas: 3", "replicas: -1");
+        assert_eq!(
+            workload(&neg),
+            vec![
+                "spec.replicas: Invalid value: -1: must be greater than or equal to 0".to_string()
+            ]
+        );
+        let no_containers = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers: []\n";
+        assert_eq!(
+            workload(no_containers),
+            vec!["spec.template.spec.containers: Required value".to_string()]
+        );
+        // StatefulSets' templates are not pod-spec validated by Kubernetes.
+        assert!(workload(&no_containers.replace("Deployment", "StatefulSet")).is_empty());
+        let bad_name = DEPLOY.replace("name: web\nspec", "name: Web\nspec");
+        assert_eq!(workload(&bad_name), vec!["metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".to_string()]);
+        let dotted_sts = DEPLOY
+            .replace("Deployment", "StatefulSet")
+            .replace("name: web\nspec", "name: web.v1\nspec");
+        assert_eq!(
+            workload(&dotted_sts),
+            vec!["metadata.name: Invalid value: \"web.v1\": must not contain dots".to_string()]
+        );
+        let never = DEPLOY.replace(
+            "      containers:",
+            "      restartPolicy: Never\n      containers:",
+        );
+        assert_eq!(
+            workload(&never),
+            vec!["spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"".to_string()]
+        );
+        let bad_label = DEPLOY.replace(
+            "      labels:\n        app: web\n",
+            "      labels:\n        app: web\n        bad key: x\n",
+        );
+        assert_eq!(workload(&bad_label), vec!["spec.template.labels: Invalid value: \"bad key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".to_string()]);
+    }
+
+    #[test]
+    fn pod_rules() {
+        let base = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox\n";
+        assert_eq!(
+            pod(&base.replace("    image: busybox\n", "")),
+            vec!["spec.containers[0].image: Required value".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace("name: c", "name: C")),
+            vec!["spec.containers[0].name: Invalid value: \"C\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".to_string()]
+        );
+        let ports = format!("{base}    ports:\n    - containerPort: 0\n      name: HTTP\n      protocol: ICMP\n    - containerPort: 70000\n      hostPort: 70000\n");
+        assert_eq!(
+            pod(&ports),
+            vec![
+                "spec.containers[0].ports[0].name: Invalid value: \"HTTP\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_string(),
+                "spec.containers[0].ports[0].name: Invalid value: \"HTTP\": must contain at least one letter (a-z)".to_string(),
+                "spec.containers[0].ports[0].containerPort: Required value".to_string(),
+                "spec.containers[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\"".to_string(),
+                "spec.containers[0].ports[1].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive".to_string(),
+                "spec.containers[0].ports[1].hostPort: Invalid value: 70000: must be between 1 and 65535, inclusive".to_string(),
+            ]
+        );
+        let dup = format!("{base}    ports:\n    - containerPort: 80\n      name: http\n      hostPort: 8080\n    - containerPort: 81\n      name: http\n      hostPort: 8080\n");
+        assert_eq!(
+            pod(&dup),
+            vec![
+                "spec.containers[0].ports[1].name: Duplicate value: \"http\"".to_string(),
+                "spec.containers[0].ports[1].hostPort: Duplicate value: \"TCP//8080\"".to_string(),
+            ]
+        );
+        let hostnet = format!("{base}  hostNetwork: true\n").replace(
+            "    image: busybox\n",
+            "    image: busybox\n    ports:\n    - containerPort: 80\n      hostPort: 81\n",
+        );
+        assert_eq!(
+            pod(&hostnet),
+            vec!["spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true".to_string()]
+        );
+        assert_eq!(
+            pod(&format!("{base}  dnsPolicy: Cluster\n  hostname: My_Host\n")),
+            vec![
+                "spec.dnsPolicy: Unsupported value: \"Cluster\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\"".to_string(),
+                "spec.hostname: Invalid value: \"My_Host\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".to_string(),
+            ]
+        );
+        assert_eq!(
+            pod(&format!("{base}  dnsPolicy: None\n")),
+            vec![
+                "spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None"
+                    .to_string()
+            ]
+        );
+        assert_eq!(
+            pod(&format!("{base}  restartPolicy: Sometimes\n")),
+            vec!["spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace(
+                "containers:\n  - name: c\n    image: busybox\n",
+                "containers: []\n"
+            )),
+            vec!["spec.containers: Required value".to_string()]
+        );
+        assert_eq!(
+            pod(&format!("{base}  tolerations:\n  - operator: Equal\n    value: x\n")),
+            vec!["spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\"".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace("name: p\n", "name: p\n  annotations:\n    controller.kubernetes.io/pod-deletion-cost: \"+1\"\n")),
+            vec!["metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: \"+1\": must be a 32bit integer".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace("image: busybox", "image: ' busybox'")),
+            vec!["spec.containers[0].image: Invalid value: \" busybox\": must not have leading or trailing whitespace".to_string()]
+        );
+    }
+
+    #[test]
+    fn metadata_rules() {
+        let base = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox\n";
+        assert_eq!(
+            pod(&base.replace("  name: p\n", "  generateName: p-\n")),
+            vec!["metadata.name: Required value: name or generateName is required".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace("  name: p\n", "  name: p\n  labels:\n    app: -bad\n")),
+            vec!["metadata.labels: Invalid value: \"-bad\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace(
+                "  name: p\n",
+                "  name: p\n  annotations:\n    Example.COM/Key: x\n"
+            )),
+            Vec::<String>::new(),
+            "annotation keys are checked lower-cased"
+        );
+        assert_eq!(
+            pod(&base.replace("  name: p\n", "  name: p\n  annotations:\n    a/b/c: x\n")),
+            vec!["metadata.annotations: Invalid value: \"a/b/c\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".to_string()]
+        );
+        assert_eq!(
+            pod(&base.replace("  name: p\n", "  name: p\n  finalizers: [custom]\n")),
+            vec!["metadata.finalizers[0]: Invalid value: \"custom\": name is neither a standard finalizer name nor is it fully qualified".to_string()]
+        );
+        let mut p = Pod::default();
+        p.metadata.name = "p".into();
+        p.metadata.namespace = "Bad_NS".into();
+        p.metadata.generation = Some(-1);
+        let msgs = messages(&validate_object_meta(
+            &p.metadata,
+            true,
+            names::name_is_dns_subdomain,
+            "metadata",
+        ));
+        assert_eq!(msgs[0], "metadata.namespace: Invalid value: \"Bad_NS\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+        assert_eq!(
+            msgs[1],
+            "metadata.generation: Invalid value: -1: must be greater than or equal to 0"
+        );
+        let mut big = ObjectMeta::default();
+        big.annotations
+            .insert("k".into(), "x".repeat(TOTAL_ANNOTATION_SIZE_LIMIT_B));
+        assert_eq!(
+            messages(&validate_annotations(
+                &big.annotations,
+                "metadata.annotations"
+            )),
+            vec!["metadata.annotations: Too long: may not be more than 262144 bytes".to_string()]
+        );
+    }
+
+    #[test]
+    fn node_and_namespace() {
+        let Object::Namespace(ns) =
+            decode("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod.eu\n")
+        else {
+            panic!()
+        };
+        assert_eq!(
+            messages(&validate_namespace(&ns)),
+            vec!["metadata.name: Invalid value: \"prod.eu\": must not contain dots".to_string()]
+        );
+        let Object::Node(node) = decode("apiVersion: v1\nkind: Node\nmetadata:\n  name: kind-worker\nspec:\n  podCIDRs: [10.244.1.0/24, 10.244.2.0/24, bad]\n  taints:\n  - key: a\n    effect: NoSchedule\n  - key: a\n    effect: NoSchedule\n  - key: b\n    effect: Sometimes\n") else {
+            panic!()
+        };
+        assert_eq!(
+            messages(&validate_node(&node)),
+            vec![
+                "metadata.taints[1]: Duplicate value: core.Taint{Key:\"a\", Value:\"\", Effect:\"NoSchedule\", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair".to_string(),
+                "metadata.taints[2].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"".to_string(),
+                "spec.podCIDRs[2]: Invalid value: \"bad\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)".to_string(),
+                "spec.podCIDRs: Internal error: invalid PodCIDRs. failed to check with dual stack with error:failed to parse CIDR".to_string(),
+                "spec.podCIDRs: Invalid value: []string{\"10.244.1.0/24\", \"10.244.2.0/24\", \"bad\"}: may specify no more than one CIDR for each IP family".to_string(),
+            ]
+        );
+        let Object::Node(ok) = decode("apiVersion: v1\nkind: Node\nmetadata:\n  name: kind-control-plane\n  labels:\n    node-role.kubernetes.io/control-plane: \"\"\nspec:\n  podCIDR: 10.244.0.0/24\n  podCIDRs: [10.244.0.0/24]\n  taints:\n  - key: node-role.kubernetes.io/control-plane\n    effect: NoSchedule\n") else {
+            panic!()
+        };
+        assert!(validate_node(&ok).is_empty());
+    }
+
+    #[test]
+    fn endpoint_slice_rules() {
+        let base = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\naddressType: IPv4\n";
+        assert_eq!(
+            slice(&base.replace("IPv4", "IP")),
+            vec!["addressType: Unsupported value: \"IP\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"".to_string()]
+        );
+        assert_eq!(
+            slice(&format!("{base}endpoints:\n- addresses: []\n- addresses: [\"127.0.0.1\", \"fd00::1\", \"169.254.1.1\", \"0.0.0.0\"]\n")),
+            vec![
+                "endpoints[0].addresses: Required value: must contain at least 1 address".to_string(),
+                "endpoints[1].addresses[0]: Invalid value: \"127.0.0.1\": may not be in the loopback range (127.0.0.0/8, ::1/128)".to_string(),
+                "endpoints[1].addresses[1]: Invalid value: \"fd00::1\": must be a valid IPv4 address".to_string(),
+                "endpoints[1].addresses[2]: Invalid value: \"169.254.1.1\": may not be in the link-local range (169.254.0.0/16, fe80::/10)".to_string(),
+                "endpoints[1].addresses[3]: Invalid value: \"0.0.0.0\": may not be unspecified (0.0.0.0)".to_string(),
+            ]
+        );
+        assert_eq!(
+            slice(&format!("{base}ports:\n- name: http\n  port: 80\n- name: http\n  port: 81\n  protocol: ICMP\n- name: Web\n  appProtocol: 'a b'\n")),
+            vec![
+                "ports[1].name: Duplicate value: \"http\"".to_string(),
+                "ports[1].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", \"TCP\", \"UDP\"".to_string(),
+                "ports[2].name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')".to_string(),
+                "ports[2].appProtocol: Invalid value: \"a b\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".to_string(),
+            ]
+        );
+        assert_eq!(
+            slice(&format!("{base}endpoints:\n- addresses: [\"10.0.0.1\"]\n  hostname: a.b\n  nodeName: Node_1\n")),
+            vec![
+                "endpoints[0].nodeName: Invalid value: \"Node_1\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".to_string(),
+                "endpoints[0].hostname: Invalid value: \"a.b\": must not contain dots".to_string(),
+            ]
+        );
+        let fqdn = "apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\naddressType: FQDN\nendpoints:\n- addresses: [\"db.example.com\", \"localhost\"]\n";
+        assert_eq!(
+            slice(fqdn),
+            vec!["endpoints[0].addresses[1]: Invalid value: \"localhost\": should be a domain with at least two segments separated by dots".to_string()]
+        );
+    }
+}
