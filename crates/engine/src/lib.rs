@@ -18,6 +18,8 @@
 pub mod alloc;
 pub mod api;
 pub mod cluster;
+pub mod controllers;
+pub mod generate;
 pub mod manifest;
 pub mod sim;
 pub mod validate;

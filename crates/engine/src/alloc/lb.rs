@@ -72,6 +72,13 @@ impl LbAllocator {
         }
     }
 
+    /// Replace the pools (an `IPAddressPool` was applied); addresses in use stay in use.
+    pub fn set_pools(&mut self, pools: &[IpAddressPool]) {
+        let used = std::mem::take(&mut self.used);
+        *self = LbAllocator::new(pools);
+        self.used = used;
+    }
+
     fn usable(pool: &Pool, ip: u32) -> bool {
         !(pool.avoid_buggy_ips && matches!(ip & 0xff, 0 | 255))
     }

@@ -232,7 +232,7 @@ impl<'n> Fields<'n> {
 
     pub fn strings(&mut self, cx: &mut Cx, key: &'n str) -> Option<Vec<String>> {
         let (node, at) = self.raw(key)?;
-        list(cx, node, &at, "[]string", |cx, n, at| string(cx, n, at))
+        list(cx, node, &at, "[]string", string)
     }
 
     pub fn string_map(&mut self, cx: &mut Cx, key: &'n str) -> Option<BTreeMap<String, String>> {

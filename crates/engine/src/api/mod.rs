@@ -16,7 +16,9 @@ use apps::{Workload, WorkloadKind};
 use decode::{Cx, Fields};
 use serde::Serialize;
 
-/// One object of a manifest, decoded.
+/// One object of a manifest, decoded. (Variants differ in size; an object is moved once per
+/// apply, so boxing would only add indirection.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     Service(core::Service),
@@ -110,7 +112,7 @@ impl DecodeError {
 }
 
 /// Decode a raw object into its typed form. `source_name` is only used in messages.
-pub fn decode_object(raw: &RawObject, source_name: &str) -> Result<Object, DecodeError> {
+pub fn decode_object(raw: &RawObject, source_name: &str) -> Result<Object, Box<DecodeError>> {
     let known = KINDS.iter().find(|(k, ..)| *k == raw.kind);
     let Some((kind, api_version, ..)) = known else {
         return Ok(Object::Unsimulated(unsimulated(raw)));
@@ -128,14 +130,14 @@ pub fn decode_object(raw: &RawObject, source_name: &str) -> Result<Object, Decod
                 "v1" | "apps/v1" | "discovery.k8s.io/v1"
             )
         {
-            return Err(DecodeError::NoMatch {
+            return Err(Box::new(DecodeError::NoMatch {
                 name: raw.name.clone(),
                 namespace: raw.namespace.clone().unwrap_or_default(),
                 source_name: source_name.to_string(),
                 kind: raw.kind.clone(),
                 api_version: raw.api_version.clone(),
                 pos: raw.node.pos_for_path("apiVersion"),
-            });
+            }));
         }
         return Ok(Object::Unsimulated(unsimulated(raw)));
     }
@@ -180,7 +182,7 @@ pub fn decode_object(raw: &RawObject, source_name: &str) -> Result<Object, Decod
     Ok(object)
 }
 
-fn bad_request(raw: &RawObject, cx: &Cx, fallback: &str) -> DecodeError {
+fn bad_request(raw: &RawObject, cx: &Cx, fallback: &str) -> Box<DecodeError> {
     let (path, pos) = cx.first_pos().unwrap_or((String::new(), raw.node.pos));
     let version = raw
         .api_version
@@ -188,13 +190,13 @@ fn bad_request(raw: &RawObject, cx: &Cx, fallback: &str) -> DecodeError {
         .next()
         .unwrap_or(&raw.api_version)
         .to_string();
-    DecodeError::BadRequest {
+    Box::new(DecodeError::BadRequest {
         kind: raw.kind.clone(),
         version,
         message: cx.message().unwrap_or_else(|| fallback.to_string()),
         path,
         pos,
-    }
+    })
 }
 
 fn unsimulated(raw: &RawObject) -> Unsimulated {
@@ -244,7 +246,7 @@ mod tests {
     use super::*;
     use crate::manifest::parse;
 
-    fn decode_first(text: &str) -> Result<Object, DecodeError> {
+    fn decode_first(text: &str) -> Result<Object, Box<DecodeError>> {
         let parsed = parse(text);
         assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
         decode_object(&parsed.objects[0], "f.yaml")

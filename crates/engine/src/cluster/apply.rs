@@ -1,20 +1,1037 @@
-//! `apply`: kube-apiserver's create/update flow for each object of a manifest.
+//! `apply`: what `kubectl apply -f` and kube-apiserver do with each object of a manifest.
+//!
+//! For every object: decode strictly → default → (create) allocate → validate → store, or
+//! (update) carry over what the server filled in → allocate → validate update → store. An
+//! invalid object is not stored and leaks no allocation; the other objects of the same source
+//! are still applied, as `kubectl apply -f` continues past a failed object.
 
-/// What happened to one object (`service/web created`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+use super::{Cluster, ObjectKey};
+use crate::alloc::AllocError;
+use crate::api::apps::Workload;
+use crate::api::core::{Endpoints, Namespace, Node, Pod, Service};
+use crate::api::discovery::EndpointSlice;
+use crate::api::meta::ObjectMeta;
+use crate::api::setup::IpAddressPool;
+use crate::api::{decode_object, DecodeError, Object, KINDS};
+use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
+use crate::sim::NAME_ALPHABET;
+use crate::validate::field::{kubectl_invalid, ErrorList};
+use crate::validate::{defaults, objects, service as svc_validation};
+use serde::Serialize;
+
+/// What happened to one object (kubectl's `created` / `configured` / `unchanged`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ApplyOutcome {
     Created,
     Configured,
     Unchanged,
 }
 
-/// Why an object was refused.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ApplyError {
-    #[error("x")]
-    X,
+impl ApplyOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyOutcome::Created => "created",
+            ApplyOutcome::Configured => "configured",
+            ApplyOutcome::Unchanged => "unchanged",
+        }
+    }
 }
 
-/// The result of applying one object.
+/// Why an object (or a whole document) was refused; `Display` is kubectl's text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApplyError {
+    /// The document is not valid YAML/JSON or not an object.
+    #[error("error: error parsing {source_name}: {error}")]
+    Manifest {
+        source_name: String,
+        error: ManifestError,
+    },
+    /// REST mapping failure: unknown apiVersion for a known kind.
+    #[error("error: {0}")]
+    NoMatch(Box<DecodeError>),
+    /// Strict decoding failed (400).
+    #[error("Error from server (BadRequest): error when creating \"{source_name}\": {error}")]
+    BadRequest {
+        source_name: String,
+        error: Box<DecodeError>,
+    },
+    /// Validation or allocation failed (422): kubectl's "The <Kind> "<name>" is invalid: …".
+    #[error("{}", kubectl_invalid(kind, name, causes))]
+    Invalid {
+        kind: String,
+        name: String,
+        causes: ErrorList,
+    },
+    /// 500, e.g. `failed to allocate a serviceIP: range is full`.
+    #[error("Error from server (InternalError): error when creating \"{source_name}\": Internal error occurred: {message}")]
+    Internal {
+        source_name: String,
+        message: String,
+    },
+    /// The object's namespace does not exist (NamespaceLifecycle admission).
+    #[error("Error from server (NotFound): error when creating \"{source_name}\": namespaces \"{namespace}\" not found")]
+    NamespaceNotFound {
+        source_name: String,
+        namespace: String,
+    },
+    /// `kubectl apply` needs a name to look the object up.
+    #[error("error: error when retrieving current configuration of:\nResource: \"{resource}\", GroupVersionKind: \"{gvk}\"\nName: \"\", Namespace: \"{namespace}\"\nfrom server for: \"{source_name}\": resource name may not be empty")]
+    NameRequired {
+        resource: String,
+        gvk: String,
+        namespace: String,
+        source_name: String,
+    },
+    /// `kubectl apply` refuses `generateName` (it could not find the object again); the message
+    /// names the prefix, not the file.
+    #[error("error: from {generate_name}: cannot use generate name with apply")]
+    GenerateName { generate_name: String },
+    /// Updating a field the API server does not let change.
+    #[error("The {kind} \"{name}\" is invalid: {message}")]
+    Immutable {
+        kind: String,
+        name: String,
+        message: String,
+    },
+}
+
+/// The result of applying one object (or of failing to read one document).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ApplyResult {}
+pub struct ApplyResult {
+    /// Where the object (or the failing document) is.
+    pub location: Location,
+    pub kind: String,
+    pub name: String,
+    pub namespace: String,
+    /// False for kinds that svcsim keeps but does not simulate.
+    pub simulated: bool,
+    pub outcome: Result<ApplyOutcome, ApplyError>,
+}
+
+impl ApplyResult {
+    pub fn is_ok(&self) -> bool {
+        self.outcome.is_ok()
+    }
+
+    /// Every position an error points at: one per cause for Invalid, else the error's own.
+    pub fn error_locations(&self) -> Vec<(String, Location)> {
+        match &self.outcome {
+            Ok(_) => Vec::new(),
+            Err(ApplyError::Invalid { causes, .. }) => causes
+                .iter()
+                .map(|c| {
+                    let mut loc = self.location.clone();
+                    if let Some(p) = c.pos {
+                        loc.line = p.line;
+                        loc.col = p.col;
+                    }
+                    (c.to_string(), loc)
+                })
+                .collect(),
+            Err(e) => vec![(e.to_string(), self.location.clone())],
+        }
+    }
+
+    /// kubectl's resource name for the kind (`service`, `deployment.apps`, `ingress.networking.k8s.io`).
+    pub fn resource(&self) -> String {
+        resource_name(&self.kind, "")
+    }
+}
+
+/// `service`, `deployment.apps`, `endpointslice.discovery.k8s.io`, or for other kinds the
+/// lower-cased kind plus the API group.
+pub fn resource_name(kind: &str, api_version: &str) -> String {
+    if let Some((_, _, resource, _)) = KINDS.iter().find(|(k, ..)| *k == kind) {
+        return (*resource).to_string();
+    }
+    let group = api_version.rsplit_once('/').map(|(g, _)| g).unwrap_or("");
+    if group.is_empty() {
+        kind.to_lowercase()
+    } else {
+        format!("{}.{group}", kind.to_lowercase())
+    }
+}
+
+impl std::fmt::Display for ApplyResult {
+    /// kubectl's line: `service/my-service created`, or the error text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.outcome {
+            Ok(o) => {
+                write!(
+                    f,
+                    "{}/{} {}",
+                    self.resource_for_display(),
+                    self.name,
+                    o.as_str()
+                )?;
+                if !self.simulated {
+                    f.write_str(" (kept, not simulated)")?;
+                }
+                Ok(())
+            }
+            Err(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl ApplyResult {
+    fn resource_for_display(&self) -> String {
+        if self.simulated {
+            resource_name(&self.kind, "")
+        } else {
+            self.kind.to_lowercase()
+        }
+    }
+}
+
+/// Kinds created before others in one apply, so a Namespace or pool in the same file as the
+/// objects using it works (kubectl applies in file order; this only changes order within one
+/// call, and results are still reported in file order).
+fn apply_rank(o: &Object) -> u8 {
+    match o {
+        Object::Namespace(_) => 0,
+        Object::Node(_) | Object::IpAddressPool(_) | Object::KindCluster(_) => 1,
+        _ => 2,
+    }
+}
+
+impl Cluster {
+    /// Build a cluster from manifests: kind `Cluster` documents and MetalLB pools shape it, then
+    /// every other object is applied, and simulated time runs until the cluster settles.
+    pub fn from_sources(sources: &[Source], seed: u64) -> (Cluster, Vec<ApplyResult>) {
+        let mut config = None;
+        let mut pools: Vec<IpAddressPool> = Vec::new();
+        for source in sources {
+            for raw in manifest::parse(&source.text).objects {
+                match decode_object(&raw, &source.name) {
+                    Ok(Object::KindCluster(k)) if config.is_none() => {
+                        config = Some(super::ClusterConfig::from_kind(&k));
+                    }
+                    Ok(Object::IpAddressPool(p)) => pools.push(p),
+                    _ => {}
+                }
+            }
+        }
+        let mut config = config.unwrap_or_default();
+        if !pools.is_empty() {
+            config.lb_pools = pools;
+        }
+        let mut cluster = Cluster::new(config, seed);
+        let mut results = Vec::new();
+        for source in sources {
+            results.extend(cluster.apply(source));
+        }
+        cluster.settle();
+        (cluster, results)
+    }
+
+    /// `kubectl apply -f`: apply every object of `source` (without advancing time; call
+    /// [`Cluster::settle`] or [`Cluster::advance`] to let controllers act).
+    pub fn apply(&mut self, source: &Source) -> Vec<ApplyResult> {
+        let parsed = manifest::parse(&source.text);
+        let mut results: Vec<(usize, ApplyResult)> = Vec::new();
+        for (doc, error) in parsed.errors {
+            let pos = error.pos();
+            results.push((
+                usize::MAX,
+                ApplyResult {
+                    location: location(source, doc, pos),
+                    kind: String::new(),
+                    name: String::new(),
+                    namespace: String::new(),
+                    simulated: true,
+                    outcome: Err(ApplyError::Manifest {
+                        source_name: source.name.clone(),
+                        error,
+                    }),
+                },
+            ));
+        }
+        let mut decoded: Vec<(usize, RawObject, Result<Object, Box<DecodeError>>)> = parsed
+            .objects
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let d = decode_object(&raw, &source.name);
+                (i, raw, d)
+            })
+            .collect();
+        decoded.sort_by_key(|(i, _, d)| (d.as_ref().map_or(2, apply_rank), *i));
+        for (i, raw, d) in decoded {
+            let result = self.apply_decoded(source, &raw, d);
+            results.push((i, result));
+        }
+        // Report in file order (document errors at their document's place).
+        results.sort_by_key(|(i, r)| (r.location.doc, *i));
+        results.into_iter().map(|(_, r)| r).collect()
+    }
+
+    fn apply_decoded(
+        &mut self,
+        source: &Source,
+        raw: &RawObject,
+        d: Result<Object, Box<DecodeError>>,
+    ) -> ApplyResult {
+        let mut result = ApplyResult {
+            location: location(source, raw.doc, raw.node.pos),
+            kind: raw.kind.clone(),
+            name: raw.name.clone(),
+            namespace: raw.namespace.clone().unwrap_or_default(),
+            simulated: true,
+            outcome: Ok(ApplyOutcome::Unchanged),
+        };
+        let object = match d {
+            Ok(o) => o,
+            Err(e) => {
+                result.location = location(source, raw.doc, e.pos());
+                result.outcome = Err(match &*e {
+                    DecodeError::NoMatch { .. } => ApplyError::NoMatch(e),
+                    DecodeError::BadRequest { .. } => ApplyError::BadRequest {
+                        source_name: source.name.clone(),
+                        error: e,
+                    },
+                });
+                return result;
+            }
+        };
+        let namespaced = KINDS
+            .iter()
+            .find(|(k, ..)| *k == raw.kind)
+            .is_some_and(|(.., ns)| *ns);
+        if namespaced && result.namespace.is_empty() {
+            result.namespace = "default".to_string();
+        }
+        let ctx = Ctx {
+            source_name: &source.name,
+            node: &raw.node,
+        };
+        let outcome = match object {
+            Object::Unsimulated(u) => {
+                result.simulated = false;
+                let existed = self.store.unsimulated.iter().any(|x| x == &u);
+                if !existed {
+                    self.store.unsimulated.push(u);
+                }
+                Ok(if existed {
+                    ApplyOutcome::Unchanged
+                } else {
+                    ApplyOutcome::Created
+                })
+            }
+            Object::KindCluster(_) => {
+                // Shapes the cluster in `from_sources`; on a running cluster there is nothing to do.
+                Ok(ApplyOutcome::Unchanged)
+            }
+            other => self.apply_object(other, &result.namespace, &ctx),
+        };
+        if let Err(ApplyError::Invalid { causes, .. }) = &outcome {
+            if let Some(p) = causes.iter().find_map(|c| c.pos) {
+                result.location.line = p.line;
+                result.location.col = p.col;
+            }
+        }
+        if let Err(ApplyError::NameRequired { .. }) = &outcome {
+            let p = raw.node.pos_for_path("metadata.name");
+            result.location.line = p.line;
+            result.location.col = p.col;
+        }
+        result.outcome = outcome;
+        result
+    }
+
+    fn apply_object(
+        &mut self,
+        object: Object,
+        namespace: &str,
+        ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        let kind = object.kind().to_string();
+        let meta = object.metadata().cloned().unwrap_or_default();
+        if meta.name.is_empty() && !meta.generate_name.is_empty() {
+            return Err(ApplyError::GenerateName {
+                generate_name: meta.generate_name.clone(),
+            });
+        }
+        if meta.name.is_empty() {
+            let (_, api_version, resource, _) = KINDS
+                .iter()
+                .find(|(k, ..)| *k == kind)
+                .copied()
+                .unwrap_or(("", "v1", "", true));
+            let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+            let plural = match resource.split_once('.') {
+                Some((r, _)) => plural_of(r),
+                None => plural_of(resource),
+            };
+            return Err(ApplyError::NameRequired {
+                resource: format!("{group}/{version}, Resource={plural}"),
+                gvk: format!("{group}/{version}, Kind={kind}"),
+                namespace: namespace.to_string(),
+                source_name: ctx.source_name.to_string(),
+            });
+        }
+        let namespaced = KINDS
+            .iter()
+            .find(|(k, ..)| *k == kind)
+            .is_some_and(|(.., ns)| *ns);
+        if namespaced
+            && !matches!(object, Object::IpAddressPool(_))
+            && !self.store.namespaces.contains_key(namespace)
+        {
+            return Err(ApplyError::NamespaceNotFound {
+                source_name: ctx.source_name.to_string(),
+                namespace: namespace.to_string(),
+            });
+        }
+        match object {
+            Object::Service(s) => self.apply_service(s, namespace, ctx),
+            Object::Namespace(n) => self.apply_namespace(n, ctx),
+            Object::Node(n) => self.apply_node(n, ctx),
+            Object::Pod(p) => self.apply_pod(p, namespace, ctx),
+            Object::Workload(w) => self.apply_workload(w, namespace, ctx),
+            Object::EndpointSlice(s) => self.apply_endpoint_slice(s, namespace, ctx),
+            Object::Endpoints(e) => self.apply_endpoints(e, namespace, ctx),
+            Object::IpAddressPool(p) => self.apply_pool(p, namespace),
+            Object::KindCluster(_) | Object::Unsimulated(_) => Ok(ApplyOutcome::Unchanged),
+        }
+    }
+
+    /// Fill the server-set metadata of a new object.
+    fn init_meta(&mut self, meta: &mut ObjectMeta, namespace: &str) {
+        meta.namespace = namespace.to_string();
+        if meta.name.is_empty() {
+            // generateName: the prefix plus 5 characters (SimpleNameGenerator).
+            let suffix = self.rng.string_from(NAME_ALPHABET, 5);
+            meta.name = format!("{}{suffix}", meta.generate_name);
+        }
+        meta.uid = self.rng.uuid();
+        meta.resource_version = self.next_resource_version();
+        meta.creation_timestamp = Some(self.wall_now());
+        meta.deletion_timestamp = None;
+    }
+
+    /// Keep the server-set metadata of an existing object across an update.
+    fn keep_meta(&mut self, meta: &mut ObjectMeta, old: &ObjectMeta, changed: bool) {
+        meta.namespace = old.namespace.clone();
+        meta.uid = old.uid.clone();
+        meta.creation_timestamp = old.creation_timestamp;
+        meta.deletion_timestamp = old.deletion_timestamp;
+        meta.resource_version = if changed {
+            self.next_resource_version()
+        } else {
+            old.resource_version.clone()
+        };
+        if meta.owner_references.is_empty() {
+            meta.owner_references = old.owner_references.clone();
+        }
+    }
+
+    fn apply_service(
+        &mut self,
+        mut svc: Service,
+        namespace: &str,
+        ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        let key = ObjectKey::new(namespace, svc.metadata.name.clone());
+        svc.metadata.namespace = namespace.to_string();
+        defaults::default_service(&mut svc);
+        let old = self.store.services.get(&key).cloned();
+        if let Some(old) = &old {
+            carry_over_service_fields(&mut svc, old);
+        }
+        // The registry copies clusterIP into clusterIPs before allocation (`normalizeClusterIPs`).
+        if svc.spec.cluster_ips.is_empty() && !svc.spec.cluster_ip.is_empty() {
+            svc.spec.cluster_ips = vec![svc.spec.cluster_ip.clone()];
+        }
+        let name = svc.metadata.name.clone();
+        let reservation = self
+            .alloc
+            .allocate_service(
+                &mut svc,
+                old.as_ref(),
+                &mut self.rng,
+                svc_validation::validate_cluster_ips_related_fields,
+            )
+            .map_err(|e| match e {
+                AllocError::Invalid(causes) => invalid("Service", &name, causes, ctx),
+                AllocError::Internal(message) => ApplyError::Internal {
+                    source_name: ctx.source_name.to_string(),
+                    message,
+                },
+            })?;
+        let errors = match &old {
+            None => svc_validation::validate_service(&svc),
+            Some(old) => svc_validation::validate_service_update(&svc, old),
+        };
+        if !errors.is_empty() {
+            self.alloc.revert(reservation);
+            return Err(invalid("Service", &name, errors, ctx));
+        }
+        self.alloc.commit(reservation);
+        match old {
+            None => {
+                self.init_meta(&mut svc.metadata, namespace);
+                self.store.services.insert(key, svc);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                let changed = svc.spec != old.spec
+                    || svc.metadata.labels != old.metadata.labels
+                    || svc.metadata.annotations != old.metadata.annotations;
+                self.keep_meta(&mut svc.metadata, &old.metadata, changed);
+                if svc.status == Default::default() {
+                    svc.status = old.status.clone();
+                }
+                self.store.services.insert(key, svc);
+                Ok(if changed {
+                    ApplyOutcome::Configured
+                } else {
+                    ApplyOutcome::Unchanged
+                })
+            }
+        }
+    }
+
+    fn apply_namespace(
+        &mut self,
+        mut ns: Namespace,
+        ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        let name = ns.metadata.name.clone();
+        let errors = objects::validate_namespace(&ns);
+        if !errors.is_empty() {
+            return Err(invalid("Namespace", &name, errors, ctx));
+        }
+        match self.store.namespaces.get(&name).cloned() {
+            None => {
+                self.init_meta(&mut ns.metadata, "");
+                ns.metadata
+                    .labels
+                    .insert("kubernetes.io/metadata.name".to_string(), name.clone());
+                self.store.namespaces.insert(name, ns);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                ns.metadata
+                    .labels
+                    .insert("kubernetes.io/metadata.name".to_string(), name.clone());
+                let changed = ns.metadata.labels != old.metadata.labels
+                    || ns.metadata.annotations != old.metadata.annotations;
+                self.keep_meta(&mut ns.metadata, &old.metadata, changed);
+                self.store.namespaces.insert(name, ns);
+                Ok(outcome(changed))
+            }
+        }
+    }
+
+    fn apply_node(&mut self, mut node: Node, ctx: &Ctx<'_>) -> Result<ApplyOutcome, ApplyError> {
+        let name = node.metadata.name.clone();
+        let errors = objects::validate_node(&node);
+        if !errors.is_empty() {
+            return Err(invalid("Node", &name, errors, ctx));
+        }
+        match self.store.nodes.get(&name).cloned() {
+            None => {
+                self.init_meta(&mut node.metadata, "");
+                node.metadata
+                    .labels
+                    .entry("kubernetes.io/hostname".to_string())
+                    .or_insert_with(|| name.clone());
+                self.store.nodes.insert(name, node);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                if node.spec.pod_cidr.is_empty() {
+                    node.spec.pod_cidr = old.spec.pod_cidr.clone();
+                    node.spec.pod_cidrs = old.spec.pod_cidrs.clone();
+                }
+                if node.status.addresses.is_empty() {
+                    node.status = old.status.clone();
+                }
+                let changed = node.spec != old.spec || node.metadata.labels != old.metadata.labels;
+                self.keep_meta(&mut node.metadata, &old.metadata, changed);
+                self.store.nodes.insert(name, node);
+                Ok(outcome(changed))
+            }
+        }
+    }
+
+    fn apply_pod(
+        &mut self,
+        mut pod: Pod,
+        namespace: &str,
+        ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        defaults::default_pod(&mut pod);
+        let name = pod.metadata.name.clone();
+        pod.metadata.namespace = namespace.to_string();
+        let errors = objects::validate_pod(&pod);
+        if !errors.is_empty() {
+            return Err(invalid("Pod", &name, errors, ctx));
+        }
+        let key = ObjectKey::new(namespace, name.clone());
+        match self.store.pods.get(&key).cloned() {
+            None => {
+                self.init_meta(&mut pod.metadata, namespace);
+                self.store.pods.insert(key, pod);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                if pod.spec.node_name.is_empty() {
+                    pod.spec.node_name = old.spec.node_name.clone();
+                }
+                let mut a = pod.spec.clone();
+                let mut b = old.spec.clone();
+                for c in a.containers.iter_mut().chain(a.init_containers.iter_mut()) {
+                    c.image.clear();
+                }
+                for c in b.containers.iter_mut().chain(b.init_containers.iter_mut()) {
+                    c.image.clear();
+                }
+                a.tolerations.clear();
+                b.tolerations.clear();
+                a.termination_grace_period_seconds = None;
+                b.termination_grace_period_seconds = None;
+                if a != b {
+                    return Err(ApplyError::Immutable {
+                        kind: "Pod".into(),
+                        name,
+                        message: "spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)".into(),
+                    });
+                }
+                let changed = pod.spec != old.spec || pod.metadata.labels != old.metadata.labels;
+                self.keep_meta(&mut pod.metadata, &old.metadata, changed);
+                if pod.status == Default::default() {
+                    pod.status = old.status.clone();
+                }
+                self.store.pods.insert(key, pod);
+                Ok(outcome(changed))
+            }
+        }
+    }
+
+    fn apply_workload(
+        &mut self,
+        mut w: Workload,
+        namespace: &str,
+        ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        defaults::default_workload(&mut w);
+        let name = w.metadata.name.clone();
+        w.metadata.namespace = namespace.to_string();
+        let errors = objects::validate_workload(&w);
+        if !errors.is_empty() {
+            return Err(invalid(w.kind.as_str(), &name, errors, ctx));
+        }
+        let key = (w.kind, ObjectKey::new(namespace, name));
+        match self.store.workloads.get(&key).cloned() {
+            None => {
+                self.init_meta(&mut w.metadata, namespace);
+                w.metadata.generation = Some(1);
+                self.store.workloads.insert(key, w);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                let changed = w.spec != old.spec || w.metadata.labels != old.metadata.labels;
+                self.keep_meta(&mut w.metadata, &old.metadata, changed);
+                w.metadata.generation =
+                    Some(old.metadata.generation.unwrap_or(1) + i64::from(w.spec != old.spec));
+                w.status = old.status.clone();
+                self.store.workloads.insert(key, w);
+                Ok(outcome(changed))
+            }
+        }
+    }
+
+    fn apply_endpoint_slice(
+        &mut self,
+        mut s: EndpointSlice,
+        namespace: &str,
+        ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        defaults::default_endpoint_slice(&mut s);
+        let name = s.metadata.name.clone();
+        s.metadata.namespace = namespace.to_string();
+        let errors = objects::validate_endpoint_slice(&s);
+        if !errors.is_empty() {
+            return Err(invalid("EndpointSlice", &name, errors, ctx));
+        }
+        let key = ObjectKey::new(namespace, name);
+        match self.store.endpoint_slices.get(&key).cloned() {
+            None => {
+                self.init_meta(&mut s.metadata, namespace);
+                let key = ObjectKey::new(namespace, s.metadata.name.clone());
+                self.store.endpoint_slices.insert(key, s);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                let changed = s.endpoints != old.endpoints
+                    || s.ports != old.ports
+                    || s.address_type != old.address_type
+                    || s.metadata.labels != old.metadata.labels;
+                self.keep_meta(&mut s.metadata, &old.metadata, changed);
+                self.store.endpoint_slices.insert(key, s);
+                Ok(outcome(changed))
+            }
+        }
+    }
+
+    fn apply_endpoints(
+        &mut self,
+        mut e: Endpoints,
+        namespace: &str,
+        _ctx: &Ctx<'_>,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        let key = ObjectKey::new(namespace, e.metadata.name.clone());
+        match self.store.endpoints.get(&key).cloned() {
+            None => {
+                self.init_meta(&mut e.metadata, namespace);
+                self.store.endpoints.insert(key, e);
+                Ok(ApplyOutcome::Created)
+            }
+            Some(old) => {
+                let changed = e.subsets != old.subsets || e.metadata.labels != old.metadata.labels;
+                self.keep_meta(&mut e.metadata, &old.metadata, changed);
+                self.store.endpoints.insert(key, e);
+                Ok(outcome(changed))
+            }
+        }
+    }
+
+    fn apply_pool(
+        &mut self,
+        mut p: IpAddressPool,
+        namespace: &str,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        let key = ObjectKey::new(namespace, p.metadata.name.clone());
+        let existed = self.store.pools.get(&key).cloned();
+        if existed.as_ref().is_some_and(|o| o.spec == p.spec) {
+            return Ok(ApplyOutcome::Unchanged);
+        }
+        match &existed {
+            None => self.init_meta(&mut p.metadata, namespace),
+            Some(old) => self.keep_meta(&mut p.metadata, &old.metadata, true),
+        }
+        // A pool given in the manifests replaces the built-in default one.
+        self.config.lb_pools.retain(|x| {
+            !(x.metadata.name == p.metadata.name && x.metadata.namespace == p.metadata.namespace)
+                && x != &super::config::default_pool()
+        });
+        self.config.lb_pools.push(p.clone());
+        self.alloc.lb.set_pools(&self.config.lb_pools);
+        self.store.pools.insert(key, p);
+        Ok(if existed.is_some() {
+            ApplyOutcome::Configured
+        } else {
+            ApplyOutcome::Created
+        })
+    }
+}
+
+/// The source text and tree of the object being applied, for messages and positions.
+struct Ctx<'a> {
+    source_name: &'a str,
+    node: &'a manifest::Node,
+}
+
+fn outcome(changed: bool) -> ApplyOutcome {
+    if changed {
+        ApplyOutcome::Configured
+    } else {
+        ApplyOutcome::Unchanged
+    }
+}
+
+fn location(source: &Source, doc: usize, pos: Pos) -> Location {
+    Location {
+        source: source.name.clone(),
+        doc,
+        line: pos.line,
+        col: pos.col,
+    }
+}
+
+/// An Invalid error with each cause pointed at the line of the field it names. A cause about
+/// `spec.clusterIPs` of a manifest that only wrote `clusterIP` points at `clusterIP`.
+fn invalid(kind: &str, name: &str, mut causes: ErrorList, ctx: &Ctx<'_>) -> ApplyError {
+    for c in &mut causes {
+        c.pos = Some(locate(ctx.node, &c.field));
+    }
+    ApplyError::Invalid {
+        kind: kind.to_string(),
+        name: name.to_string(),
+        causes,
+    }
+}
+
+fn locate(node: &manifest::Node, field: &str) -> Pos {
+    if node.find_path(field).is_none()
+        && field.starts_with("spec.clusterIPs")
+        && node.find_path("spec.clusterIP").is_some()
+    {
+        return node.pos_for_path("spec.clusterIP");
+    }
+    node.pos_for_path(field)
+}
+
+/// kubectl apply merges the manifest into the live object, so what the server filled in and
+/// the manifest does not mention survives: ClusterIPs, IP families, NodePorts (ports are merged
+/// by `port`), the health-check port. Type changes drop fields as `dropTypeDependentFields` does.
+fn carry_over_service_fields(svc: &mut Service, old: &Service) {
+    let both_have_ips = svc.spec.type_ != "ExternalName" && old.spec.type_ != "ExternalName";
+    if both_have_ips && svc.spec.cluster_ip.is_empty() && svc.spec.cluster_ips.is_empty() {
+        svc.spec.cluster_ip = old.spec.cluster_ip.clone();
+        svc.spec.cluster_ips = old.spec.cluster_ips.clone();
+    }
+    if both_have_ips && svc.spec.ip_families.is_empty() {
+        svc.spec.ip_families = old.spec.ip_families.clone();
+    }
+    if both_have_ips && svc.spec.ip_family_policy.is_none() {
+        svc.spec.ip_family_policy = old.spec.ip_family_policy.clone();
+    }
+    let keeps_node_ports = matches!(svc.spec.type_.as_str(), "NodePort" | "LoadBalancer");
+    if keeps_node_ports {
+        for p in &mut svc.spec.ports {
+            if p.node_port == 0 {
+                if let Some(o) = old
+                    .spec
+                    .ports
+                    .iter()
+                    .find(|o| o.port == p.port && o.protocol == p.protocol)
+                {
+                    p.node_port = o.node_port;
+                }
+            }
+        }
+    }
+    if svc.spec.health_check_node_port == 0
+        && svc.spec.type_ == "LoadBalancer"
+        && svc.spec.external_traffic_policy == "Local"
+    {
+        svc.spec.health_check_node_port = old.spec.health_check_node_port;
+    }
+}
+
+/// The plural resource name kubectl prints in REST mappings.
+fn plural_of(resource: &str) -> String {
+    match resource {
+        "endpoints" => "endpoints".to_string(),
+        r if r.ends_with('s') => format!("{r}es"),
+        r => format!("{r}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::ClusterConfig;
+
+    const LECTURE_SVC: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: my-service
+spec:
+  selector:
+    app.kubernetes.io/name: MyApp
+  ports:
+    - protocol: TCP
+      port: 80
+      targetPort: 9376
+";
+
+    fn cluster() -> Cluster {
+        Cluster::new(ClusterConfig::default(), 0)
+    }
+
+    fn nodeport(name: &str, node_port: i32) -> String {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: NodePort\n  selector:\n    app: x\n  ports:\n    - port: 80\n      targetPort: 80\n      nodePort: {node_port}\n"
+        )
+    }
+
+    #[test]
+    fn creates_then_unchanged_with_stable_cluster_ip() {
+        let mut c = cluster();
+        let r = c.apply(&Source::new("svc.yaml", LECTURE_SVC));
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].to_string(), "service/my-service created");
+        let ip = c
+            .store
+            .service("default", "my-service")
+            .unwrap()
+            .spec
+            .cluster_ip
+            .clone();
+        let addr: std::net::Ipv4Addr = ip.parse().unwrap();
+        // Dynamic band of 10.96.0.0/16: above 10.96.1.0.
+        assert!(
+            u32::from(addr) > u32::from(std::net::Ipv4Addr::new(10, 96, 1, 0)),
+            "{ip}"
+        );
+        let r = c.apply(&Source::new("svc.yaml", LECTURE_SVC));
+        assert_eq!(r[0].to_string(), "service/my-service unchanged");
+        assert_eq!(
+            c.store
+                .service("default", "my-service")
+                .unwrap()
+                .spec
+                .cluster_ip,
+            ip
+        );
+    }
+
+    #[test]
+    fn same_seed_same_cluster_ip() {
+        let a = Cluster::from_sources(&[Source::new("a", LECTURE_SVC)], 42).0;
+        let b = Cluster::from_sources(&[Source::new("a", LECTURE_SVC)], 42).0;
+        assert_eq!(
+            a.store
+                .service("default", "my-service")
+                .unwrap()
+                .spec
+                .cluster_ip,
+            b.store
+                .service("default", "my-service")
+                .unwrap()
+                .spec
+                .cluster_ip
+        );
+    }
+
+    #[test]
+    fn node_port_taken_is_refused_and_leaks_nothing() {
+        let mut c = cluster();
+        let r = c.apply(&Source::new("a.yaml", nodeport("a", 30008)));
+        assert!(r[0].is_ok(), "{}", r[0]);
+        let ips_before = c.alloc.cluster_ips.used();
+        let ports_before = c.alloc.node_ports.used();
+        let text = nodeport("b", 30008);
+        let r = c.apply(&Source::new("b.yaml", &text));
+        assert_eq!(
+            r[0].to_string(),
+            "The Service \"b\" is invalid: spec.ports[0].nodePort: Invalid value: 30008: provided port is already allocated"
+        );
+        assert_eq!(r[0].location.line, 12);
+        assert_eq!(c.alloc.cluster_ips.used(), ips_before);
+        assert_eq!(c.alloc.node_ports.used(), ports_before);
+        assert!(c.store.service("default", "b").is_none());
+    }
+
+    #[test]
+    fn node_port_out_of_range() {
+        let mut c = cluster();
+        let r = c.apply(&Source::new("a.yaml", nodeport("a", 80)));
+        assert_eq!(
+            r[0].to_string(),
+            "The Service \"a\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767"
+        );
+    }
+
+    #[test]
+    fn cluster_ip_taken_or_outside_range() {
+        let mut c = cluster();
+        let text = LECTURE_SVC.replace("spec:\n", "spec:\n  clusterIP: 10.96.0.10\n");
+        let r = c.apply(&Source::new("a.yaml", &text));
+        assert_eq!(
+            r[0].to_string(),
+            "The Service \"my-service\" is invalid: spec.clusterIPs: Invalid value: []string{\"10.96.0.10\"}: failed to allocate IP 10.96.0.10: provided IP is already allocated"
+        );
+        assert_eq!(r[0].location.line, 6, "points at clusterIP");
+        let text = LECTURE_SVC.replace("spec:\n", "spec:\n  clusterIP: 10.0.0.5\n");
+        let r = c.apply(&Source::new("a.yaml", &text));
+        assert!(r[0].to_string().ends_with("failed to allocate IP 10.0.0.5: the provided network does not match the current range"), "{}", r[0]);
+    }
+
+    #[test]
+    fn namespace_must_exist() {
+        let mut c = cluster();
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-service\n  namespace: prod\nspec:\n  type: ExternalName\n  externalName: my.database.example.com\n";
+        let r = c.apply(&Source::new("ext.yaml", text));
+        assert_eq!(
+            r[0].to_string(),
+            "Error from server (NotFound): error when creating \"ext.yaml\": namespaces \"prod\" not found"
+        );
+        let with_ns =
+            format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n---\n{text}");
+        let r = c.apply(&Source::new("ext.yaml", &with_ns));
+        assert_eq!(r[0].to_string(), "namespace/prod created");
+        assert_eq!(r[1].to_string(), "service/my-service created");
+        let svc = c.store.service("prod", "my-service").unwrap();
+        assert!(svc.spec.cluster_ips.is_empty());
+    }
+
+    #[test]
+    fn errors_in_one_document_do_not_stop_others() {
+        let mut c = cluster();
+        let text = format!(
+            "{LECTURE_SVC}---\nkind: [\n---\n{}",
+            nodeport("np", 30008).replacen("- port: 80\n", "- port: 80\n      prot: TCP\n", 1)
+        );
+        let r = c.apply(&Source::new("f.yaml", &text));
+        assert_eq!(r.len(), 3);
+        assert!(r[0].is_ok());
+        assert!(
+            r[1].to_string().starts_with(
+                "error: error parsing f.yaml: error converting YAML to JSON: yaml: line"
+            ),
+            "{}",
+            r[1]
+        );
+        assert_eq!(
+            r[2].to_string(),
+            "Error from server (BadRequest): error when creating \"f.yaml\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].prot\""
+        );
+        assert_eq!((r[2].location.line, r[2].location.col), (25, 7));
+    }
+
+    #[test]
+    fn missing_name() {
+        let mut c = cluster();
+        let r = c.apply(&Source::new(
+            "f.yaml",
+            "apiVersion: v1\nkind: Service\nspec:\n  ports:\n  - port: 80\n",
+        ));
+        assert_eq!(
+            r[0].to_string(),
+            "error: error when retrieving current configuration of:\nResource: \"/v1, Resource=services\", GroupVersionKind: \"/v1, Kind=Service\"\nName: \"\", Namespace: \"default\"\nfrom server for: \"f.yaml\": resource name may not be empty"
+        );
+    }
+
+    #[test]
+    fn generate_name_is_refused_by_apply() {
+        let mut c = cluster();
+        let r = c.apply(&Source::new("f.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  generateName: testing-\nspec:\n  containers:\n  - name: c\n    image: nginx\n"));
+        assert_eq!(
+            r[0].to_string(),
+            "error: from testing-: cannot use generate name with apply"
+        );
+    }
+
+    #[test]
+    fn unsimulated_kinds_are_kept() {
+        let mut c = cluster();
+        let r = c.apply(&Source::new(
+            "f.yaml",
+            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n",
+        ));
+        assert_eq!(
+            r[0].to_string(),
+            "ingress/web created (kept, not simulated)"
+        );
+        assert_eq!(c.store.unsimulated.len(), 1);
+    }
+
+    #[test]
+    fn deleting_a_service_frees_its_addresses() {
+        let mut c = cluster();
+        c.apply(&Source::new("a.yaml", nodeport("a", 30008)));
+        c.delete("svc", "default", "a").unwrap();
+        let r = c.apply(&Source::new("b.yaml", nodeport("b", 30008)));
+        assert!(r[0].is_ok(), "{}", r[0]);
+        assert_eq!(
+            c.delete("svc", "default", "zzz").unwrap_err().to_string(),
+            "Error from server (NotFound): services \"zzz\" not found"
+        );
+    }
+}

@@ -47,7 +47,7 @@ pub struct ClusterConfig {
 }
 
 /// kind's docker network (`kind` bridge, 172.18.0.0/16); node containers get .2, .3, ….
-const KIND_NODE_NET: [u8; 3] = [172, 18, 0];
+const KIND_NODE_NET: [u8; 4] = [172, 18, 0, 0];
 /// The MetalLB pool the MetalLB-on-kind guide uses.
 pub const DEFAULT_LB_RANGE: &str = "172.18.255.200-172.18.255.250";
 
@@ -134,13 +134,12 @@ impl ClusterConfig {
                 labels.extend(extra_labels);
                 let idx = u32::try_from(i).unwrap_or(0);
                 NodeConfig {
-                    internal_ip: format!(
-                        "{}.{}.{}.{}",
-                        KIND_NODE_NET[0],
-                        KIND_NODE_NET[1],
-                        KIND_NODE_NET[2],
-                        2 + (idx % 250)
-                    ),
+                    // .2, .3, … on kind's /16 docker network (wrapping inside it).
+                    internal_ip: std::net::Ipv4Addr::from(
+                        u32::from(std::net::Ipv4Addr::from(KIND_NODE_NET))
+                            .wrapping_add(2 + (idx % 65_000)),
+                    )
+                    .to_string(),
                     pod_cidr: pod_base.subnet24(idx).to_string(),
                     name: node_name,
                     control_plane,

@@ -6,10 +6,12 @@
 
 mod apply;
 pub mod config;
+mod mutations;
 pub mod store;
 
-pub use apply::{ApplyError, ApplyOutcome, ApplyResult};
+pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
 pub use config::{ClusterConfig, NodeConfig};
+pub use mutations::{MutationError, POD_SHUTDOWN_MS};
 pub use store::{ObjectKey, Store};
 
 use crate::alloc::Allocators;
@@ -65,9 +67,74 @@ pub struct Cluster {
     pub timers: BTreeMap<SimTime, Vec<Timer>>,
     /// Last `metadata.resourceVersion` handed out.
     pub resource_version: u64,
+    /// The controllers' caches and work queues (see [`crate::controllers::State`]).
+    pub controllers: crate::controllers::State,
 }
 
+/// kind clusters in svcsim are "created" at this instant (2026-01-01T00:00:00Z), so ages and
+/// timestamps are reproducible.
+pub const EPOCH: Time = Time(1_767_225_600_000);
+
+/// Upper bound on simulated time `settle` lets pass (10 simulated minutes).
+pub const SETTLE_LIMIT_MS: u64 = 600_000;
+
 impl Cluster {
+    /// A fresh cluster as `kind create cluster` leaves it: nodes, system namespaces, the
+    /// `kubernetes` and `kube-dns` Services, CoreDNS and the per-node system pods — settled.
+    pub fn new(config: ClusterConfig, seed: u64) -> Cluster {
+        let alloc = Allocators::new(&config);
+        let mut cluster = Cluster {
+            config,
+            store: Store::default(),
+            alloc,
+            rng: Rng::new(seed),
+            now: SimTime::ZERO,
+            epoch: EPOCH,
+            events: Vec::new(),
+            timers: BTreeMap::new(),
+            resource_version: 0,
+            controllers: Default::default(),
+        };
+        crate::controllers::bootstrap(&mut cluster);
+        cluster.settle();
+        cluster
+    }
+
+    /// Run simulated time forward by `ms`: fire due timers in order, reconciling after each.
+    pub fn advance(&mut self, ms: u64) {
+        let end = self.now.plus_ms(ms);
+        crate::controllers::reconcile(self);
+        while let Some((&due, _)) = self.timers.iter().next() {
+            if due > end {
+                break;
+            }
+            let timers = self.timers.remove(&due).unwrap_or_default();
+            self.now = due;
+            for timer in timers {
+                crate::controllers::fire(self, timer);
+            }
+            crate::controllers::reconcile(self);
+        }
+        self.now = end;
+    }
+
+    /// Let simulated time run until no work is pending (bounded by [`SETTLE_LIMIT_MS`]).
+    pub fn settle(&mut self) {
+        crate::controllers::reconcile(self);
+        let limit = self.now.plus_ms(SETTLE_LIMIT_MS);
+        while let Some((&due, _)) = self.timers.iter().next() {
+            if due > limit {
+                break;
+            }
+            self.advance(due.0.saturating_sub(self.now.0));
+        }
+    }
+
+    /// Whether timers are pending (the cluster has not settled).
+    pub fn is_settled(&self) -> bool {
+        self.timers.is_empty()
+    }
+
     /// The wall-clock time standing for simulated time `t`.
     pub fn wall_time(&self, t: SimTime) -> Time {
         Time(

@@ -196,10 +196,7 @@ pub fn parse_document(text: &str, first_line: u32) -> Result<Node, ManifestError
     // The parser yields StreamStart, DocumentStart, …; more than one document here can only come
     // from `...` end markers, and later documents are ignored as kubectl's reader would split them.
     let mut documents = 0usize;
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(ev) => ev,
             Err(e) => {

@@ -1,0 +1,304 @@
+//! The kubelet's view of a pod's life, over simulated time.
+//!
+//! Bound pod → (+300 ms) sandbox ready: the CNI (kindnet + host-local IPAM) gives the pod the
+//! next address of its node's podCIDR, `hostNetwork` pods take the node's address → (+700 ms)
+//! containers started: phase `Running` → (+1000 ms) readiness passed: `Ready=True`. Pods pasted
+//! with observed state keep it: only the steps still missing are played. A deleted pod stays
+//! `Terminating` until its containers exit, then the kubelet removes it and the IP is freed.
+
+use super::state;
+use crate::api::core::{PodCondition, PodIp};
+use crate::cluster::{Cluster, ObjectKey, Timer, POD_SHUTDOWN_MS};
+
+/// Sandbox creation (image already present, CNI ADD) after binding.
+pub const SANDBOX_MS: u64 = 300;
+/// Containers created and started after the sandbox.
+pub const START_MS: u64 = 700;
+/// First successful readiness probe after the start.
+pub const READY_MS: u64 = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Sandbox,
+    Start,
+    Ready,
+}
+
+/// The next start-up step a bound pod still needs, if any.
+fn stage_needed(c: &Cluster, key: &ObjectKey) -> Option<Stage> {
+    let pod = c.store.pods.get(key)?;
+    if pod.spec.node_name.is_empty()
+        || pod.metadata.deletion_timestamp.is_some()
+        || matches!(pod.status.phase.as_str(), "Succeeded" | "Failed")
+    {
+        return None;
+    }
+    if pod.status.pod_ip.is_empty() && pod.status.pod_ips.is_empty() {
+        return Some(Stage::Sandbox);
+    }
+    if matches!(pod.status.phase.as_str(), "" | "Pending") {
+        return Some(Stage::Start);
+    }
+    if pod.status.phase == "Running" && !pod.is_ready() {
+        let has_ready = pod.status.conditions.iter().any(|c| c.type_ == "Ready");
+        let driven = c.controllers.pods.get(key).is_some_and(|p| p.driven);
+        if !has_ready || driven {
+            return Some(Stage::Ready);
+        }
+    }
+    None
+}
+
+/// Called whenever the controllers see a new version of a pod: queue the next step.
+pub(super) fn after_observe(c: &mut Cluster, key: &ObjectKey) {
+    if c.controllers.kubelet_pending.contains(key) {
+        return;
+    }
+    let Some(stage) = stage_needed(c, key) else {
+        return;
+    };
+    let (delay, timer) = match stage {
+        Stage::Sandbox => {
+            if let Some(p) = c.controllers.pods.get_mut(key) {
+                p.driven = true;
+            }
+            (SANDBOX_MS, Timer::PodSandboxReady(key.clone()))
+        }
+        Stage::Start => (START_MS, Timer::PodStarted(key.clone())),
+        Stage::Ready => (READY_MS, Timer::PodReady(key.clone())),
+    };
+    c.controllers.kubelet_pending.insert(key.clone());
+    c.schedule(delay, timer);
+}
+
+fn set_condition(
+    conds: &mut Vec<PodCondition>,
+    type_: &str,
+    status: &str,
+    at: crate::api::meta::Time,
+) {
+    match conds.iter_mut().find(|c| c.type_ == type_) {
+        Some(c) if c.status == status => {}
+        Some(c) => {
+            c.status = status.to_string();
+            c.last_transition_time = Some(at);
+        }
+        None => conds.push(PodCondition {
+            type_: type_.to_string(),
+            status: status.to_string(),
+            last_transition_time: Some(at),
+        }),
+    }
+}
+
+/// Order the kubelet reports conditions in (`kubectl get pod -o yaml`).
+fn sort_conditions(conds: &mut [PodCondition]) {
+    let rank = |t: &str| match t {
+        "PodReadyToStartContainers" => 0,
+        "Initialized" => 1,
+        "Ready" => 2,
+        "ContainersReady" => 3,
+        "PodScheduled" => 4,
+        _ => 5,
+    };
+    conds.sort_by_key(|c| rank(&c.type_));
+}
+
+/// CNI ADD: the pod gets its address.
+pub(super) fn sandbox_ready(c: &mut Cluster, key: &ObjectKey) {
+    c.controllers.kubelet_pending.remove(key);
+    if stage_needed(c, key) != Some(Stage::Sandbox) {
+        return;
+    }
+    let Some((node_name, host_network)) = c
+        .store
+        .pods
+        .get(key)
+        .map(|p| (p.spec.node_name.clone(), p.spec.host_network))
+    else {
+        return;
+    };
+    let Some(node_ip) = c
+        .store
+        .nodes
+        .get(&node_name)
+        .and_then(|n| n.internal_ip())
+        .map(str::to_string)
+    else {
+        return;
+    };
+    let ip = if host_network {
+        node_ip.clone()
+    } else {
+        let allocated = c
+            .alloc
+            .pod_ips
+            .get_mut(&node_name)
+            .and_then(|a| a.allocate());
+        match allocated {
+            Some(ip) => {
+                if let Some(seen) = c.controllers.pods.get_mut(key) {
+                    seen.ip_alloc = Some((node_name.clone(), ip));
+                }
+                ip.to_string()
+            }
+            None => {
+                let range = c
+                    .alloc
+                    .pod_ips
+                    .get(&node_name)
+                    .map(|a| {
+                        format!(
+                            "{}-{}",
+                            a.cidr.nth(1),
+                            a.cidr.nth(a.cidr.size().saturating_sub(2))
+                        )
+                    })
+                    .unwrap_or_default();
+                c.event(
+                    "Warning",
+                    "FailedCreatePodSandBox",
+                    format!("pod/{}", key.name),
+                    &key.namespace,
+                    format!(
+                        "Failed to create pod sandbox: plugin type=\"host-local\" failed (add): failed to allocate for range 0: no IP addresses available in range set: {range}"
+                    ),
+                );
+                c.controllers
+                    .ip_starved
+                    .entry(node_name)
+                    .or_default()
+                    .insert(key.clone());
+                return;
+            }
+        }
+    };
+    let now = c.wall_now();
+    state::update_pod(c, key, |pod| {
+        pod.status.pod_ip = ip.clone();
+        pod.status.pod_ips = vec![PodIp { ip }];
+        pod.status.host_ip = node_ip;
+        if pod.status.phase.is_empty() {
+            pod.status.phase = "Pending".to_string();
+        }
+        if pod.status.start_time.is_none() {
+            pod.status.start_time = Some(now);
+        }
+        let conds = &mut pod.status.conditions;
+        set_condition(conds, "PodReadyToStartContainers", "True", now);
+        set_condition(conds, "Initialized", "True", now);
+        set_condition(conds, "Ready", "False", now);
+        set_condition(conds, "ContainersReady", "False", now);
+        set_condition(conds, "PodScheduled", "True", now);
+        sort_conditions(conds);
+    });
+}
+
+/// Containers created and started: phase Running.
+pub(super) fn started(c: &mut Cluster, key: &ObjectKey) {
+    c.controllers.kubelet_pending.remove(key);
+    if stage_needed(c, key) != Some(Stage::Start) {
+        return;
+    }
+    let names: Vec<String> = c
+        .store
+        .pods
+        .get(key)
+        .map(|p| p.spec.containers.iter().map(|c| c.name.clone()).collect())
+        .unwrap_or_default();
+    for n in names {
+        c.event(
+            "Normal",
+            "Created",
+            format!("pod/{}", key.name),
+            &key.namespace,
+            format!("Created container: {n}"),
+        );
+        c.event(
+            "Normal",
+            "Started",
+            format!("pod/{}", key.name),
+            &key.namespace,
+            format!("Started container {n}"),
+        );
+    }
+    state::update_pod(c, key, |pod| pod.status.phase = "Running".to_string());
+}
+
+/// Readiness passed: Ready and ContainersReady turn True.
+pub(super) fn ready(c: &mut Cluster, key: &ObjectKey) {
+    c.controllers.kubelet_pending.remove(key);
+    if stage_needed(c, key) != Some(Stage::Ready) {
+        return;
+    }
+    let now = c.wall_now();
+    if let Some(seen) = c.controllers.pods.get_mut(key) {
+        seen.driven = false;
+    }
+    state::update_pod(c, key, |pod| {
+        set_condition(&mut pod.status.conditions, "Ready", "True", now);
+        set_condition(&mut pod.status.conditions, "ContainersReady", "True", now);
+        sort_conditions(&mut pod.status.conditions);
+    });
+}
+
+/// Grace period over (containers exited): the pod object goes, its IP is freed. Stale timers
+/// (the pod already gone, or re-created under the same name) do nothing.
+pub(super) fn terminated(c: &mut Cluster, key: &ObjectKey) {
+    let terminating = c
+        .store
+        .pods
+        .get(key)
+        .is_some_and(|p| p.metadata.deletion_timestamp.is_some());
+    if terminating {
+        state::remove_pod(c, key);
+    }
+}
+
+/// Graceful deletion as the API server and kubelet do it for a controller (ReplicaSet scale
+/// down, garbage collection): `deletionTimestamp` set (the pod is `Terminating`, its endpoint
+/// `serving`/`terminating`), removed once its containers exit (`POD_SHUTDOWN_MS`, at most the
+/// grace period).
+pub fn terminate_pod(c: &mut Cluster, key: &ObjectKey) {
+    let Some(pod) = c.store.pods.get(key) else {
+        return;
+    };
+    if pod.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
+    let grace_ms = u64::try_from(grace.max(0))
+        .unwrap_or(0)
+        .saturating_mul(1000);
+    let names: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
+    let now = c.wall_now();
+    state::update_pod(c, key, |pod| pod.metadata.deletion_timestamp = Some(now));
+    for n in names {
+        c.event(
+            "Normal",
+            "Killing",
+            format!("pod/{}", key.name),
+            &key.namespace,
+            format!("Stopping container {n}"),
+        );
+    }
+    c.schedule(
+        grace_ms.min(POD_SHUTDOWN_MS),
+        Timer::PodTerminated(key.clone()),
+    );
+}
+
+/// An address was freed on `node`: a pod that found the range exhausted tries again.
+pub(super) fn retry_starved(c: &mut Cluster, node: &str) {
+    let next = c
+        .controllers
+        .ip_starved
+        .get_mut(node)
+        .and_then(|s| s.pop_first());
+    if let Some(key) = next {
+        if !c.controllers.kubelet_pending.contains(&key) {
+            c.controllers.kubelet_pending.insert(key.clone());
+            c.schedule(SANDBOX_MS, Timer::PodSandboxReady(key));
+        }
+    }
+}
