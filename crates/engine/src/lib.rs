@@ -21,5 +21,6 @@ pub mod cluster;
 pub mod controllers;
 pub mod generate;
 pub mod manifest;
+pub mod printers;
 pub mod sim;
 pub mod validate;
