@@ -22,5 +22,6 @@ pub mod controllers;
 pub mod generate;
 pub mod manifest;
 pub mod printers;
+pub mod proxy;
 pub mod sim;
 pub mod validate;
