@@ -19,6 +19,7 @@ pub mod alloc;
 pub mod api;
 pub mod cluster;
 pub mod controllers;
+pub mod dns;
 pub mod generate;
 pub mod manifest;
 pub mod printers;
