@@ -1,1 +1,14 @@
+//! Entry point of the web app: mount [`svcsim_web::app::App`] on the page. Everything else lives in
+//! the library so the browser tests in `tests/` can mount the same component.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    // Panics show up in the browser console with their message instead of "unreachable".
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(svcsim_web::app::App);
+}
+
+/// The web app is built for wasm32 only (its dependencies are gated to that target); the native
+/// build is empty so `cargo test --workspace` stays cheap.
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {}
