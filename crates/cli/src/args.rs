@@ -22,6 +22,20 @@ pub struct Args {
     pub output: Option<Output>,
     /// `-h` / `--help`.
     pub help: bool,
+    /// `--from` (trace, dns): `pod/NAME`, `node/NAME`, `external[/IP]`.
+    pub from: Option<String>,
+    /// `--proto` (trace): `tcp`, `udp` or `sctp`.
+    pub proto: Option<String>,
+    /// `--count` (trace): connections to make.
+    pub count: Option<u32>,
+    /// `--type` (dns): the record type.
+    pub qtype: Option<String>,
+    /// `--node` (rules).
+    pub node: Option<String>,
+    /// `--mode` (rules, trace): kube-proxy mode.
+    pub mode: Option<String>,
+    /// `--via` (trace): the node externally-routed traffic enters.
+    pub via: Option<String>,
 }
 
 /// A command-line error, printed as kubectl prints pflag errors (`error: …`).
@@ -36,6 +50,13 @@ enum Flag {
     Output,
     AllNamespaces,
     Help,
+    From,
+    Proto,
+    Count,
+    Type,
+    Node,
+    Mode,
+    Via,
 }
 
 impl Flag {
@@ -47,6 +68,13 @@ impl Flag {
             "output" => Flag::Output,
             "all-namespaces" => Flag::AllNamespaces,
             "help" => Flag::Help,
+            "from" => Flag::From,
+            "proto" | "protocol" => Flag::Proto,
+            "count" => Flag::Count,
+            "type" => Flag::Type,
+            "node" => Flag::Node,
+            "mode" => Flag::Mode,
+            "via" => Flag::Via,
             _ => return None,
         })
     }
@@ -63,10 +91,7 @@ impl Flag {
     }
 
     fn takes_value(self) -> bool {
-        matches!(
-            self,
-            Flag::Filename | Flag::Seed | Flag::Namespace | Flag::Output
-        )
+        !matches!(self, Flag::AllNamespaces | Flag::Help)
     }
 
     fn long_name(self) -> &'static str {
@@ -77,6 +102,13 @@ impl Flag {
             Flag::Output => "output",
             Flag::AllNamespaces => "all-namespaces",
             Flag::Help => "help",
+            Flag::From => "from",
+            Flag::Proto => "proto",
+            Flag::Count => "count",
+            Flag::Type => "type",
+            Flag::Node => "node",
+            Flag::Mode => "mode",
+            Flag::Via => "via",
         }
     }
 }
@@ -179,6 +211,19 @@ impl Args {
                 })?);
             }
             Flag::AllNamespaces | Flag::Help => self.set_bool(flag, &value)?,
+            Flag::From => self.from = Some(value),
+            Flag::Proto => self.proto = Some(value),
+            Flag::Count => {
+                self.count = Some(value.parse::<u32>().map_err(|_| {
+                    ArgError(format!(
+                        "invalid argument \"{value}\" for \"--count\" flag: strconv.ParseUint: parsing \"{value}\": invalid syntax"
+                    ))
+                })?);
+            }
+            Flag::Type => self.qtype = Some(value),
+            Flag::Node => self.node = Some(value),
+            Flag::Mode => self.mode = Some(value),
+            Flag::Via => self.via = Some(value),
         }
         Ok(())
     }

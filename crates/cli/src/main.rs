@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod netcmds;
 mod run;
 
 use std::io::Write;

@@ -28,7 +28,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// A line on stderr.
-    fn err(&mut self, line: impl AsRef<str>) {
+    pub(crate) fn err(&mut self, line: impl AsRef<str>) {
         let mut text = line.as_ref().to_string();
         if !text.ends_with('\n') {
             text.push('\n');
@@ -38,7 +38,7 @@ impl Outcome {
     }
 
     /// Text on stdout.
-    fn out(&mut self, text: impl AsRef<str>) {
+    pub(crate) fn out(&mut self, text: impl AsRef<str>) {
         let text = text.as_ref();
         if text.is_empty() {
             return;
@@ -48,7 +48,7 @@ impl Outcome {
     }
 
     /// kubectl's usage error: `error: …` then a pointer to the help.
-    fn usage_error(mut self, message: &str, command: Option<&str>) -> Outcome {
+    pub(crate) fn usage_error(mut self, message: &str, command: Option<&str>) -> Outcome {
         self.err(format!("error: {message}"));
         match command {
             Some(c) => self.err(format!("See 'svcsim {c} --help' for usage.")),
@@ -69,18 +69,33 @@ Usage:
   svcsim apply -f FILE [-f FILE...] [--seed N]
   svcsim get RESOURCE [NAME] [-n NAMESPACE | -A] [-o wide|json|yaml|name] [-f FILE...] [--seed N]
   svcsim describe service [NAME] [-n NAMESPACE] [-f FILE...] [--seed N]
+  svcsim trace -f FILE... --from pod/NAME|node/NAME|external[/IP] [-n NS] DEST
+               [--proto tcp|udp|sctp] [--count N] [--mode M] [--via NODE] [-o json]
+  svcsim dns -f FILE... --from pod/NAME|node/NAME [-n NS] NAME
+             [--type A|AAAA|SRV|PTR|CNAME|TXT] [-o json]
+  svcsim rules -f FILE... --node NODE [--mode iptables|nftables|ipvs] [-o json]
   svcsim version
 
 Resources:
   services (svc), endpointslices, endpoints (ep), pods (po), nodes (no),
   deployments (deploy), replicasets (rs), namespaces (ns)
 
+DEST is IP, IP:port, NAME or NAME:port (port 80 when omitted); a NAME is resolved by the
+source's resolver first, and every DNS query is traced too.
+
 Flags:
   -f, --filename FILE     manifest file, directory (*.yaml, *.yml, *.json) or - for stdin; repeatable
       --seed N            seed for every random choice (ClusterIPs, nodePorts, names); default 0
   -n, --namespace NS      namespace to read from (default \"default\")
   -A, --all-namespaces    list across all namespaces
-  -o, --output FORMAT     wide, json, yaml or name
+  -o, --output FORMAT     wide, json, yaml or name (trace, dns, rules: json)
+      --from SOURCE       trace/dns: where the packet starts (pod/NAME, node/NAME, external)
+      --proto PROTO       trace: tcp (default), udp or sctp
+      --count N           trace: N connections, then the per-endpoint distribution
+      --via NODE          trace: the node LoadBalancer/external IP traffic enters
+      --type TYPE         dns: record type (default A)
+      --node NODE         rules: the node whose kube-proxy rules to print
+      --mode MODE         rules/trace: iptables, nftables or ipvs (default: the cluster's)
   -h, --help              this help
 
 Errors in manifests are printed as kubectl prints them, followed by `  --> file:line:col`
@@ -95,7 +110,12 @@ pub fn run(raw: &[String], stdin: &mut dyn Read) -> Outcome {
         Err(ArgError(m)) => {
             let command = raw
                 .iter()
-                .find(|a| matches!(a.as_str(), "apply" | "get" | "describe" | "version"))
+                .find(|a| {
+                    matches!(
+                        a.as_str(),
+                        "apply" | "get" | "describe" | "version" | "trace" | "dns" | "rules"
+                    )
+                })
                 .map(String::as_str);
             return out.usage_error(&m, command);
         }
@@ -110,6 +130,9 @@ pub fn run(raw: &[String], stdin: &mut dyn Read) -> Outcome {
         Some("apply") => apply(args, stdin),
         Some("get") => get(args, stdin),
         Some("describe") => describe(args, stdin),
+        Some("trace") => crate::netcmds::trace(args, stdin),
+        Some("dns") => crate::netcmds::dns(args, stdin),
+        Some("rules") => crate::netcmds::rules(args, stdin),
         Some("version") => {
             let mut o = Outcome::default();
             o.out(format!(
@@ -182,7 +205,10 @@ fn read_file(path: &std::path::Path, name: &str) -> Result<String, String> {
 }
 
 /// Build the cluster; on unreadable files, the error outcome.
-fn build(args: &Args, stdin: &mut dyn Read) -> Result<(Cluster, Vec<ApplyResult>), Outcome> {
+pub(crate) fn build(
+    args: &Args,
+    stdin: &mut dyn Read,
+) -> Result<(Cluster, Vec<ApplyResult>), Outcome> {
     let sources = read_sources(&args.files, stdin).map_err(|e| {
         let mut o = Outcome::default();
         o.err(e);
@@ -268,7 +294,7 @@ fn resource_and_name(
 }
 
 /// Apply errors go to stderr; they do not stop `get`/`describe`.
-fn report_apply_errors(out: &mut Outcome, results: &[ApplyResult]) {
+pub(crate) fn report_apply_errors(out: &mut Outcome, results: &[ApplyResult]) {
     for r in results.iter().filter(|r| !r.is_ok()) {
         report_error(out, r);
     }

@@ -12,6 +12,8 @@
 //! * [`cluster`]: the object store and `apply`, which runs the API server's create/update flow;
 //! * [`controllers`]: scheduler, workload controllers, EndpointSlice controller, LB controller;
 //! * [`printers`]: `kubectl get`/`describe` text and `-o json|yaml`;
+//! * [`net`]: packets, addressing, routing between nodes, conntrack;
+//! * [`trace`]: a packet's journey through routes and kube-proxy's rules, and back;
 //! * [`sim`]: simulated time and seeded randomness.
 #![forbid(unsafe_code)]
 
@@ -22,7 +24,9 @@ pub mod controllers;
 pub mod dns;
 pub mod generate;
 pub mod manifest;
+pub mod net;
 pub mod printers;
 pub mod proxy;
 pub mod sim;
+pub mod trace;
 pub mod validate;

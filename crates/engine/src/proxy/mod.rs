@@ -29,6 +29,7 @@ use std::net::Ipv4Addr;
 
 /// kube-proxy's `--proxy-mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ProxyMode {
     Iptables,
     Nftables,
