@@ -3,16 +3,94 @@
 //! run on wasm. Prints every run and the median.
 //!
 //! `cargo run --release -p svcsim-engine --example bench_apply -- large 5`
+//! (`large`, `thresholds`, `small`, or `dataplane`: rules + iptables-save + 10,000 journeys on
+//! one node of a 10,000-Service cluster, as `benches/dataplane.rs` measures.)
 
 use std::time::Instant;
 use svcsim_engine::cluster::Cluster;
 use svcsim_engine::generate::{cluster_manifest, Scale};
 use svcsim_engine::manifest::Source;
+use svcsim_engine::proxy::{node_rules, render_iptables_save, ProxyMode};
+use svcsim_engine::sim::Rng;
+use svcsim_engine::trace::{Destination, Origin, TraceSession};
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times.get(times.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The data-plane measurement: returns (rules ms, iptables-save ms, 10k journeys ms) per run.
+fn dataplane(runs: usize) {
+    let scale = Scale {
+        nodes: 100,
+        services: 10_000,
+        pods_per_service: 3,
+    };
+    let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", cluster_manifest(scale))], 0);
+    let node = "kind-worker";
+    let Some(client) = cluster
+        .store
+        .pods
+        .values()
+        .find(|p| p.spec.node_name == node && !p.spec.host_network && !p.status.pod_ip.is_empty())
+        .map(|p| Origin::Pod {
+            namespace: p.metadata.namespace.clone(),
+            name: p.metadata.name.clone(),
+        })
+    else {
+        println!("no client pod on {node}");
+        return;
+    };
+    let destinations: Vec<Destination> = cluster
+        .store
+        .services
+        .values()
+        .filter_map(|s| s.spec.cluster_ip.parse().ok())
+        .take(10_000)
+        .map(|ip| Destination::Ip { ip, port: Some(80) })
+        .collect();
+    let (mut rules_ms, mut save_ms, mut journeys_ms) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        let t = Instant::now();
+        let Ok(rules) = node_rules(&cluster, node, ProxyMode::Iptables) else {
+            return;
+        };
+        rules_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let text = render_iptables_save(&rules);
+        save_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        let t = Instant::now();
+        let mut session = TraceSession::new(&cluster);
+        let mut rng = Rng::new(7);
+        let ok = destinations
+            .iter()
+            .filter(|d| session.trace(&client, d, &mut rng).is_ok())
+            .count();
+        journeys_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "run {i}: rules {:.1} ms, iptables-save {:.1} ms ({} lines), {ok} journeys {:.1} ms",
+            rules_ms[i],
+            save_ms[i],
+            text.lines().count(),
+            journeys_ms[i]
+        );
+    }
+    println!(
+        "dataplane: median rules {:.1} ms, iptables-save {:.1} ms, 10k journeys {:.1} ms over {runs} runs",
+        median(rules_ms),
+        median(save_ms),
+        median(journeys_ms)
+    );
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "large".to_string());
     let runs: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
+    if which == "dataplane" {
+        dataplane(runs);
+        return;
+    }
     let scale = match which.as_str() {
         "thresholds" => Scale::THRESHOLDS,
         "small" => Scale {
@@ -38,8 +116,7 @@ fn main() {
         );
         times.push(ms);
     }
-    times.sort_by(f64::total_cmp);
-    let median = times.get(times.len() / 2).copied().unwrap_or(0.0);
+    let median = median(times);
     println!(
         "{which}: median {median:.1} ms over {runs} runs ({} nodes, {} services, {} pods)",
         scale.nodes,

@@ -1,0 +1,68 @@
+//! The data plane at scale: kube-proxy's rule tables and `iptables-save` text for one node of
+//! a 10,000-Service cluster, and 10,000 journeys (pod → ClusterIP) evaluated through them.
+//!
+//! `cargo bench -p svcsim-engine --bench dataplane`
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::net::Ipv4Addr;
+use std::time::Duration;
+use svcsim_engine::cluster::Cluster;
+use svcsim_engine::generate::{cluster_manifest, Scale};
+use svcsim_engine::manifest::Source;
+use svcsim_engine::proxy::{node_rules, render_iptables_save, ProxyMode};
+use svcsim_engine::sim::Rng;
+use svcsim_engine::trace::{Destination, Origin, TraceSession};
+
+/// 10,000 Services with 3 pods each on 100 nodes: every node's kube-proxy programs all 10,000.
+const SCALE: Scale = Scale {
+    nodes: 100,
+    services: 10_000,
+    pods_per_service: 3,
+};
+
+fn dataplane(c: &mut Criterion) {
+    let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", cluster_manifest(SCALE))], 0);
+    let node = "kind-worker";
+    let mut group = c.benchmark_group("dataplane_10k_services");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    group.bench_function("iptables_rules_one_node", |b| {
+        b.iter(|| node_rules(&cluster, node, ProxyMode::Iptables).map(|r| r.node_ip))
+    });
+    let rules = node_rules(&cluster, node, ProxyMode::Iptables).expect("node exists");
+    group.bench_function("iptables_save_text_one_node", |b| b.iter(|| render_iptables_save(&rules).len()));
+
+    // A client pod on the node, and every Service's ClusterIP:80 as a destination.
+    let client = cluster
+        .store
+        .pods
+        .values()
+        .find(|p| p.spec.node_name == node && !p.spec.host_network && !p.status.pod_ip.is_empty())
+        .map(|p| Origin::Pod {
+            namespace: p.metadata.namespace.clone(),
+            name: p.metadata.name.clone(),
+        })
+        .expect("a pod on the node");
+    let destinations: Vec<Destination> = cluster
+        .store
+        .services
+        .values()
+        .filter_map(|s| s.spec.cluster_ip.parse::<Ipv4Addr>().ok())
+        .take(10_000)
+        .map(|ip| Destination::Ip { ip, port: Some(80) })
+        .collect();
+    group.bench_function("10k_journeys_pod_to_cluster_ip", |b| {
+        b.iter(|| {
+            let mut session = TraceSession::new(&cluster);
+            let mut rng = Rng::new(7);
+            destinations
+                .iter()
+                .filter(|d| session.trace(&client, d, &mut rng).is_ok())
+                .count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, dataplane);
+criterion_main!(benches);
