@@ -106,6 +106,8 @@ pub struct ApplyResult {
     pub namespace: String,
     /// False for kinds that svcsim keeps but does not simulate.
     pub simulated: bool,
+    /// A set-up document (kind's `Cluster`): it shaped the cluster, it is not an API object.
+    pub setup: bool,
     pub outcome: Result<ApplyOutcome, ApplyError>,
 }
 
@@ -167,6 +169,9 @@ impl std::fmt::Display for ApplyResult {
                 )?;
                 if !self.simulated {
                     f.write_str(" (kept, not simulated)")?;
+                }
+                if self.setup {
+                    f.write_str(" (kind cluster set-up)")?;
                 }
                 Ok(())
             }
@@ -241,6 +246,7 @@ impl Cluster {
                     name: String::new(),
                     namespace: String::new(),
                     simulated: true,
+                    setup: false,
                     outcome: Err(ApplyError::Manifest {
                         source_name: source.name.clone(),
                         error,
@@ -279,6 +285,7 @@ impl Cluster {
             name: raw.name.clone(),
             namespace: raw.namespace.clone().unwrap_or_default(),
             simulated: true,
+            setup: false,
             outcome: Ok(ApplyOutcome::Unchanged),
         };
         let object = match d {
@@ -319,8 +326,15 @@ impl Cluster {
                     ApplyOutcome::Created
                 })
             }
-            Object::KindCluster(_) => {
-                // Shapes the cluster in `from_sources`; on a running cluster there is nothing to do.
+            Object::KindCluster(k) => {
+                // Shapes the cluster in `from_sources`; on a running cluster there is nothing to
+                // do. kind names it by its top-level `name` (default "kind"), not metadata.
+                result.name = if k.name.is_empty() {
+                    "kind".to_string()
+                } else {
+                    k.name
+                };
+                result.setup = true;
                 Ok(ApplyOutcome::Unchanged)
             }
             other => self.apply_object(other, &result.namespace, &ctx),
@@ -1006,6 +1020,17 @@ spec:
             r[0].to_string(),
             "error: from testing-: cannot use generate name with apply"
         );
+    }
+
+    #[test]
+    fn kind_config_is_reported_as_set_up() {
+        let text = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n";
+        let (c, r) = Cluster::from_sources(&[Source::new("kind.yaml", text)], 0);
+        assert_eq!(
+            r[0].to_string(),
+            "cluster.kind.x-k8s.io/kind unchanged (kind cluster set-up)"
+        );
+        assert_eq!(c.store.nodes.len(), 2);
     }
 
     #[test]

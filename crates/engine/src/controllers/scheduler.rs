@@ -20,9 +20,15 @@ use std::collections::{BTreeMap, BTreeSet};
 struct Feasible {
     order: BTreeSet<(usize, u64, String)>,
     entry: BTreeMap<String, (usize, u64)>,
-    /// `FailedScheduling` text when `order` is empty.
-    failure: String,
+    /// Why each unfit node does not fit (for the `FailedScheduling` text when `order` empties).
+    reasons: BTreeMap<String, usize>,
+    total: usize,
 }
+
+/// kubelet's default `maxPods`: a node's `status.capacity.pods` (kind keeps the default), which
+/// the scheduler's NodeResourcesFit filter enforces ("Too many pods").
+pub const MAX_PODS_PER_NODE: usize = 110;
+const TOO_MANY_PODS: &str = "Too many pods";
 
 /// Why a node does not fit a pod (the first failing filter), as the scheduler words it.
 pub(crate) fn node_misfit(
@@ -94,9 +100,26 @@ fn fit_error(total: usize, reasons: &BTreeMap<String, usize>) -> String {
     }
     let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
     parts.sort();
+    // Preemption could free a full node, but every pod here has the same priority, so it finds
+    // no victims there; for the other filters it cannot help at all.
+    let full = reasons.get(TOO_MANY_PODS).copied().unwrap_or(0);
+    let mut preemption = Vec::new();
+    if full > 0 {
+        preemption.push(format!(
+            "{full} No preemption victims found for incoming pod"
+        ));
+    }
+    if total > full {
+        preemption.push(format!(
+            "{} Preemption is not helpful for scheduling",
+            total - full
+        ));
+    }
+    preemption.sort();
     format!(
-        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {total} Preemption is not helpful for scheduling.",
-        parts.join(", ")
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+        parts.join(", "),
+        preemption.join(", ")
     )
 }
 
@@ -145,7 +168,7 @@ pub(super) fn run(c: &mut Cluster) -> bool {
         let Some((_, _, node)) = choice else {
             let msg = feasible
                 .get(&sig)
-                .map(|f| f.failure.clone())
+                .map(|f| fit_error(f.total, &f.reasons))
                 .unwrap_or_default();
             c.event(
                 "Warning",
@@ -161,6 +184,12 @@ pub(super) fn run(c: &mut Cluster) -> bool {
         for f in feasible.values_mut() {
             if let Some((count, tb)) = f.entry.get(&node).copied() {
                 f.order.remove(&(count, tb, node.clone()));
+                if count + 1 >= MAX_PODS_PER_NODE {
+                    // Full: later pods of this run see "Too many pods" for it.
+                    f.entry.remove(&node);
+                    *f.reasons.entry(TOO_MANY_PODS.to_string()).or_default() += 1;
+                    continue;
+                }
                 let ntb = c.rng.next_u64();
                 f.order.insert((count + 1, ntb, node.clone()));
                 f.entry.insert(node.clone(), (count + 1, ntb));
@@ -185,11 +214,11 @@ fn build_feasible(
             None => fits.push(name.clone()),
         }
     }
-    let failure = fit_error(c.store.nodes.len(), &reasons);
     let mut f = Feasible {
         order: BTreeSet::new(),
         entry: BTreeMap::new(),
-        failure,
+        reasons,
+        total: c.store.nodes.len(),
     };
     for name in fits {
         let count = c
@@ -197,6 +226,10 @@ fn build_feasible(
             .pods_on_node
             .get(&name)
             .map_or(0, BTreeSet::len);
+        if count >= MAX_PODS_PER_NODE {
+            *f.reasons.entry(TOO_MANY_PODS.to_string()).or_default() += 1;
+            continue;
+        }
         let tb = c.rng.next_u64();
         f.order.insert((count, tb, name.clone()));
         f.entry.insert(name, (count, tb));
@@ -239,4 +272,47 @@ fn bind(c: &mut Cluster, key: &ObjectKey, node: &str) {
             key.namespace, key.name
         ),
     );
+}
+
+#[cfg(test)]
+mod max_pods_tests {
+    use crate::cluster::{Cluster, ClusterConfig};
+    use crate::manifest::Source;
+
+    #[test]
+    fn a_node_takes_at_most_110_pods() {
+        let mut c = Cluster::new(ClusterConfig::default(), 0);
+        let deploy = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 250\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n";
+        let r = c.apply(&Source::new("d.yaml", deploy));
+        assert!(r[0].is_ok());
+        c.settle();
+        for node in ["kind-worker", "kind-worker2"] {
+            let n = c
+                .store
+                .pods
+                .values()
+                .filter(|p| p.spec.node_name == node)
+                .count();
+            assert_eq!(n, super::MAX_PODS_PER_NODE, "{node}");
+        }
+        let pending = c
+            .store
+            .pods
+            .values()
+            .filter(|p| p.spec.node_name.is_empty())
+            .count();
+        // 250 wanted, 2 × (110 − kindnet − kube-proxy) = 216 fit.
+        assert_eq!(pending, 34);
+        let msg = c
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.reason == "FailedScheduling")
+            .map(|e| e.message.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            msg,
+            "0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods. preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod."
+        );
+    }
 }

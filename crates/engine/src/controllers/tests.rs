@@ -637,7 +637,15 @@ fn named_target_port_is_resolved_per_pod_and_splits_slices() {
 
 #[test]
 fn many_endpoints_are_packed_100_100_50() {
-    let mut c = new_cluster();
+    // Three workers: two kind workers hold at most 2 × 108 pods (maxPods 110).
+    let mut kind = crate::api::setup::KindCluster::default();
+    for role in ["control-plane", "worker", "worker", "worker"] {
+        kind.nodes.push(crate::api::setup::KindNode {
+            role: role.to_string(),
+            labels: BTreeMap::new(),
+        });
+    }
+    let mut c = Cluster::new(crate::cluster::ClusterConfig::from_kind(&kind), 0);
     add_workload(&mut c, WorkloadKind::Deployment, "big", 250, "big", &[]);
     add_service(&mut c, "big", "big", IntOrString::Int(80), false);
     c.settle();
