@@ -21,7 +21,8 @@ const SCALE: Scale = Scale {
 };
 
 fn dataplane(c: &mut Criterion) {
-    let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", cluster_manifest(SCALE))], 0);
+    let (cluster, _) =
+        Cluster::from_sources(&[Source::new("gen.yaml", cluster_manifest(SCALE))], 0);
     let node = "kind-worker";
     let mut group = c.benchmark_group("dataplane_10k_services");
     group.sample_size(10);
@@ -30,7 +31,9 @@ fn dataplane(c: &mut Criterion) {
         b.iter(|| node_rules(&cluster, node, ProxyMode::Iptables).map(|r| r.node_ip))
     });
     let rules = node_rules(&cluster, node, ProxyMode::Iptables).expect("node exists");
-    group.bench_function("iptables_save_text_one_node", |b| b.iter(|| render_iptables_save(&rules).len()));
+    group.bench_function("iptables_save_text_one_node", |b| {
+        b.iter(|| render_iptables_save(&rules).len())
+    });
 
     // A client pod on the node, and every Service's ClusterIP:80 as a destination.
     let client = cluster

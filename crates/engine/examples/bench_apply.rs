@@ -26,7 +26,8 @@ fn dataplane(runs: usize) {
         services: 10_000,
         pods_per_service: 3,
     };
-    let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", cluster_manifest(scale))], 0);
+    let (cluster, _) =
+        Cluster::from_sources(&[Source::new("gen.yaml", cluster_manifest(scale))], 0);
     let node = "kind-worker";
     let Some(client) = cluster
         .store
