@@ -1,1 +1,518 @@
-//! (being written)
+//! A packet [`Journey`] → a [`Timeline`]: where the packet is drawn at every instant.
+//!
+//! Order (what the lecture tells): every DNS query first — out through the search list to
+//! kube-dns, DNAT to a CoreDNS pod, and its answer back — then the connection's hops, then
+//! the reply being un-NATed on its way back. Each hop is a *stop* at the place
+//! [`Scene::anchor_for_place`] gives; the packet travels between stops at a constant speed
+//! (with a minimum per hop, so short hops stay visible) and pauses at each stop — longer where
+//! NAT rewrote the header, so the class can read "before → after".
+//!
+//! Times are milliseconds at speed 1; the page multiplies wall time by its speed setting
+//! (see [`Playhead`]). Everything is precomputed in [`Timeline::new`]; per frame,
+//! [`Timeline::position_at`] is a binary search, so a page running 100 staggered
+//! [`Flights`] does work proportional to the packets in the air.
+
+use crate::layout::{Point, Scene};
+use std::sync::Arc;
+use svcsim_engine::trace::{Action, Hop, Journey, Place};
+
+/// World units per millisecond a packet travels (600 px/s at zoom 1).
+pub const SPEED_PX_PER_MS: f64 = 0.6;
+/// The shortest time a hop's travel takes, so hops between nearby spots are still seen.
+pub const MIN_TRAVEL_MS: f64 = 300.0;
+/// Pause at a stop where nothing changed.
+pub const DWELL_MS: f64 = 350.0;
+/// Pause at a stop where NAT rewrote the header (time to read "before → after").
+pub const NAT_DWELL_MS: f64 = 1400.0;
+
+/// Which part of the story a hop belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Phase {
+    /// A DNS query or its answer.
+    Dns,
+    /// The connection's first packet on its way to the server.
+    Request,
+    /// The server's answer on its way back.
+    Reply,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Dns => "dns",
+            Phase::Request => "request",
+            Phase::Reply => "reply",
+        }
+    }
+}
+
+/// One row of the event list (Packet Tracer's "Event List"): one per hop, in playing order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HopEvent {
+    /// Position in [`Timeline::events`] (what `hop_index` refers to).
+    pub index: usize,
+    pub phase: Phase,
+    /// Which leg: `DNS query 1: A my-service.default.svc.cluster.local`, `DNS answer 1`,
+    /// `request`, `reply`.
+    pub leg: String,
+    /// Hop number inside its leg, from 1 (as the CLI's trace numbers them).
+    pub number: usize,
+    pub place: Place,
+    /// The place as the CLI prints it (`kube-proxy iptables (kind-worker)`).
+    pub place_text: String,
+    pub action: Action,
+    /// The action in one word (`DNAT`, `MASQUERADE`, `deliver`).
+    pub action_text: &'static str,
+    pub note: String,
+    /// The header when the packet arrives (`10.244.1.5:43210 > 10.96.97.12:80  TCP SYN`).
+    pub before: String,
+    /// The header when it leaves (equal to `before` unless NAT happened here).
+    pub after: String,
+    /// Whether the header changed here (DNAT, MASQUERADE, conntrack un-NAT).
+    pub nat: bool,
+    /// The kube-proxy rules that matched, as `svcsim trace` prints them
+    /// (`nat: -A KUBE-SERVICES …`).
+    pub rules: Vec<String>,
+    /// The load-balancing choice, e.g. `KUBE-SVC-…: endpoint 2 of 3 (p=0.5)`.
+    pub lb: Option<String>,
+    pub affinity_hit: bool,
+}
+
+/// One packet's image at an instant.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sprite<'a> {
+    /// World coordinates.
+    pub pos: Point,
+    pub phase: Phase,
+    /// The hop it is at, or last left ([`Timeline::events`] index).
+    pub hop_index: usize,
+    /// The header to draw next to it: while pausing at a NAT stop `before → after`, while
+    /// travelling the header it carries.
+    pub label: &'a str,
+    /// Pausing at a stop (not travelling).
+    pub at_stop: bool,
+    /// Pausing at a stop where NAT happened (the renderer may flash it).
+    pub nat: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Stop {
+    pos: Point,
+    arrive: f64,
+    depart: f64,
+    /// Label while pausing here.
+    label: String,
+}
+
+/// A journey laid out in time. Build once per journey (and again when the scene changes).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Timeline {
+    events: Vec<HopEvent>,
+    stops: Vec<Stop>,
+    total: f64,
+}
+
+fn action_text(a: Action) -> &'static str {
+    match a {
+        Action::Send => "send",
+        Action::Enter => "enter",
+        Action::Route => "route",
+        Action::Arp => "ARP",
+        Action::Dnat => "DNAT",
+        Action::Accept => "accept",
+        Action::Masquerade => "MASQUERADE",
+        Action::UnNat => "un-NAT",
+        Action::Reject => "REJECT",
+        Action::Drop => "DROP",
+        Action::Deliver => "deliver",
+        Action::Refuse => "refused",
+        Action::Lost => "lost",
+    }
+}
+
+fn place_text(p: &Place) -> String {
+    p.to_string()
+}
+
+fn event(index: usize, phase: Phase, leg: &str, number: usize, h: &Hop) -> HopEvent {
+    let before = h.before.to_string();
+    let after = h.after.to_string();
+    HopEvent {
+        index,
+        phase,
+        leg: leg.to_string(),
+        number,
+        place: h.place.clone(),
+        place_text: place_text(&h.place),
+        action: h.action,
+        action_text: action_text(h.action),
+        note: h.note.clone(),
+        nat: h.before != h.after,
+        before,
+        after,
+        rules: h
+            .rules
+            .iter()
+            .map(|r| {
+                if r.text.starts_with("-A ") || r.chain == r.text {
+                    format!("{}: {}", r.table, r.text)
+                } else {
+                    format!("{} {}: {}", r.table, r.chain, r.text)
+                }
+            })
+            .collect(),
+        lb: h.lb.as_ref().map(|d| {
+            format!(
+                "{}: endpoint {} of {} (p={})",
+                d.chain,
+                u64::from(d.chosen) + 1,
+                d.candidates,
+                d.probability
+            )
+        }),
+        affinity_hit: h.affinity_hit,
+    }
+}
+
+/// The queried names in the order they were sent (steps that were never sent are skipped).
+fn query_names(j: &Journey) -> Vec<String> {
+    j.resolution
+        .as_ref()
+        .map(|r| {
+            r.steps
+                .iter()
+                .filter(|s| s.response.is_ok())
+                .map(|s| s.candidate.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl Timeline {
+    /// Lay `journey` out in time over `scene`. A hop whose place the scene does not show
+    /// stays where the previous hop was (or the scene's centre), so nothing ever panics and
+    /// every hop still gets its time slot in the event list.
+    pub fn new(journey: &Journey, scene: &Scene) -> Timeline {
+        let mut events = Vec::new();
+        let names = query_names(journey);
+        for (q, dj) in journey.dns_queries.iter().enumerate() {
+            let name = names.get(q).map(String::as_str).unwrap_or("");
+            let leg = if name.is_empty() {
+                format!("DNS query {}", q + 1)
+            } else {
+                format!("DNS query {}: {name}", q + 1)
+            };
+            for (n, h) in dj.hops.iter().enumerate() {
+                events.push(event(events.len(), Phase::Dns, &leg, n + 1, h));
+            }
+            let answer = format!("DNS answer {}", q + 1);
+            for (n, h) in dj.reply.iter().enumerate() {
+                events.push(event(events.len(), Phase::Dns, &answer, n + 1, h));
+            }
+        }
+        for (n, h) in journey.hops.iter().enumerate() {
+            events.push(event(events.len(), Phase::Request, "request", n + 1, h));
+        }
+        for (n, h) in journey.reply.iter().enumerate() {
+            events.push(event(events.len(), Phase::Reply, "reply", n + 1, h));
+        }
+        Timeline::from_events(events, scene)
+    }
+
+    /// Times from events: travel proportional to distance (at least [`MIN_TRAVEL_MS`]), then
+    /// a pause ([`DWELL_MS`], or [`NAT_DWELL_MS`] where the header changed).
+    fn from_events(events: Vec<HopEvent>, scene: &Scene) -> Timeline {
+        let mut stops: Vec<Stop> = Vec::with_capacity(events.len());
+        let mut t = 0.0;
+        let mut prev: Option<Point> = None;
+        let centre = scene.bounds().center();
+        for e in &events {
+            let pos = scene.anchor_for_place(&e.place).or(prev).unwrap_or(centre);
+            if let Some(p) = prev {
+                t += (p.distance(pos) / SPEED_PX_PER_MS).max(MIN_TRAVEL_MS);
+            }
+            let dwell = if e.nat { NAT_DWELL_MS } else { DWELL_MS };
+            let label = if e.nat {
+                format!("{} → {}", e.before, e.after)
+            } else {
+                e.before.clone()
+            };
+            stops.push(Stop {
+                pos,
+                arrive: t,
+                depart: t + dwell,
+                label,
+            });
+            t += dwell;
+            prev = Some(pos);
+        }
+        Timeline {
+            events,
+            stops,
+            total: t,
+        }
+    }
+
+    /// Length of the whole animation at speed 1 (0 for an empty journey).
+    pub fn total_ms(&self) -> f64 {
+        self.total
+    }
+
+    /// One entry per hop in playing order.
+    pub fn events(&self) -> &[HopEvent] {
+        &self.events
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// When the packet arrives at hop `i` (None past the end).
+    pub fn start_of_hop(&self, i: usize) -> Option<f64> {
+        self.stops.get(i).map(|s| s.arrive)
+    }
+
+    /// Where hop `i` is drawn.
+    pub fn hop_position(&self, i: usize) -> Option<Point> {
+        self.stops.get(i).map(|s| s.pos)
+    }
+
+    /// The hop the packet is at or last left at `t` (None before 0, past the end, or empty).
+    pub fn hop_at(&self, t: f64) -> Option<usize> {
+        if !t.is_finite() || t < 0.0 || t > self.total {
+            return None;
+        }
+        let n = self.stops.partition_point(|s| s.arrive <= t);
+        n.checked_sub(1)
+    }
+
+    /// The packet at `t`, or None outside `0..=total_ms()`.
+    pub fn position_at(&self, t: f64) -> Option<Sprite<'_>> {
+        let k = self.hop_at(t)?;
+        let stop = self.stops.get(k)?;
+        let e = self.events.get(k)?;
+        match self.stops.get(k + 1) {
+            Some(next) if t > stop.depart => {
+                let span = next.arrive - stop.depart;
+                let frac = if span > 0.0 {
+                    (t - stop.depart) / span
+                } else {
+                    1.0
+                };
+                Some(Sprite {
+                    pos: stop.pos.lerp(next.pos, frac),
+                    phase: e.phase,
+                    hop_index: k,
+                    label: &e.after,
+                    at_stop: false,
+                    nat: false,
+                })
+            }
+            _ => Some(Sprite {
+                pos: stop.pos,
+                phase: e.phase,
+                hop_index: k,
+                label: &stop.label,
+                at_stop: true,
+                nat: e.nat,
+            }),
+        }
+    }
+
+    /// "Step forward": the arrival time of the next hop after `t` (`total_ms()` at the end).
+    pub fn next_hop_time(&self, t: f64) -> f64 {
+        const EPS: f64 = 1e-6;
+        if !t.is_finite() {
+            return 0.0;
+        }
+        let n = self.stops.partition_point(|s| s.arrive <= t + EPS);
+        self.stops.get(n).map_or(self.total, |s| s.arrive)
+    }
+
+    /// "Step back": the arrival time of the hop before the one at `t`; while travelling,
+    /// the hop just left (0 at the start).
+    pub fn prev_hop_time(&self, t: f64) -> f64 {
+        const EPS: f64 = 1e-6;
+        if !t.is_finite() {
+            return 0.0;
+        }
+        let n = self.stops.partition_point(|s| s.arrive < t - EPS);
+        n.checked_sub(1)
+            .and_then(|i| self.stops.get(i))
+            .map_or(0.0, |s| s.arrive)
+    }
+
+    /// The first hop of a phase (e.g. jump to the request after the DNS lookup).
+    pub fn first_hop_of(&self, phase: Phase) -> Option<usize> {
+        self.events.iter().position(|e| e.phase == phase)
+    }
+}
+
+/// Play/pause, speed and the current time of one timeline, advanced by wall-clock deltas from
+/// the page's animation frame (the engine and this crate never read a clock).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Playhead {
+    /// Timeline time in ms at speed 1.
+    pub t: f64,
+    pub playing: bool,
+    /// 0.25 … 4; wall ms × speed = timeline ms.
+    pub speed: f64,
+}
+
+impl Default for Playhead {
+    fn default() -> Self {
+        Playhead {
+            t: 0.0,
+            playing: true,
+            speed: 1.0,
+        }
+    }
+}
+
+impl Playhead {
+    /// Advance by `dt_wall_ms` of wall time if playing; stops at the end. Returns whether the
+    /// time changed (the page repaints only then).
+    pub fn tick(&mut self, dt_wall_ms: f64, timeline: &Timeline) -> bool {
+        if !self.playing || !dt_wall_ms.is_finite() || dt_wall_ms <= 0.0 {
+            return false;
+        }
+        let speed = if self.speed.is_finite() && self.speed > 0.0 {
+            self.speed
+        } else {
+            1.0
+        };
+        let before = self.t;
+        self.t = (self.t + dt_wall_ms * speed).min(timeline.total_ms());
+        if self.t >= timeline.total_ms() {
+            self.playing = false;
+        }
+        self.t != before
+    }
+
+    /// Pause and jump to the next hop.
+    pub fn step_forward(&mut self, timeline: &Timeline) {
+        self.playing = false;
+        self.t = timeline.next_hop_time(self.t);
+    }
+
+    /// Pause and jump to the previous hop.
+    pub fn step_back(&mut self, timeline: &Timeline) {
+        self.playing = false;
+        self.t = timeline.prev_hop_time(self.t);
+    }
+
+    /// Back to the start, playing.
+    pub fn replay(&mut self) {
+        self.t = 0.0;
+        self.playing = true;
+    }
+}
+
+/// One packet of many: a shared timeline started at `start_ms` of the page's clock.
+#[derive(Debug, Clone)]
+pub struct Flight {
+    pub timeline: Arc<Timeline>,
+    pub start_ms: f64,
+}
+
+impl Flight {
+    fn end_ms(&self) -> f64 {
+        self.start_ms + self.timeline.total_ms()
+    }
+}
+
+/// Many packets in the air at once ("100 packets over 50 nodes"): flights are kept sorted by
+/// start; [`Flights::advance`] admits the ones that started and retires the ones that
+/// finished, so per-frame work is proportional to the active flights, not to all of them.
+#[derive(Debug, Clone, Default)]
+pub struct Flights {
+    all: Vec<Flight>,
+    /// Index of the first flight not yet admitted.
+    next: usize,
+    /// Indices into `all` of flights in the air.
+    active: Vec<usize>,
+    now: f64,
+}
+
+impl Flights {
+    /// Flights in any order (they are sorted by start; non-finite starts are dropped).
+    pub fn new(mut flights: Vec<Flight>) -> Flights {
+        flights.retain(|f| f.start_ms.is_finite());
+        flights.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+        Flights {
+            all: flights,
+            next: 0,
+            active: Vec::new(),
+            now: f64::NEG_INFINITY,
+        }
+    }
+
+    /// `count` timelines (cycled) started every `interval_ms` from 0.
+    pub fn staggered(timelines: &[Arc<Timeline>], count: usize, interval_ms: f64) -> Flights {
+        let interval = if interval_ms.is_finite() {
+            interval_ms.max(0.0)
+        } else {
+            0.0
+        };
+        let flights = (0..count)
+            .filter_map(|i| {
+                let tl = timelines.get(i % timelines.len().max(1))?;
+                Some(Flight {
+                    timeline: Arc::clone(tl),
+                    start_ms: i as f64 * interval,
+                })
+            })
+            .collect();
+        Flights::new(flights)
+    }
+
+    /// Move the page clock to `now_ms`. Going backwards (replay, seek) rescans from the start.
+    pub fn advance(&mut self, now_ms: f64) {
+        if !now_ms.is_finite() {
+            return;
+        }
+        if now_ms < self.now {
+            self.next = 0;
+            self.active.clear();
+        }
+        self.now = now_ms;
+        while let Some(f) = self.all.get(self.next) {
+            if f.start_ms > now_ms {
+                break;
+            }
+            self.active.push(self.next);
+            self.next += 1;
+        }
+        let all = &self.all;
+        self.active
+            .retain(|&i| all.get(i).is_some_and(|f| now_ms <= f.end_ms()));
+    }
+
+    /// The sprites at the current clock, one per active flight, with the flight's index.
+    pub fn sprites(&self) -> impl Iterator<Item = (usize, Sprite<'_>)> + '_ {
+        self.active.iter().filter_map(move |&i| {
+            let f = self.all.get(i)?;
+            f.timeline
+                .position_at(self.now - f.start_ms)
+                .map(|s| (i, s))
+        })
+    }
+
+    /// Flights in the air.
+    pub fn active_len(&self) -> usize {
+        self.active.len()
+    }
+
+    /// Every flight has landed.
+    pub fn is_done(&self) -> bool {
+        self.next >= self.all.len() && self.active.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.all.is_empty()
+    }
+}

@@ -1,0 +1,274 @@
+//! Animation: DNS first, then the request, then the reply; monotonic times; interpolation;
+//! stepping hop by hop; the event list; many packets at once.
+
+mod common;
+
+use common::*;
+use std::sync::Arc;
+use svcsim_engine::trace::Action;
+use svcsim_scene::animation::*;
+use svcsim_scene::layout::{layout, LayoutOptions, ObjectId, Scene};
+
+fn fixture() -> (Scene, Timeline) {
+    let cluster = app_cluster();
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let j = journey(&cluster, "pod/client", "my-service");
+    assert!(!j.dns_queries.is_empty(), "a name is resolved first");
+    let tl = Timeline::new(&j, &scene);
+    (scene, tl)
+}
+
+#[test]
+fn dns_first_then_request_then_reply() {
+    let (_, tl) = fixture();
+    let phases: Vec<Phase> = tl.events().iter().map(|e| e.phase).collect();
+    assert_eq!(phases.first(), Some(&Phase::Dns));
+    assert_eq!(phases.last(), Some(&Phase::Reply));
+    assert!(phases.windows(2).all(|w| w[0] <= w[1]), "{phases:?}");
+    let req = tl.first_hop_of(Phase::Request).unwrap();
+    let rep = tl.first_hop_of(Phase::Reply).unwrap();
+    assert!(0 < req && req < rep);
+    // Each DNS query goes out and its answer comes back before the next leg.
+    let legs: Vec<&str> = tl.events().iter().map(|e| e.leg.as_str()).collect();
+    assert!(
+        legs[0].starts_with("DNS query 1: my-service.default.svc.cluster.local"),
+        "{}",
+        legs[0]
+    );
+    assert!(legs.contains(&"DNS answer 1"));
+    assert_eq!(legs[req], "request");
+    assert_eq!(legs[rep], "reply");
+    for (i, e) in tl.events().iter().enumerate() {
+        assert_eq!(e.index, i);
+    }
+}
+
+#[test]
+fn times_are_monotonic_and_positions_interpolate() {
+    let (scene, tl) = fixture();
+    let n = tl.events().len();
+    let starts: Vec<f64> = (0..n).map(|i| tl.start_of_hop(i).unwrap()).collect();
+    assert_eq!(starts[0], 0.0);
+    assert!(starts
+        .windows(2)
+        .all(|w| w[1] - w[0] >= MIN_TRAVEL_MS + DWELL_MS - 1e-9));
+    assert!(tl.total_ms() > *starts.last().unwrap());
+    assert_eq!(tl.start_of_hop(n), None);
+
+    for (i, &start) in starts.iter().enumerate() {
+        let s = tl.position_at(start).unwrap();
+        assert_eq!(s.hop_index, i);
+        assert!(s.at_stop);
+        assert_eq!(Some(s.pos), tl.hop_position(i));
+        assert_eq!(tl.hop_at(start), Some(i));
+    }
+    // Halfway through the travel from hop i to i+1 the packet is halfway between them.
+    for i in 0..n - 1 {
+        let a = tl.hop_position(i).unwrap();
+        let b = tl.hop_position(i + 1).unwrap();
+        let dwell = if tl.events()[i].nat {
+            NAT_DWELL_MS
+        } else {
+            DWELL_MS
+        };
+        let depart = starts[i] + dwell;
+        let mid = (depart + starts[i + 1]) / 2.0;
+        let s = tl.position_at(mid).unwrap();
+        assert!(!s.at_stop);
+        assert_eq!(s.hop_index, i);
+        assert!((s.pos.x - (a.x + b.x) / 2.0).abs() < 1e-6);
+        assert!((s.pos.y - (a.y + b.y) / 2.0).abs() < 1e-6);
+        // Travel time grows with distance, never under the minimum.
+        let travel = starts[i + 1] - depart;
+        let want = (a.distance(b) / SPEED_PX_PER_MS).max(MIN_TRAVEL_MS);
+        assert!((travel - want).abs() < 1e-6);
+    }
+    assert!(tl.position_at(-1.0).is_none());
+    assert!(tl.position_at(tl.total_ms() + 1.0).is_none());
+    assert!(tl.position_at(f64::NAN).is_none());
+    // The first stop is the client pod.
+    let client = scene.anchor(&ObjectId::pod("default", "client")).unwrap();
+    assert_eq!(tl.position_at(0.0).unwrap().pos, client);
+}
+
+#[test]
+fn stepping_forward_and_back_visits_every_hop() {
+    let (_, tl) = fixture();
+    let n = tl.events().len();
+    let mut t = 0.0;
+    let mut seen = vec![0];
+    loop {
+        let next = tl.next_hop_time(t);
+        assert!(next > t || next == tl.total_ms());
+        if next >= tl.total_ms() {
+            break;
+        }
+        t = next;
+        seen.push(tl.hop_at(t).unwrap());
+    }
+    assert_eq!(seen, (0..n).collect::<Vec<_>>());
+    let mut back = vec![tl.hop_at(t).unwrap()];
+    while t > 0.0 {
+        t = tl.prev_hop_time(t);
+        back.push(tl.hop_at(t).unwrap());
+    }
+    back.reverse();
+    assert_eq!(back, (0..n).collect::<Vec<_>>());
+    // Mid-travel, "back" returns to the hop just left.
+    let mid = (tl.start_of_hop(2).unwrap() + tl.start_of_hop(3).unwrap()) / 2.0 + 200.0;
+    assert_eq!(tl.prev_hop_time(mid), tl.start_of_hop(2).unwrap());
+    assert_eq!(tl.next_hop_time(mid), tl.start_of_hop(3).unwrap());
+
+    let mut head = Playhead::default();
+    head.step_forward(&tl);
+    assert!(!head.playing);
+    assert_eq!(head.t, tl.start_of_hop(1).unwrap());
+    head.step_back(&tl);
+    assert_eq!(head.t, 0.0);
+    head.replay();
+    head.speed = 2.0;
+    assert!(head.tick(100.0, &tl));
+    assert_eq!(head.t, 200.0);
+    assert!(head.tick(1e12, &tl));
+    assert_eq!(head.t, tl.total_ms());
+    assert!(!head.playing, "stops at the end");
+    assert!(!head.tick(16.0, &tl));
+}
+
+#[test]
+fn the_event_list_shows_nat_before_and_after_and_the_rules() {
+    let (_, tl) = fixture();
+    let svc_ip = app_cluster()
+        .store
+        .service("default", "my-service")
+        .unwrap()
+        .spec
+        .cluster_ip
+        .clone();
+    let dnat = tl
+        .events()
+        .iter()
+        .find(|e| e.phase == Phase::Request && e.action == Action::Dnat)
+        .expect("a DNAT hop");
+    assert!(dnat.nat);
+    assert!(
+        dnat.before.contains(&format!("> {svc_ip}:80")),
+        "{}",
+        dnat.before
+    );
+    assert!(dnat.before.ends_with("TCP SYN"), "{}", dnat.before);
+    assert!(dnat.after.contains(":9376"), "{}", dnat.after);
+    assert_eq!(dnat.action_text, "DNAT");
+    assert!(dnat.place_text.starts_with("kube-proxy iptables"));
+    assert!(
+        dnat.rules.iter().any(|r| r.contains("KUBE-SERVICES")),
+        "{:?}",
+        dnat.rules
+    );
+    assert!(
+        dnat.lb.as_deref().unwrap_or("").contains("of 3"),
+        "{:?}",
+        dnat.lb
+    );
+    // Pausing at the NAT hop the sprite shows before → after, and pauses longer.
+    let i = dnat.index;
+    let at = tl.position_at(tl.start_of_hop(i).unwrap() + 10.0).unwrap();
+    assert!(at.nat);
+    assert_eq!(at.label, format!("{} → {}", dnat.before, dnat.after));
+    // The DNS query's DNAT goes to a CoreDNS pod on port 53.
+    let dns_dnat = tl
+        .events()
+        .iter()
+        .find(|e| e.phase == Phase::Dns && e.action == Action::Dnat)
+        .unwrap();
+    assert!(dns_dnat.before.contains(":53"), "{}", dns_dnat.before);
+    // The reply is un-NATed back to the Service address.
+    let unnat = tl
+        .events()
+        .iter()
+        .find(|e| e.phase == Phase::Reply && e.action == Action::UnNat)
+        .expect("un-NAT in the reply");
+    assert!(
+        unnat.after.starts_with(&format!("{svc_ip}:80 >")),
+        "{}",
+        unnat.after
+    );
+}
+
+#[test]
+fn a_journey_without_dns_starts_with_the_request() {
+    let cluster = app_cluster();
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let lb_ip = cluster
+        .store
+        .service("default", "my-lb")
+        .unwrap()
+        .status
+        .load_balancer
+        .ingress[0]
+        .ip
+        .clone();
+    let j = journey(&cluster, "external", &lb_ip);
+    let tl = Timeline::new(&j, &scene);
+    assert_eq!(tl.events()[0].phase, Phase::Request);
+    assert_eq!(
+        tl.position_at(0.0).unwrap().pos,
+        scene.anchor(&ObjectId::ExternalClient).unwrap()
+    );
+    assert!(tl.events().iter().any(|e| e.action == Action::Arp));
+}
+
+#[test]
+fn an_empty_journey_and_a_foreign_scene_never_panic() {
+    let cluster = app_cluster();
+    let j = journey(&cluster, "pod/client", "my-service");
+    // A scene of another cluster: most places are unknown, the timeline still works.
+    let other = layout(&big_cluster(2, 1), &LayoutOptions::default());
+    let tl = Timeline::new(&j, &other);
+    assert_eq!(
+        tl.events().len(),
+        Timeline::new(&j, &layout(&cluster, &LayoutOptions::default()))
+            .events()
+            .len()
+    );
+    let mut t = 0.0;
+    while t <= tl.total_ms() {
+        assert!(tl.position_at(t).is_some());
+        t += 97.0;
+    }
+    let empty = Timeline::default();
+    assert_eq!(empty.total_ms(), 0.0);
+    assert!(empty.position_at(0.0).is_none());
+    assert_eq!(empty.next_hop_time(0.0), 0.0);
+    assert_eq!(empty.prev_hop_time(5.0), 0.0);
+}
+
+#[test]
+fn a_hundred_staggered_flights_track_only_the_active_ones() {
+    let (_, tl) = fixture();
+    let tl = Arc::new(tl);
+    let total = tl.total_ms();
+    let mut flights = Flights::staggered(&[Arc::clone(&tl)], 100, 50.0);
+    assert_eq!(flights.len(), 100);
+    flights.advance(0.0);
+    assert_eq!(flights.active_len(), 1);
+    flights.advance(25.0 * 50.0);
+    assert_eq!(flights.active_len(), 26);
+    assert_eq!(flights.sprites().count(), 26);
+    flights.advance(99.0 * 50.0);
+    assert_eq!(flights.sprites().count(), flights.active_len());
+    assert!(flights.active_len() <= 100);
+    flights.advance(99.0 * 50.0 + total + 1.0);
+    assert!(flights.is_done());
+    assert_eq!(flights.sprites().count(), 0);
+    // Going back in time (replay) rescans.
+    flights.advance(10.0);
+    assert_eq!(flights.active_len(), 1);
+    // Each sprite is its flight's timeline at its own time.
+    flights.advance(120.0);
+    let sprites: Vec<_> = flights.sprites().collect();
+    assert_eq!(sprites.len(), 3);
+    for (i, s) in sprites {
+        assert_eq!(Some(s), tl.position_at(120.0 - i as f64 * 50.0));
+    }
+}
