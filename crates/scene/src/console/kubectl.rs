@@ -1,0 +1,1162 @@
+//! `kubectl`: the verbs a Services lesson uses, with kubectl's flags, output and error texts.
+//!
+//! Tables, `-o json|yaml|name` and `describe service` come from the engine's printers
+//! ([`svcsim_engine::printers`]); mutations from [`Cluster::delete`] / [`Cluster::scale`]
+//! (whose errors already read as kubectl's). Usage errors are printed as kubectl's cobra/pflag
+//! layer prints them: `error: …` then `See 'kubectl VERB --help' for usage.`
+
+use super::flags::{self, boolean, value, Parsed, Spec};
+use super::{Console, ConsoleOutput};
+use std::collections::BTreeMap;
+use svcsim_engine::api::apps::WorkloadKind;
+use svcsim_engine::api::core::Pod;
+use svcsim_engine::api::meta::{map_selector_matches, ObjectMeta};
+use svcsim_engine::cluster::Cluster;
+use svcsim_engine::printers::{self, human_duration, tabwriter, GetOptions, Output, Resource};
+use svcsim_engine::sim::Rng;
+
+/// kubectl's message for an `-o` it has no printer for.
+const BAD_OUTPUT: &str = "allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
+
+/// The kubeconfig context kind writes for a cluster named `kind`.
+const CONTEXT: &str = "kind-kind";
+
+/// The kubectl verbs the console simulates (also what completion offers).
+pub(crate) const VERBS: &[&str] = &[
+    "config", "delete", "describe", "events", "exec", "get", "scale", "version",
+];
+
+/// Real kubectl commands the console does not simulate (a clear message instead of
+/// "unknown command").
+const UNSIMULATED: &[&str] = &[
+    "annotate",
+    "api-resources",
+    "api-versions",
+    "apply",
+    "attach",
+    "auth",
+    "autoscale",
+    "certificate",
+    "cluster-info",
+    "completion",
+    "cordon",
+    "cp",
+    "create",
+    "debug",
+    "diff",
+    "drain",
+    "edit",
+    "explain",
+    "expose",
+    "kustomize",
+    "label",
+    "logs",
+    "patch",
+    "plugin",
+    "port-forward",
+    "proxy",
+    "replace",
+    "rollout",
+    "run",
+    "set",
+    "taint",
+    "top",
+    "uncordon",
+    "wait",
+];
+
+const KUBECTL_HELP: &str = "\
+kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Commands simulated in this console:
+  get           Display one or many resources
+  describe      Show details of a specific resource (services)
+  delete        Delete resources by resource and names
+  scale         Set a new size for a deployment or replica set
+  exec          Execute a command in a container
+  events        List events
+  config        Modify kubeconfig files (set-context --current --namespace=NS)
+  version       Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+
+Use \"kubectl <command> --help\" for more information about a given command.
+";
+
+pub(crate) const GET_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    boolean("all-namespaces", Some('A')),
+    value("output", Some('o')),
+    value("selector", Some('l')),
+    boolean("show-labels", None),
+    boolean("no-headers", None),
+    boolean("watch", Some('w')),
+    boolean("help", Some('h')),
+];
+pub(crate) const DESCRIBE_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    boolean("all-namespaces", Some('A')),
+    value("selector", Some('l')),
+    boolean("help", Some('h')),
+];
+pub(crate) const DELETE_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    value("selector", Some('l')),
+    boolean("all", None),
+    boolean("force", None),
+    boolean("now", None),
+    boolean("wait", None),
+    value("grace-period", None),
+    boolean("help", Some('h')),
+];
+pub(crate) const SCALE_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    value("replicas", None),
+    boolean("help", Some('h')),
+];
+pub(crate) const EXEC_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    value("container", Some('c')),
+    boolean("stdin", Some('i')),
+    boolean("tty", Some('t')),
+    boolean("quiet", Some('q')),
+    boolean("help", Some('h')),
+];
+pub(crate) const EVENTS_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    boolean("all-namespaces", Some('A')),
+    boolean("help", Some('h')),
+];
+const CONFIG_FLAGS: &[Spec] = &[
+    value("namespace", Some('n')),
+    boolean("current", None),
+    boolean("minify", None),
+    value("output", Some('o')),
+    boolean("help", Some('h')),
+];
+
+/// The flags of `verb` (for parsing and completion).
+pub(crate) fn verb_flags(verb: &str) -> &'static [Spec] {
+    match verb {
+        "get" => GET_FLAGS,
+        "describe" => DESCRIBE_FLAGS,
+        "delete" => DELETE_FLAGS,
+        "scale" => SCALE_FLAGS,
+        "exec" => EXEC_FLAGS,
+        "events" => EVENTS_FLAGS,
+        "config" => CONFIG_FLAGS,
+        _ => &[],
+    }
+}
+
+/// kubectl's usage error.
+fn usage(message: &str, verb: &str) -> ConsoleOutput {
+    let mut o = ConsoleOutput::fail(format!("error: {message}"), 1);
+    o.err(format!("See 'kubectl {verb} --help' for usage."));
+    o
+}
+
+fn failure(message: impl AsRef<str>) -> ConsoleOutput {
+    ConsoleOutput::fail(message, 1)
+}
+
+/// Levenshtein distance (cobra's `ld`, case-insensitive), for "Did you mean this?".
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            cur.push(sub.min(del).min(ins));
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// The verb: the first operand, skipping global flags (`kubectl -n prod get pods`).
+fn split_verb(args: &[String]) -> Option<(usize, &str)> {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "--" {
+            return None;
+        }
+        if matches!(
+            a.as_str(),
+            "-n" | "--namespace" | "--context" | "--kubeconfig"
+        ) {
+            i += 2;
+            continue;
+        }
+        if a.starts_with('-') && a != "-" {
+            i += 1;
+            continue;
+        }
+        return Some((i, a.as_str()));
+    }
+    None
+}
+
+/// A label selector as `kubectl -l` takes it (equality-based: `k=v`, `k==v`, `k!=v`, `k`,
+/// `!k`, comma-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Requirement {
+    Eq(String, String),
+    NotEq(String, String),
+    Exists(String),
+    NotExists(String),
+}
+
+fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
+    let mut out = Vec::new();
+    for term in s.split(',') {
+        let term = term.trim();
+        if term.is_empty() {
+            continue;
+        }
+        let bad = || {
+            format!("unable to parse requirement: <nil>: Invalid value: \"{term}\": set-based selectors are not simulated")
+        };
+        if term.contains(" in ") || term.contains(" notin ") || term.contains('(') {
+            return Err(bad());
+        }
+        let r = if let Some(k) = term.strip_prefix('!') {
+            Requirement::NotExists(k.trim().to_string())
+        } else if let Some((k, v)) = term.split_once("!=") {
+            Requirement::NotEq(k.trim().to_string(), v.trim().to_string())
+        } else if let Some((k, v)) = term.split_once("==") {
+            Requirement::Eq(k.trim().to_string(), v.trim().to_string())
+        } else if let Some((k, v)) = term.split_once('=') {
+            Requirement::Eq(k.trim().to_string(), v.trim().to_string())
+        } else {
+            Requirement::Exists(term.to_string())
+        };
+        out.push(r);
+    }
+    Ok(out)
+}
+
+fn selector_matches(sel: &[Requirement], labels: &BTreeMap<String, String>) -> bool {
+    sel.iter().all(|r| match r {
+        Requirement::Eq(k, v) => labels.get(k) == Some(v),
+        Requirement::NotEq(k, v) => labels.get(k) != Some(v),
+        Requirement::Exists(k) => labels.contains_key(k),
+        Requirement::NotExists(k) => !labels.contains_key(k),
+    })
+}
+
+/// A copy of the cluster where only the objects of `r` that `keep` accepts remain, so the
+/// engine's printers lay the table out for exactly those rows.
+fn retain(cluster: &Cluster, r: Resource, keep: impl Fn(&ObjectMeta) -> bool) -> Cluster {
+    let mut c = cluster.clone();
+    let s = &mut c.store;
+    match r {
+        Resource::Pods => s.pods.retain(|_, o| keep(&o.metadata)),
+        Resource::Services => s.services.retain(|_, o| keep(&o.metadata)),
+        Resource::EndpointSlices => s.endpoint_slices.retain(|_, o| keep(&o.metadata)),
+        Resource::Endpoints => s.endpoints.retain(|_, o| keep(&o.metadata)),
+        Resource::Nodes => s.nodes.retain(|_, o| keep(&o.metadata)),
+        Resource::Namespaces => s.namespaces.retain(|_, o| keep(&o.metadata)),
+        Resource::Deployments | Resource::ReplicaSets => {
+            let kind = if r == Resource::Deployments {
+                WorkloadKind::Deployment
+            } else {
+                WorkloadKind::ReplicaSet
+            };
+            s.workloads
+                .retain(|(k, _), o| *k != kind || keep(&o.metadata));
+        }
+    }
+    c
+}
+
+/// Every object of `r` in `ns` (None: all), as (namespace, name, labels).
+fn objects(
+    cluster: &Cluster,
+    r: Resource,
+    ns: Option<&str>,
+) -> Vec<(String, String, BTreeMap<String, String>)> {
+    let s = &cluster.store;
+    let metas: Vec<&ObjectMeta> = match r {
+        Resource::Pods => s.pods.values().map(|o| &o.metadata).collect(),
+        Resource::Services => s.services.values().map(|o| &o.metadata).collect(),
+        Resource::EndpointSlices => s.endpoint_slices.values().map(|o| &o.metadata).collect(),
+        Resource::Endpoints => s.endpoints.values().map(|o| &o.metadata).collect(),
+        Resource::Nodes => s.nodes.values().map(|o| &o.metadata).collect(),
+        Resource::Namespaces => s.namespaces.values().map(|o| &o.metadata).collect(),
+        Resource::Deployments => s
+            .workloads
+            .iter()
+            .filter(|((k, _), _)| *k == WorkloadKind::Deployment)
+            .map(|(_, o)| &o.metadata)
+            .collect(),
+        Resource::ReplicaSets => s
+            .workloads
+            .iter()
+            .filter(|((k, _), _)| *k == WorkloadKind::ReplicaSet)
+            .map(|(_, o)| &o.metadata)
+            .collect(),
+    };
+    metas
+        .into_iter()
+        .filter(|m| !r.namespaced() || ns.is_none_or(|n| m.namespace == n))
+        .map(|m| (m.namespace.clone(), m.name.clone(), m.labels.clone()))
+        .collect()
+}
+
+/// Names of the objects of a resource typed by the user (for completion).
+pub(crate) fn names_of(cluster: &Cluster, resource: &str, ns: &str) -> Vec<String> {
+    match resource_kind(resource) {
+        Some(Kind::Listed(r)) => objects(cluster, r, Some(ns))
+            .into_iter()
+            .map(|(_, n, _)| n)
+            .collect(),
+        Some(Kind::Workload(k)) => cluster
+            .store
+            .workloads
+            .iter()
+            .filter(|((wk, key), _)| *wk == k && key.namespace == ns)
+            .map(|((_, key), _)| key.name.clone())
+            .collect(),
+        Some(Kind::Events) | None => Vec::new(),
+    }
+}
+
+/// What a resource word names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Listed(Resource),
+    /// StatefulSets and DaemonSets: deletable/scalable, not listed by the engine's printers.
+    Workload(WorkloadKind),
+    Events,
+}
+
+fn resource_kind(word: &str) -> Option<Kind> {
+    let lower = word.to_ascii_lowercase();
+    if let Some(r) = Resource::parse(&lower) {
+        return Some(Kind::Listed(r));
+    }
+    Some(match lower.as_str() {
+        "ev" | "event" | "events" | "events.events.k8s.io" => Kind::Events,
+        "sts" | "statefulset" | "statefulsets" | "statefulset.apps" | "statefulsets.apps" => {
+            Kind::Workload(WorkloadKind::StatefulSet)
+        }
+        "ds" | "daemonset" | "daemonsets" | "daemonset.apps" | "daemonsets.apps" => {
+            Kind::Workload(WorkloadKind::DaemonSet)
+        }
+        _ => return None,
+    })
+}
+
+/// `RESOURCE NAME…` or `RESOURCE/NAME`.
+fn resource_and_names(operands: &[String]) -> Result<(String, Vec<String>), String> {
+    let Some(first) = operands.first() else {
+        return Ok((String::new(), Vec::new()));
+    };
+    if first.contains('/') {
+        let mut resource = String::new();
+        let mut names = Vec::new();
+        for op in operands {
+            match op.split_once('/') {
+                Some((r, n)) if !r.is_empty() && !n.is_empty() && !n.contains('/') => {
+                    if !resource.is_empty() && !resource.eq_ignore_ascii_case(r) {
+                        return Err("svcsim: one resource type at a time, please".to_string());
+                    }
+                    resource = r.to_string();
+                    names.push(n.to_string());
+                }
+                _ => {
+                    return Err(
+                        "arguments in resource/name form must have a single resource and name"
+                            .to_string(),
+                    )
+                }
+            }
+        }
+        return Ok((resource, names));
+    }
+    Ok((first.clone(), operands.get(1..).unwrap_or(&[]).to_vec()))
+}
+
+/// kubectl's `--show-labels`: one more column, after the last, with the labels as
+/// `k=v,k2=v2` (sorted by key) or `<none>`.
+fn add_labels_column(table: &str, labels: &[String]) -> String {
+    let lines: Vec<&str> = table.lines().collect();
+    if lines.len() != labels.len() + 1 {
+        return table.to_string();
+    }
+    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 3;
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        let cell = if i == 0 {
+            "LABELS"
+        } else {
+            labels.get(i - 1).map(String::as_str).unwrap_or("<none>")
+        };
+        let pad = width.saturating_sub(l.chars().count());
+        out.push_str(l);
+        out.push_str(&" ".repeat(pad));
+        out.push_str(cell);
+        out.push('\n');
+    }
+    out
+}
+
+fn label_string(labels: &BTreeMap<String, String>) -> String {
+    if labels.is_empty() {
+        return "<none>".to_string();
+    }
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Console {
+    /// `kubectl …`.
+    pub(super) fn kubectl(
+        &mut self,
+        cluster: &mut Cluster,
+        args: &[String],
+        rng: &mut Rng,
+    ) -> ConsoleOutput {
+        let Some((at, verb)) = split_verb(args) else {
+            let mut o = ConsoleOutput::default();
+            o.out(KUBECTL_HELP);
+            return o;
+        };
+        let mut rest: Vec<String> = args.get(..at).unwrap_or(&[]).to_vec();
+        rest.extend(args.get(at + 1..).unwrap_or(&[]).iter().cloned());
+        let verb = verb.to_string();
+        if !VERBS.contains(&verb.as_str()) {
+            if UNSIMULATED.contains(&verb.as_str()) {
+                return failure(format!(
+                    "svcsim: \"kubectl {verb}\" is not simulated in this console (type help to see what is)"
+                ));
+            }
+            let mut msg = format!("error: unknown command \"{verb}\" for \"kubectl\"");
+            let mut all: Vec<&str> = VERBS.to_vec();
+            all.extend(UNSIMULATED);
+            all.sort_unstable();
+            let suggestions: Vec<&str> = all
+                .into_iter()
+                .filter(|c| distance(c, &verb) <= 2 || c.starts_with(verb.to_lowercase().as_str()))
+                .collect();
+            if !suggestions.is_empty() {
+                msg.push_str("\n\nDid you mean this?\n");
+                for s in suggestions {
+                    msg.push_str(&format!("\t{s}\n"));
+                }
+            }
+            return failure(msg);
+        }
+        let p = match flags::parse(&rest, verb_flags(&verb)) {
+            Ok(p) => p,
+            Err(e) => return usage(&e, &verb),
+        };
+        if p.flag("help") {
+            let mut o = ConsoleOutput::default();
+            o.out(KUBECTL_HELP);
+            return o;
+        }
+        if p.value("namespace") == Some("") {
+            return usage("a namespace must be specified (-n/--namespace)", &verb);
+        }
+        match verb.as_str() {
+            "get" => self.get(cluster, &p),
+            "describe" => self.describe(cluster, &p),
+            "delete" => self.delete(cluster, &p),
+            "scale" => self.scale(cluster, &p),
+            "exec" => self.exec(cluster, &p, rng),
+            "events" => {
+                if !p.positionals.is_empty() {
+                    return usage(
+                        &format!(
+                            "unknown command \"{}\" for \"kubectl events\"",
+                            p.positionals.join(" ")
+                        ),
+                        "events",
+                    );
+                }
+                self.events(cluster, &p)
+            }
+            "config" => self.config(&p),
+            _ => {
+                let v = &cluster.config.kubernetes_version;
+                let mut o = ConsoleOutput::default();
+                o.out(format!(
+                    "Client Version: {v}\nKustomize Version: v5.7.1\nServer Version: {v}\n"
+                ));
+                o
+            }
+        }
+    }
+
+    fn ns<'a>(&'a self, p: &'a Parsed) -> &'a str {
+        p.value("namespace").unwrap_or(&self.namespace)
+    }
+
+    /// `kubectl get`.
+    fn get(&self, cluster: &Cluster, p: &Parsed) -> ConsoleOutput {
+        if p.flag("watch") {
+            return failure("svcsim: --watch is not simulated; the picture above updates live");
+        }
+        let output = match p.value("output") {
+            None => Output::Table,
+            Some(s) => match Output::parse(s) {
+                Some(o) => o,
+                None => {
+                    return failure(format!(
+                        "error: unable to match a printer suitable for the output format \"{s}\", {BAD_OUTPUT}"
+                    ))
+                }
+            },
+        };
+        let (resource, names) = match resource_and_names(&p.positionals) {
+            Ok(x) => x,
+            Err(e) => return usage(&e, "get"),
+        };
+        if resource.is_empty() {
+            let mut o = ConsoleOutput::fail(
+                "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n",
+                1,
+            );
+            o.err("error: Required resource not specified.");
+            o.err("Use \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).");
+            o.err("See 'kubectl get -h' for help and examples");
+            return o;
+        }
+        let all = p.flag("all-namespaces");
+        let ns = self.ns(p).to_string();
+        let r = match resource_kind(&resource) {
+            Some(Kind::Listed(r)) => r,
+            Some(Kind::Events) => return events_output(cluster, (!all).then_some(ns.as_str())),
+            Some(Kind::Workload(_)) | None => {
+                return failure(format!(
+                    "error: the server doesn't have a resource type \"{resource}\""
+                ))
+            }
+        };
+        let selector = match p.value("selector").map(parse_selector) {
+            None => None,
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => return failure(format!("error: {e}")),
+        };
+        if selector.is_some() && !names.is_empty() {
+            return failure("error: name cannot be provided when a selector is specified");
+        }
+        if all && !names.is_empty() {
+            return failure("error: a resource cannot be retrieved by name across all namespaces");
+        }
+        let mut o = ConsoleOutput::default();
+        let single = (names.len() == 1).then(|| names.first().cloned()).flatten();
+        let filtered;
+        let source: &Cluster = if names.len() > 1 || selector.is_some() {
+            let present: Vec<String> = objects(cluster, r, (!all).then_some(ns.as_str()))
+                .into_iter()
+                .map(|(_, n, _)| n)
+                .collect();
+            let missing: Vec<&String> = names.iter().filter(|n| !present.contains(n)).collect();
+            for m in &missing {
+                o.err(format!(
+                    "Error from server (NotFound): {} \"{m}\" not found",
+                    r.plural()
+                ));
+                o.exit_code = 1;
+            }
+            let sel = selector.clone().unwrap_or_default();
+            filtered = retain(cluster, r, |m| {
+                (names.is_empty() || names.contains(&m.name)) && selector_matches(&sel, &m.labels)
+            });
+            if !names.is_empty() && missing.len() == names.len() {
+                return o;
+            }
+            &filtered
+        } else {
+            cluster
+        };
+        let opts = GetOptions {
+            namespace: Some(ns.clone()),
+            all_namespaces: all,
+            wide: output == Output::Wide,
+            name: single,
+        };
+        let errors = std::mem::take(&mut o.stderr);
+        match printers::get_resource(source, r, &opts, output) {
+            Ok(g) => {
+                for w in &g.warnings {
+                    o.err(w);
+                }
+                let mut table = g.stdout;
+                if matches!(output, Output::Table | Output::Wide) && !table.is_empty() {
+                    if p.flag("show-labels") {
+                        let listed = objects(source, r, (!all).then_some(ns.as_str()));
+                        let labels: Vec<String> = listed
+                            .iter()
+                            .filter(|(_, n, _)| opts.name.as_ref().is_none_or(|x| x == n))
+                            .map(|(_, _, l)| label_string(l))
+                            .collect();
+                        table = add_labels_column(&table, &labels);
+                    }
+                    if p.flag("no-headers") {
+                        table = table
+                            .split_once('\n')
+                            .map(|x| x.1)
+                            .unwrap_or("")
+                            .to_string();
+                    }
+                }
+                o.out(table);
+                if let Some(msg) = &g.no_resources {
+                    o.err(msg);
+                }
+            }
+            Err(e) => {
+                o.err(e.to_string());
+                o.exit_code = 1;
+            }
+        }
+        o.stderr.push_str(&errors);
+        o
+    }
+
+    /// `kubectl describe service`.
+    fn describe(&self, cluster: &Cluster, p: &Parsed) -> ConsoleOutput {
+        let (resource, names) = match resource_and_names(&p.positionals) {
+            Ok(x) => x,
+            Err(e) => return usage(&e, "describe"),
+        };
+        if resource.is_empty() {
+            let mut o = ConsoleOutput::fail(
+                "You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n",
+                1,
+            );
+            o.err("error: Required resource not specified.");
+            o.err("See 'kubectl describe -h' for help and examples");
+            return o;
+        }
+        match resource_kind(&resource) {
+            Some(Kind::Listed(Resource::Services)) => {}
+            Some(_) => {
+                return failure(format!(
+                    "svcsim: \"kubectl describe {resource}\" is not simulated; describe services, or use kubectl get {resource} -o yaml"
+                ))
+            }
+            None => {
+                return failure(format!(
+                    "error: the server doesn't have a resource type \"{resource}\""
+                ))
+            }
+        }
+        let all = p.flag("all-namespaces");
+        if all && !names.is_empty() {
+            return failure("error: a resource cannot be retrieved by name across all namespaces");
+        }
+        let ns = self.ns(p).to_string();
+        let selector = match p.value("selector").map(parse_selector) {
+            None => Vec::new(),
+            Some(Ok(s)) => s,
+            Some(Err(e)) => return failure(format!("error: {e}")),
+        };
+        let targets: Vec<(String, String)> = if names.is_empty() {
+            objects(cluster, Resource::Services, (!all).then_some(ns.as_str()))
+                .into_iter()
+                .filter(|(_, _, l)| selector_matches(&selector, l))
+                .map(|(n, s, _)| (n, s))
+                .collect()
+        } else {
+            names.iter().map(|n| (ns.clone(), n.clone())).collect()
+        };
+        let mut o = ConsoleOutput::default();
+        if targets.is_empty() {
+            o.err(if all {
+                "No resources found".to_string()
+            } else {
+                format!("No resources found in {ns} namespace.")
+            });
+            return o;
+        }
+        let mut first = true;
+        for (namespace, name) in targets {
+            match printers::describe_service(cluster, &namespace, &name) {
+                Ok(text) => {
+                    if !first {
+                        o.out("\n\n");
+                    }
+                    first = false;
+                    o.out(text);
+                }
+                Err(e) => {
+                    o.err(e.to_string());
+                    o.exit_code = 1;
+                }
+            }
+        }
+        o
+    }
+
+    /// `kubectl delete`: the API server marks pods Terminating (the page lets time run to see
+    /// the rest); Services, workloads and slices go at once.
+    fn delete(&self, cluster: &mut Cluster, p: &Parsed) -> ConsoleOutput {
+        let (resource, mut names) = match resource_and_names(&p.positionals) {
+            Ok(x) => x,
+            Err(e) => return usage(&e, "delete"),
+        };
+        if resource.is_empty() {
+            return failure("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        let ns = self.ns(p).to_string();
+        let (word, singular) = match resource_kind(&resource) {
+            Some(Kind::Listed(r)) => match r {
+                Resource::Pods => ("pod", r.singular()),
+                Resource::Services => ("service", r.singular()),
+                Resource::Deployments => ("deployment", r.singular()),
+                Resource::ReplicaSets => ("replicaset", r.singular()),
+                Resource::EndpointSlices => ("endpointslice", r.singular()),
+                Resource::Endpoints => ("endpoints", r.singular()),
+                Resource::Nodes | Resource::Namespaces => {
+                    return failure(format!("svcsim: deleting {} is not simulated", r.plural()))
+                }
+            },
+            Some(Kind::Workload(WorkloadKind::StatefulSet)) => ("statefulset", "statefulset.apps"),
+            Some(Kind::Workload(WorkloadKind::DaemonSet)) => ("daemonset", "daemonset.apps"),
+            Some(Kind::Workload(_)) | Some(Kind::Events) | None => {
+                return failure(format!(
+                    "error: the server doesn't have a resource type \"{resource}\""
+                ))
+            }
+        };
+        let selector = match p.value("selector").map(parse_selector) {
+            None => None,
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => return failure(format!("error: {e}")),
+        };
+        if p.flag("all") || selector.is_some() {
+            if !names.is_empty() {
+                return failure("error: name cannot be provided when a selector is specified");
+            }
+            let sel = selector.unwrap_or_default();
+            names = names_with_labels(cluster, &resource, &ns)
+                .into_iter()
+                .filter(|(_, l)| selector_matches(&sel, l))
+                .map(|(n, _)| n)
+                .collect();
+            if names.is_empty() {
+                let mut o = ConsoleOutput::default();
+                o.err(format!("No resources found in {ns} namespace."));
+                return o;
+            }
+        } else if names.is_empty() {
+            return failure("error: resource(s) were provided, but no name was specified");
+        }
+        let force = p.flag("force") && p.value("grace-period") == Some("0");
+        let mut o = ConsoleOutput::default();
+        if force {
+            o.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+        }
+        for name in &names {
+            match cluster.delete(word, &ns, name) {
+                Ok(()) => {
+                    o.changed = true;
+                    let how = if force { "force deleted" } else { "deleted" };
+                    o.out(format!("{singular} \"{name}\" {how}\n"));
+                }
+                Err(e) => {
+                    o.err(e.to_string());
+                    o.exit_code = 1;
+                }
+            }
+        }
+        o
+    }
+
+    /// `kubectl scale`.
+    fn scale(&self, cluster: &mut Cluster, p: &Parsed) -> ConsoleOutput {
+        let (resource, names) = match resource_and_names(&p.positionals) {
+            Ok(x) => x,
+            Err(e) => return usage(&e, "scale"),
+        };
+        let Some(replicas) = p.value("replicas") else {
+            return failure("error: required flag(s) \"replicas\" not set");
+        };
+        let replicas: i32 = match replicas.parse() {
+            Ok(n) => n,
+            Err(_) => {
+                return usage(
+                    &format!(
+                        "invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"
+                    ),
+                    "scale",
+                )
+            }
+        };
+        if resource.is_empty() {
+            return failure("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+        }
+        let (kind, singular) = match resource_kind(&resource) {
+            Some(Kind::Listed(Resource::Deployments)) => {
+                (WorkloadKind::Deployment, "deployment.apps")
+            }
+            Some(Kind::Listed(Resource::ReplicaSets)) => {
+                (WorkloadKind::ReplicaSet, "replicaset.apps")
+            }
+            Some(Kind::Workload(WorkloadKind::StatefulSet)) => {
+                (WorkloadKind::StatefulSet, "statefulset.apps")
+            }
+            Some(Kind::Listed(r)) => {
+                return failure(format!(
+                    "error: no objects passed to scale {} \"{}\" has no scale subresource",
+                    r.plural(),
+                    names.first().map(String::as_str).unwrap_or("")
+                ))
+            }
+            Some(_) | None => {
+                return failure(format!(
+                    "error: the server doesn't have a resource type \"{resource}\""
+                ))
+            }
+        };
+        if names.is_empty() {
+            return failure("error: resource(s) were provided, but no name was specified");
+        }
+        let ns = self.ns(p).to_string();
+        let mut o = ConsoleOutput::default();
+        for name in &names {
+            match cluster.scale(kind, &ns, name, replicas) {
+                Ok(()) => {
+                    o.changed = true;
+                    o.out(format!("{singular}/{name} scaled\n"));
+                }
+                Err(e) => {
+                    o.err(e.to_string());
+                    o.exit_code = 1;
+                }
+            }
+        }
+        o
+    }
+
+    /// `kubectl exec POD [-c C] -- COMMAND…`.
+    fn exec(&self, cluster: &Cluster, p: &Parsed, rng: &mut Rng) -> ConsoleOutput {
+        let Some(target) = p.positionals.first() else {
+            return failure("error: expected 'exec POD_NAME COMMAND [ARG1] [ARG2] ... [ARGN]'.\nPOD_NAME and COMMAND are required arguments for the exec command\nSee 'kubectl exec -h' for help and examples");
+        };
+        let command: Vec<String> = match &p.rest {
+            Some(rest) => {
+                if p.positionals.len() > 1 {
+                    return failure("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples");
+                }
+                rest.clone()
+            }
+            None if p.positionals.len() > 1 => {
+                return failure("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples");
+            }
+            None => Vec::new(),
+        };
+        if command.is_empty() {
+            return failure("error: you must specify at least one command for the container");
+        }
+        let ns = self.ns(p).to_string();
+        let pod = match find_exec_pod(cluster, &ns, target) {
+            Ok(pod) => pod,
+            Err(e) => return failure(e),
+        };
+        let mut o = ConsoleOutput::default();
+        let container = match p.value("container") {
+            Some(c) => {
+                if !pod.spec.containers.iter().any(|x| x.name == c) {
+                    return failure(format!(
+                        "Error from server (BadRequest): container {c} is not valid for pod {}",
+                        pod.metadata.name
+                    ));
+                }
+                c.to_string()
+            }
+            None => {
+                let first = pod
+                    .spec
+                    .containers
+                    .first()
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                if pod.spec.containers.len() > 1 && !p.flag("quiet") {
+                    let all: Vec<&str> = pod
+                        .spec
+                        .containers
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect();
+                    o.err(format!(
+                        "Defaulted container \"{first}\" out of: {}",
+                        all.join(", ")
+                    ));
+                }
+                first
+            }
+        };
+        if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {
+            return failure(format!(
+                "error: cannot exec into a container in a completed pod; current phase is {}",
+                pod.status.phase
+            ));
+        }
+        if pod.status.phase != "Running" || pod.spec.node_name.is_empty() {
+            let mut f = failure(format!(
+                "error: unable to upgrade connection: container not found (\"{container}\")"
+            ));
+            f.stderr.insert_str(0, &o.stderr);
+            return f;
+        }
+        let mut r = super::programs::run_in_pod(cluster, pod, &container, &command, rng);
+        if r.exit_code != 0 && !r.stderr.contains("OCI runtime exec failed") {
+            r.err(format!("command terminated with exit code {}", r.exit_code));
+        }
+        r.stderr.insert_str(0, &o.stderr);
+        r
+    }
+
+    /// `kubectl events` / `kubectl get events`.
+    fn events(&self, cluster: &Cluster, p: &Parsed) -> ConsoleOutput {
+        let all = p.flag("all-namespaces");
+        events_output(cluster, (!all).then_some(self.ns(p)))
+    }
+
+    /// `kubectl config set-context --current --namespace=NS` (and `current-context`,
+    /// `get-contexts`).
+    fn config(&mut self, p: &Parsed) -> ConsoleOutput {
+        let mut o = ConsoleOutput::default();
+        match p.positionals.first().map(String::as_str) {
+            Some("set-context") => {
+                if !p.flag("current") && p.positionals.get(1).map(String::as_str) != Some(CONTEXT) {
+                    return failure("error: you must specify a non-empty context name or --current");
+                }
+                if let Some(ns) = p.value("namespace") {
+                    self.namespace = ns.to_string();
+                }
+                o.out(format!("Context \"{CONTEXT}\" modified.\n"));
+            }
+            Some("current-context") => o.out(format!("{CONTEXT}\n")),
+            Some("get-contexts") => o.out(tabwriter::kubectl_table(&[
+                vec![
+                    "CURRENT".into(),
+                    "NAME".into(),
+                    "CLUSTER".into(),
+                    "AUTHINFO".into(),
+                    "NAMESPACE".into(),
+                ],
+                vec![
+                    "*".into(),
+                    CONTEXT.into(),
+                    CONTEXT.into(),
+                    CONTEXT.into(),
+                    self.namespace.clone(),
+                ],
+            ])),
+            Some("view") if p.flag("minify") => {
+                o.out(format!(
+                    "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: DATA+OMITTED\n    server: https://127.0.0.1:6443\n  name: {CONTEXT}\ncontexts:\n- context:\n    cluster: {CONTEXT}\n    namespace: {}\n    user: {CONTEXT}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {CONTEXT}\n  user:\n    client-certificate-data: DATA+OMITTED\n    client-key-data: DATA+OMITTED\n",
+                    self.namespace
+                ));
+            }
+            Some(other) => {
+                return failure(format!(
+                    "svcsim: \"kubectl config {other}\" is not simulated; try kubectl config set-context --current --namespace=NS"
+                ))
+            }
+            None => {
+                return failure("svcsim: try kubectl config set-context --current --namespace=NS")
+            }
+        }
+        o
+    }
+}
+
+/// Names and labels of the objects a resource word names in `ns` (for `--all` / `-l`).
+fn names_with_labels(
+    cluster: &Cluster,
+    resource: &str,
+    ns: &str,
+) -> Vec<(String, BTreeMap<String, String>)> {
+    match resource_kind(resource) {
+        Some(Kind::Listed(r)) => objects(cluster, r, Some(ns))
+            .into_iter()
+            .map(|(_, n, l)| (n, l))
+            .collect(),
+        Some(Kind::Workload(k)) => cluster
+            .store
+            .workloads
+            .iter()
+            .filter(|((wk, key), _)| *wk == k && key.namespace == ns)
+            .map(|((_, key), w)| (key.name.clone(), w.metadata.labels.clone()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The pod `kubectl exec TARGET` runs in: `NAME`, `pod/NAME`, or the first pod of
+/// `deploy/NAME` / `svc/NAME` (Running and Ready pods first, then by name — kubectl's
+/// `AttachablePodForObject` prefers active, ready pods).
+fn find_exec_pod<'c>(cluster: &'c Cluster, ns: &str, target: &str) -> Result<&'c Pod, String> {
+    let not_found = |plural: &str, name: &str| {
+        format!("Error from server (NotFound): {plural} \"{name}\" not found")
+    };
+    let (kind, name) = match target.split_once('/') {
+        Some((k, n)) => (Some(k), n),
+        None => (None, target),
+    };
+    let pick = |matches: &dyn Fn(&Pod) -> bool| -> Option<&'c Pod> {
+        let mut pods: Vec<&Pod> = cluster
+            .store
+            .pods
+            .values()
+            .filter(|p| p.metadata.namespace == ns)
+            .filter(|p| p.metadata.deletion_timestamp.is_none() && matches(p))
+            .collect();
+        pods.sort_by_key(|p| {
+            (
+                p.status.phase != "Running",
+                !p.is_ready(),
+                p.metadata.name.clone(),
+            )
+        });
+        pods.into_iter().next()
+    };
+    let workload = |wk: WorkloadKind| -> Result<&'c Pod, String> {
+        let w = cluster
+            .store
+            .workloads
+            .get(&(wk, svcsim_engine::cluster::ObjectKey::new(ns, name)))
+            .ok_or_else(|| not_found(&format!("{}s.apps", wk.as_str().to_lowercase()), name))?;
+        let sel = w.spec.selector.clone().unwrap_or_default();
+        pick(&|p: &Pod| !p.metadata.labels.is_empty() && sel.matches(&p.metadata.labels))
+            .ok_or_else(|| "error: timed out waiting for the condition".to_string())
+    };
+    match kind.map(resource_kind) {
+        None | Some(Some(Kind::Listed(Resource::Pods))) => cluster
+            .store
+            .pod(ns, name)
+            .ok_or_else(|| not_found("pods", name)),
+        Some(Some(Kind::Listed(Resource::Services))) => {
+            let svc = cluster
+                .store
+                .service(ns, name)
+                .ok_or_else(|| not_found("services", name))?;
+            if svc.spec.selector.is_empty() {
+                return Err(format!("error: cannot attach to *v1.Service: invalid service '{name}': Service is defined without a selector"));
+            }
+            pick(&|p: &Pod| map_selector_matches(&svc.spec.selector, &p.metadata.labels))
+                .ok_or_else(|| "error: timed out waiting for the condition".to_string())
+        }
+        Some(Some(Kind::Listed(Resource::Deployments))) => workload(WorkloadKind::Deployment),
+        Some(Some(Kind::Listed(Resource::ReplicaSets))) => workload(WorkloadKind::ReplicaSet),
+        Some(Some(Kind::Workload(k))) => workload(k),
+        Some(Some(_)) => Err(format!(
+            "error: cannot attach to {target}: selector for {target} not implemented"
+        )),
+        Some(None) => Err(format!(
+            "error: the server doesn't have a resource type \"{}\"",
+            kind.unwrap_or("")
+        )),
+    }
+}
+
+/// What `kubectl get events` prints: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (NAMESPACE
+/// first with `-A`), repeated events folded as the event recorder's correlator does, in time
+/// order (as `kubectl events` sorts them).
+fn events_output(cluster: &Cluster, ns: Option<&str>) -> ConsoleOutput {
+    use svcsim_engine::cluster::Event;
+    let mut o = ConsoleOutput::default();
+    let mut folded: Vec<(&Event, &Event)> = Vec::new();
+    for e in cluster
+        .events
+        .iter()
+        .filter(|e| ns.is_none_or(|n| e.namespace == n))
+    {
+        match folded.iter_mut().find(|(f, _)| {
+            f.namespace == e.namespace
+                && f.object == e.object
+                && f.type_ == e.type_
+                && f.reason == e.reason
+                && f.message == e.message
+        }) {
+            Some(entry) => entry.1 = e,
+            None => folded.push((e, e)),
+        }
+    }
+    if folded.is_empty() {
+        o.err(match ns {
+            Some(n) => format!("No resources found in {n} namespace."),
+            None => "No resources found".to_string(),
+        });
+        return o;
+    }
+    folded.sort_by_key(|(_, last)| last.time);
+    let now = cluster.wall_now().0;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut header: Vec<String> = Vec::new();
+    if ns.is_none() {
+        header.push("NAMESPACE".into());
+    }
+    header.extend(["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"].map(String::from));
+    rows.push(header);
+    for (first, last) in folded {
+        let mut row = Vec::new();
+        if ns.is_none() {
+            row.push(first.namespace.clone());
+        }
+        row.push(human_duration(
+            now.saturating_sub(cluster.wall_time(last.time).0),
+        ));
+        row.push(first.type_.clone());
+        row.push(first.reason.clone());
+        row.push(first.object.clone());
+        row.push(first.message.trim().to_string());
+        rows.push(row);
+    }
+    o.out(tabwriter::kubectl_table(&rows));
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn selectors() {
+        let l: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
+        for (s, want) in [
+            ("app=web", true),
+            ("app==web", true),
+            ("app!=web", false),
+            ("app", true),
+            ("!app", false),
+            ("tier", false),
+            ("app=web,!tier", true),
+        ] {
+            assert_eq!(
+                selector_matches(&parse_selector(s).unwrap(), &l),
+                want,
+                "{s}"
+            );
+        }
+        assert!(parse_selector("app in (a,b)").is_err());
+    }
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(distance("gte", "get"), 2);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(
+            split_verb(&["-n".into(), "x".into(), "get".into()]),
+            Some((2, "get"))
+        );
+    }
+}
