@@ -1,10 +1,12 @@
-//! The page, mounted in headless Chromium: heading, prefilled editor, engine output, and the
-//! debounced update after typing.
+//! The page, mounted in headless Chromium: the editor starts with the default example, the
+//! services table follows the text after the debounce, a syntax error keeps the previous cluster
+//! and is reported at its line.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::mount::mount_to;
-use svcsim_web::app::{App, DEBOUNCE};
-use svcsim_web::LECTURE_SERVICE;
+use svcsim_scene::examples;
+use svcsim_web::app::App;
+use svcsim_web::editor::DEBOUNCE;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -12,9 +14,13 @@ use web_sys::{Event, EventInit, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element in the test page to mount the app into.
+/// A fresh element in the test page to mount the app into (and no saved state).
 fn container() -> HtmlElement {
-    let document = web_sys::window().unwrap().document().unwrap();
+    let window = web_sys::window().unwrap();
+    if let Ok(Some(storage)) = window.local_storage() {
+        storage.clear().unwrap();
+    }
+    let document = window.document().unwrap();
     let el: HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&el).unwrap();
     el
@@ -38,31 +44,48 @@ async fn sleep(ms: i32) {
     JsFuture::from(promise).await.unwrap();
 }
 
+fn editor(root: &HtmlElement) -> HtmlTextAreaElement {
+    root.query_selector("textarea#manifest")
+        .unwrap()
+        .unwrap()
+        .unchecked_into()
+}
+
+fn type_text(el: &HtmlTextAreaElement, text: &str) {
+    el.set_value(text);
+    // Leptos delegates events to the document: the input event must bubble.
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let input = Event::new_with_event_init_dict("input", &init).unwrap();
+    el.dispatch_event(&input).unwrap();
+}
+
 #[wasm_bindgen_test]
 async fn shows_heading_editor_and_output() {
     let root = container();
     let _app = mount_to(root.clone(), App);
-    // Reactive properties (the editor's value) are set by effects that run after this task.
     sleep(0).await;
 
     assert_eq!(text_of(&root, "h1"), "svcsim");
-    let editor: HtmlTextAreaElement = root
-        .query_selector("textarea#manifest")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-    assert_eq!(editor.value(), LECTURE_SERVICE);
-    // The editor has a visible label, and the output is announced when it changes.
+    assert_eq!(editor(&root).value(), examples::default_example().yaml);
     assert_eq!(text_of(&root, "label[for=manifest]"), "Manifest (YAML)");
     let output = root.query_selector("#output").unwrap().unwrap();
     assert_eq!(output.get_attribute("aria-live").as_deref(), Some("polite"));
-
     let table = text_of(&root, "#output");
     for expected in ["NAME", "CLUSTER-IP", "my-service", "ClusterIP", "80/TCP"] {
         assert!(table.contains(expected), "{expected} not in {table}");
     }
     assert_eq!(text_of(&root, "#errors"), "");
-    assert_eq!(text_of(&root, "#applied"), "service/my-service created");
+    assert!(text_of(&root, "#applied").contains("service/my-service created"));
+    // The highlighted layer carries the same text as the textarea.
+    let hl = text_of(&root, "pre.hl");
+    assert_eq!(hl, format!("{}\n", examples::default_example().yaml));
+    // The canvas exists and has a label; the explanation of the example is shown.
+    assert!(root
+        .query_selector("canvas#cluster[aria-label]")
+        .unwrap()
+        .is_some());
+    assert!(text_of(&root, "#explanation").contains("my-service"));
     root.remove();
 }
 
@@ -70,29 +93,22 @@ async fn shows_heading_editor_and_output() {
 async fn output_follows_typing_after_the_debounce() {
     let root = container();
     let _app = mount_to(root.clone(), App);
-    let editor: HtmlTextAreaElement = root
-        .query_selector("textarea#manifest")
-        .unwrap()
-        .unwrap()
-        .unchecked_into();
-
-    editor.set_value(&LECTURE_SERVICE.replace("my-service", "renamed-service"));
-    // Leptos delegates events to the document: the input event must bubble.
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    let input = Event::new_with_event_init_dict("input", &init).unwrap();
-    editor.dispatch_event(&input).unwrap();
-
+    let ed = editor(&root);
+    let lecture = examples::default_example().yaml;
+    type_text(&ed, &lecture.replace("my-service", "renamed-service"));
     // Not yet: the engine runs once typing pauses.
     assert!(text_of(&root, "#output").contains("my-service"));
     let debounce_ms = i32::try_from(DEBOUNCE.as_millis()).unwrap();
     sleep(debounce_ms + 200).await;
     let table = text_of(&root, "#output");
     assert!(table.contains("renamed-service"), "{table}");
-    assert!(!table.contains("my-service"), "{table}");
+    assert!(!table.contains("my-service "), "{table}");
 
-    editor.set_value("apiVersion: v1\nkind: Service\nmetadata:\n  name: [oops\n");
-    editor.dispatch_event(&input).unwrap();
+    // A YAML syntax error: reported at its line, the previous cluster stays.
+    type_text(
+        &ed,
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: [oops\n",
+    );
     sleep(debounce_ms + 200).await;
     let errors = text_of(&root, "#errors");
     assert!(errors.starts_with("editor:5:1: "), "{errors}");
@@ -100,5 +116,8 @@ async fn output_follows_typing_after_the_debounce() {
         errors.contains("error converting YAML to JSON: yaml: line 5"),
         "{errors}"
     );
+    assert!(text_of(&root, "#output").contains("renamed-service"));
+    assert!(text_of(&root, "pre.gutter").contains('5'));
+    assert!(root.query_selector(".gutter-err").unwrap().is_some());
     root.remove();
 }

@@ -1,65 +1,202 @@
-// End to end: the release build in dist/, served locally, in headless Chromium.
-// Run: trunk build --release && node --test tests/e2e/
+// End-to-end: the release build in headless Chromium. Each test starts its own server and
+// browser (support.mjs); screenshots go to /tmp/svcsim-shots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { withPage } from './support.mjs';
 
-const SCREENSHOT = process.env.SVCSIM_SCREENSHOT ?? '/tmp/svcsim-e2e.png';
-const LECTURE = readFileSync(new URL('../../assets/examples/service.yaml', import.meta.url), 'utf8');
+const SHOTS = '/tmp/svcsim-shots';
+mkdirSync(SHOTS, { recursive: true });
 
+const editor = (page) => page.locator('textarea#manifest');
 const output = (page) => page.locator('#output');
 const errors = (page) => page.locator('#errors');
-const editor = (page) => page.getByRole('textbox', { name: 'Manifest (YAML)' });
 
-test('the page shows the heading and the output for the lecture example', async () => {
+/** Wait until simulated time has settled (no "time running…"). */
+async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+}
+
+/** A checksum of the canvas pixels. */
+async function canvasSum(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#cluster');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < d.length; i += 7) s = (s * 31 + d[i]) >>> 0;
+    return s;
+  });
+}
+
+test('the default example: editor, canvas, services table, no errors, same-origin only', async () => {
   await withPage(async (page, problems) => {
-    await assert.doesNotReject(
-      page.getByRole('heading', { level: 1, name: 'svcsim' }).waitFor(),
-    );
-    assert.equal(await page.title(), 'svcsim');
-    assert.equal(await editor(page).inputValue(), LECTURE);
+    const requests = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'svcsim' }).waitFor();
     await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
     const table = await output(page).textContent();
     assert.match(table, /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/m);
     assert.match(table, /^my-service\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+$/m);
-    assert.equal(await page.locator('#applied').textContent(), 'service/my-service created');
-    assert.equal(await output(page).getAttribute('aria-live'), 'polite');
     assert.equal(await errors(page).locator('li').count(), 0);
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    assert.match(await page.locator('#explanation').textContent(), /my-service/);
+    assert.ok((await canvasSum(page)) !== 0);
+    await page.screenshot({ path: `${SHOTS}/default.png` });
+    const origin = new URL(page.url()).origin;
+    for (const url of requests) assert.equal(new URL(url).origin, origin, url);
     assert.deepEqual(problems, []);
   });
 });
 
-test('typing a modified manifest updates the output', async () => {
+test('every example loads without errors', async () => {
   await withPage(async (page, problems) => {
-    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
-    const box = editor(page);
-    await box.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await box.pressSequentially(LECTURE.replace('my-service', 'web-frontend').replace('port: 80', 'port: 8080'), {
-      delay: 0,
-    });
-    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('web-frontend'));
-    const table = await output(page).textContent();
-    assert.match(table, /^web-frontend\s+ClusterIP\s+10\.96\.\d+\.\d+\s+<none>\s+8080\/TCP\s+\S+$/m);
-    assert.doesNotMatch(table, /my-service/);
-    assert.equal(await errors(page).locator('li').count(), 0);
+    const ids = await page.locator('#example option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
+    assert.ok(ids.length >= 5, `${ids}`);
+    for (const id of ids) {
+      await page.selectOption('#example', id);
+      await settled(page);
+      assert.equal(await errors(page).locator('li').count(), 0, `errors in ${id}: ${await errors(page).textContent()}`);
+      assert.doesNotMatch(await output(page).textContent(), /No resources found/, id);
+      assert.ok((await page.locator('#explanation').textContent()).length > 40, id);
+      await page.screenshot({ path: `${SHOTS}/example-${id}.png` });
+    }
     assert.deepEqual(problems, []);
   });
 });
 
-test('an invalid manifest is reported in the error list', async () => {
+test('send a request: events, hop details, canvas changes, step back and forth', async () => {
   await withPage(async (page, problems) => {
     await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
-    // kube-apiserver's validation: a port must fit in 16 bits.
-    await editor(page).fill(LECTURE.replace('port: 80', 'port: 70000'));
+    const before = await canvasSum(page);
+    await page.click('#send');
+    await page.locator('#events li').first().waitFor();
+    const events = await page.locator('#events').innerText();
+    assert.match(events, /DNS query/);
+    assert.match(events, /DNAT → 10\.244\.\d+\.\d+:9376/);
+    assert.match(await page.locator('#outcome').textContent(), /connected to pod default\/my-app/);
+    await page.waitForTimeout(400);
+    assert.notEqual(await canvasSum(page), before);
+    // Pause, then step: the current hop and its details follow.
+    await page.click('#play');
+    await page.locator('#events li').nth(2).locator('button').click();
+    assert.match(await page.locator('#step-label').textContent(), /hop 3 of \d+/);
+    assert.match(await page.locator('#hop-after').textContent(), /10\.244\.\d+\.\d+:53\s+UDP/);
+    assert.match(await page.locator('#hop-rules').textContent(), /KUBE-SVC|KUBE-SEP/);
+    const at3 = await canvasSum(page);
+    await page.click('#step-forward');
+    assert.match(await page.locator('#step-label').textContent(), /hop 4 of/);
+    await page.keyboard.press('ArrowLeft'); // the button has focus: arrows are global shortcuts
+    await page.locator('#step-label').filter({ hasText: /hop 3 of/ }).waitFor();
+    assert.equal(await canvasSum(page), at3);
+    await page.screenshot({ path: `${SHOTS}/journey.png` });
+    // Send 100: the distribution over the three pods.
+    await page.click('#send100');
+    await page.locator('#distribution li').nth(2).waitFor();
+    const dist = await page.locator('#distribution').innerText();
+    const counts = [...dist.matchAll(/: (\d+)$/gm)].map((m) => Number(m[1]));
+    assert.equal(counts.reduce((a, b) => a + b, 0), 100, dist);
+    await page.screenshot({ path: `${SHOTS}/send100.png` });
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('delete a pod: the EndpointSlice changes and a new pod replaces it', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.selectOption('#object-select', 'svc/default/my-service');
+    const slices = page.locator('#inspector-slices');
+    await slices.waitFor();
+    const before = await slices.textContent();
+    const pod = await page.locator('#object-select option').evaluateAll((os) =>
+      os.map((o) => o.value).find((v) => v.startsWith('pod/default/my-app')));
+    await page.selectOption('#object-select', pod);
+    await page.locator('#inspector-yaml').waitFor();
+    assert.match(await page.locator('#inspector-yaml').textContent(), /kind: Pod/);
+    await page.click('#delete-pod');
+    await page.selectOption('#object-select', 'svc/default/my-service');
+    await settled(page);
+    const after = await slices.textContent();
+    assert.notEqual(after, before);
+    assert.equal((after.match(/- addresses:/g) ?? []).length, 3, after);
+    assert.match(await page.locator('#inspector-rules').textContent(), /KUBE-SVC/);
+    await page.screenshot({ path: `${SHOTS}/inspector.png` });
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('a bad paste shows the error at its line; the page keeps working', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    const text = await editor(page).inputValue();
+    await editor(page).fill(text.replace('port: 80', 'port: 70000'));
     await errors(page).locator('li').first().waitFor();
     const message = await errors(page).locator('li').first().textContent();
-    assert.match(message, /^editor:10:\d+: The Service "my-service" is invalid: spec\.ports\[0\]\.port: Invalid value: 70000: must be between 1 and 65535, inclusive/);
-    assert.doesNotMatch(await output(page).textContent(), /my-service/);
-    await page.screenshot({ path: SCREENSHOT.replace(/\.png$/, '-error.png'), fullPage: true });
+    const line = Number(message.match(/^editor:(\d+):/)[1]);
+    assert.match(text.split('\n')[line - 1], /port: 80/);
+    assert.match(message, /The Service "my-service" is invalid: spec\.ports\[0\]\.port: Invalid value: 70000/);
+    assert.equal(await page.locator('.gutter-err').textContent(), String(line));
+    // The Service keeps its last good version.
+    assert.match(await output(page).textContent(), /my-service/);
+    await errors(page).locator('button').first().click();
+    const caretLine = await editor(page).evaluate((el) => el.value.slice(0, el.selectionStart).split('\n').length);
+    assert.equal(caretLine, line);
+    await page.screenshot({ path: `${SHOTS}/error.png` });
+    // Garbage keeps the cluster; fixing the text applies again.
+    await editor(page).fill('{{{ not yaml');
+    await page.waitForFunction(() => document.querySelector('#errors')?.textContent.includes('error converting YAML'));
+    await editor(page).fill(text);
+    await page.waitForFunction(() => document.querySelectorAll('#errors li').length === 0);
+    await page.click('#send');
+    await page.locator('#events li').first().waitFor();
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('reload keeps the state; a share link round-trips; a damaged link says so', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.selectOption('#example', 'nodeport');
+    await settled(page);
+    await page.selectOption('#proxy-mode', 'ipvs');
+    await page.click('#theme');
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('NodePort'));
+    assert.equal(await page.locator('#proxy-mode').inputValue(), 'ipvs');
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    const text = await editor(page).inputValue();
+    await page.click('#share');
+    await page.waitForFunction(() => location.hash.length > 10);
+    const url = page.url();
+    // A fresh browser context (no localStorage) opens the link.
+    const other = await page.context().browser().newPage();
+    await other.goto(url);
+    await other.waitForFunction(() => document.querySelector('#output')?.textContent.includes('NodePort'));
+    assert.equal(await other.locator('textarea#manifest').inputValue(), text);
+    await other.goto(url.replace(/#.*/, '#v1.@@@broken'));
+    await other.reload();
+    await other.locator('#status').filter({ hasText: 'could not be opened' }).waitFor();
+    await other.screenshot({ path: `${SHOTS}/damaged-link.png` });
+    await other.close();
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('keyboard: help dialog, presentation mode, console', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.locator('body').press('?');
+    await page.locator('#help-dialog[open]').waitFor();
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('#help-dialog').open);
+    await page.click('#presentation');
+    assert.equal(await page.locator('.col-left').isVisible(), false);
+    await page.screenshot({ path: `${SHOTS}/presentation.png` });
+    await page.click('#presentation');
+    await page.fill('#console-input', 'kubectl get svc');
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => document.querySelector('#console-out')?.textContent.includes('my-service'));
+    await page.press('#console-input', 'ArrowUp');
+    assert.equal(await page.locator('#console-input').inputValue(), 'kubectl get svc');
     assert.deepEqual(problems, []);
   });
 });

@@ -73,8 +73,13 @@ export function launchBrowser() {
 
 // Console warnings that are not ours: Chromium warns that it ignores the `integrity` attribute of
 // the `<link rel="preload" as="fetch">` Trunk writes for the wasm file (crbug.com/981419); the
-// hint is only an optimisation, so the warning says nothing about the page.
-const BENIGN_WARNINGS = [/The `integrity` attribute is currently ignored for preload destinations/];
+// hint is only an optimisation, so the warning says nothing about the page. The tests themselves
+// read canvas pixels back repeatedly (getImageData), which makes Chromium suggest
+// willReadFrequently: that is about the test, not the page.
+const BENIGN_WARNINGS = [
+  /The `integrity` attribute is currently ignored for preload destinations/,
+  /Multiple readback operations using getImageData/,
+];
 
 /**
  * Run `fn(page, problems)` against a fresh server, browser and page. `problems` collects console

@@ -1,0 +1,551 @@
+//! The cluster on a `<canvas>`: draws the [`Scene`] that `svcsim_scene::layout` computed, in
+//! theme colours, crisp at any `devicePixelRatio`; zoom (wheel, `+`/`-`), pan (drag or arrow
+//! keys with Shift), hover highlight, click to select. Only the visible items are drawn, and
+//! only when something changed (the draw effect re-runs on its inputs; the frame loop moves the
+//! packet overlay).
+
+use crate::model::{Model, Theme};
+use leptos::html;
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+use svcsim_scene::layout::{Align, Item, ObjectId, Point, Role, Scene, Shape, View};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+/// Fill and stroke colours of a role.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    pub fill: &'static str,
+    pub stroke: &'static str,
+}
+
+const fn p(fill: &'static str, stroke: &'static str) -> Paint {
+    Paint { fill, stroke }
+}
+
+/// The palette: every colour the canvas uses, per theme (contrast ≥ 4.5:1 for text).
+pub fn paint(role: Role, theme: Theme) -> Paint {
+    use Role::*;
+    match theme {
+        Theme::Light => match role {
+            Cluster => p("#f3f5f9", "#5b6b82"),
+            Node => p("#ffffff", "#3d4b5f"),
+            NodeControlPlane => p("#eef1fb", "#3d4b5f"),
+            KubeProxy => p("#fff3cf", "#7a5c00"),
+            PodReady => p("#dcf2e2", "#17692f"),
+            PodNotReady => p("#fde4c4", "#a04a00"),
+            PodTerminating => p("#e9e9e9", "#555555"),
+            PodPending => p("#f4f4f4", "#666666"),
+            PodStopped => p("#f6e2e2", "#9b0000"),
+            Service => p("#dbe7ff", "#0b3d91"),
+            ServiceDns => p("#ece0ff", "#5b21b6"),
+            ServiceHeadless => p("#dff3fb", "#075985"),
+            ServiceExternalName => p("#eeeeee", "#444444"),
+            NodePort => p("#fff0b8", "#7a5c00"),
+            LoadBalancer => p("#ffe0ee", "#8f1450"),
+            Client => p("#d9f2ef", "#0f5f58"),
+            ExternalHost => p("#f1f1f1", "#444444"),
+            Unscheduled => p("#fafafa", "#777777"),
+            EdgeSelector => p("#8a94a6", "#8a94a6"),
+            EdgeEndpoint => p("#17692f", "#17692f"),
+            EdgeEndpointNotReady => p("#b45309", "#b45309"),
+            EdgeLoadBalancer => p("#8f1450", "#8f1450"),
+            Title => p("#111111", "#111111"),
+            Text => p("#1f1f1f", "#1f1f1f"),
+            TextMuted => p("#4a4a4a", "#4a4a4a"),
+            Highlight => p("#ffbf47", "#d97706"),
+        },
+        Theme::Dark => match role {
+            Cluster => p("#161b22", "#8b98ab"),
+            Node => p("#1e252e", "#a7b3c4"),
+            NodeControlPlane => p("#232a3a", "#a7b3c4"),
+            KubeProxy => p("#3a3112", "#e9c46a"),
+            PodReady => p("#143822", "#5fd68a"),
+            PodNotReady => p("#44290c", "#ffab5c"),
+            PodTerminating => p("#2b2b2b", "#aaaaaa"),
+            PodPending => p("#262626", "#9a9a9a"),
+            PodStopped => p("#401616", "#ff8080"),
+            Service => p("#15284d", "#7fb0ff"),
+            ServiceDns => p("#2c1d4d", "#c4a5ff"),
+            ServiceHeadless => p("#0f3040", "#7dd3fc"),
+            ServiceExternalName => p("#2a2a2a", "#cccccc"),
+            NodePort => p("#3d3310", "#f5d76e"),
+            LoadBalancer => p("#44162b", "#ff8fc0"),
+            Client => p("#0f3531", "#5eead4"),
+            ExternalHost => p("#2a2a2a", "#cccccc"),
+            Unscheduled => p("#1c1c1c", "#999999"),
+            EdgeSelector => p("#7d889a", "#7d889a"),
+            EdgeEndpoint => p("#5fd68a", "#5fd68a"),
+            EdgeEndpointNotReady => p("#ffab5c", "#ffab5c"),
+            EdgeLoadBalancer => p("#ff8fc0", "#ff8fc0"),
+            Title => p("#f5f5f5", "#f5f5f5"),
+            Text => p("#e6e6e6", "#e6e6e6"),
+            TextMuted => p("#b8b8b8", "#b8b8b8"),
+            Highlight => p("#ffbf47", "#ffbf47"),
+        },
+    }
+}
+
+/// Background of the canvas.
+pub fn background(theme: Theme) -> &'static str {
+    match theme {
+        Theme::Light => "#ffffff",
+        Theme::Dark => "#0d1117",
+    }
+}
+
+/// A packet drawn over the scene by the journey player.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PacketMark {
+    pub at: Point,
+    /// Short text beside it (`10.244.1.5 → 10.96.0.10:53`).
+    pub label: String,
+    pub kind: PacketKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PacketKind {
+    Request,
+    Reply,
+    Dns,
+    Failed,
+}
+
+/// What the player asks the canvas to draw on top of the scene.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Overlay {
+    /// The path taken so far (world points).
+    pub trail: Vec<Point>,
+    pub packets: Vec<PacketMark>,
+    /// Objects to emphasise (the current hop's place).
+    pub focus: Vec<ObjectId>,
+}
+
+fn dash(ctx: &Ctx, on: bool, zoom: f64) {
+    let arr = js_sys::Array::new();
+    if on {
+        arr.push(&JsValue::from_f64(7.0 / zoom.max(0.2)));
+        arr.push(&JsValue::from_f64(5.0 / zoom.max(0.2)));
+    }
+    let _ = ctx.set_line_dash(&arr);
+}
+
+fn round_rect(ctx: &Ctx, x: f64, y: f64, w: f64, h: f64, r: f64) {
+    let r = r.min(w / 2.0).min(h / 2.0).max(0.0);
+    ctx.begin_path();
+    ctx.move_to(x + r, y);
+    let _ = ctx.arc_to(x + w, y, x + w, y + h, r);
+    let _ = ctx.arc_to(x + w, y + h, x, y + h, r);
+    let _ = ctx.arc_to(x, y + h, x, y, r);
+    let _ = ctx.arc_to(x, y, x + w, y, r);
+    ctx.close_path();
+}
+
+fn font(size: f64, bold: bool) -> String {
+    format!(
+        "{}{size:.1}px system-ui, 'DejaVu Sans', 'Liberation Sans', sans-serif",
+        if bold { "bold " } else { "" }
+    )
+}
+
+fn draw_item(ctx: &Ctx, item: &Item, theme: Theme, zoom: f64, emphasis: bool) {
+    let paint = paint(item.style.role, theme);
+    let lw = item.style.line_width * if emphasis { 2.0 } else { 1.0 };
+    ctx.set_line_width(lw);
+    dash(ctx, item.style.dashed, zoom);
+    match &item.shape {
+        Shape::Rect { rect, radius } => {
+            round_rect(ctx, rect.x, rect.y, rect.w, rect.h, *radius);
+            ctx.set_fill_style_str(paint.fill);
+            ctx.fill();
+            ctx.set_stroke_style_str(paint.stroke);
+            ctx.stroke();
+        }
+        Shape::Circle { center, radius } => {
+            ctx.begin_path();
+            let _ = ctx.arc(center.x, center.y, *radius, 0.0, std::f64::consts::TAU);
+            ctx.set_fill_style_str(paint.fill);
+            ctx.fill();
+            ctx.set_stroke_style_str(paint.stroke);
+            ctx.stroke();
+        }
+        Shape::Line { from, to } => {
+            ctx.begin_path();
+            ctx.move_to(from.x, from.y);
+            ctx.line_to(to.x, to.y);
+            ctx.set_stroke_style_str(paint.stroke);
+            ctx.stroke();
+        }
+        Shape::Polyline { points } => {
+            let mut it = points.iter();
+            if let Some(first) = it.next() {
+                ctx.begin_path();
+                ctx.move_to(first.x, first.y);
+                for pt in it {
+                    ctx.line_to(pt.x, pt.y);
+                }
+                ctx.set_stroke_style_str(paint.stroke);
+                ctx.stroke();
+            }
+        }
+        Shape::Text {
+            pos,
+            text,
+            size,
+            bold,
+            align,
+            ..
+        } => {
+            // Text too small to read on screen is skipped (a 500-pod overview).
+            if size * zoom < 4.0 {
+                return;
+            }
+            ctx.set_font(&font(*size, *bold));
+            ctx.set_text_align(match align {
+                Align::Left => "left",
+                Align::Center => "center",
+                Align::Right => "right",
+            });
+            ctx.set_text_baseline("alphabetic");
+            ctx.set_fill_style_str(paint.fill);
+            let _ = ctx.fill_text(text, pos.x, pos.y);
+        }
+    }
+}
+
+/// Draw `scene` with `view` on a canvas of `css_w` × `css_h` CSS pixels at `dpr`.
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    ctx: &Ctx,
+    scene: &Scene,
+    view: View,
+    css_w: f64,
+    css_h: f64,
+    dpr: f64,
+    theme: Theme,
+    hover: Option<&ObjectId>,
+    selected: Option<&ObjectId>,
+    overlay: &Overlay,
+) -> usize {
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.set_fill_style_str(background(theme));
+    ctx.fill_rect(0.0, 0.0, css_w, css_h);
+    let _ = ctx.set_transform(
+        dpr * view.zoom,
+        0.0,
+        0.0,
+        dpr * view.zoom,
+        dpr * view.pan.x,
+        dpr * view.pan.y,
+    );
+    ctx.set_line_join("round");
+    ctx.set_line_cap("round");
+    let visible = view.visible_world(css_w, css_h);
+    let lit = |id: &Option<ObjectId>| -> bool {
+        id.as_ref().is_some_and(|id| {
+            hover.is_some_and(|h| id.touches(h))
+                || selected.is_some_and(|s| id.touches(s))
+                || overlay.focus.iter().any(|f| id == f)
+        })
+    };
+    let mut drawn = 0;
+    for item in scene.visible(visible) {
+        let emphasis = !matches!(item.shape, Shape::Text { .. }) && lit(&item.id);
+        draw_item(ctx, item, theme, view.zoom, emphasis);
+        drawn += 1;
+    }
+    // Selection / hover / focus outlines on top.
+    let hl = paint(Role::Highlight, theme);
+    dash(ctx, false, view.zoom);
+    for (id, width, color) in [(hover, 3.0, hl.fill), (selected, 5.0, hl.stroke)]
+        .into_iter()
+        .chain(overlay.focus.iter().map(|f| (Some(f), 4.0, hl.fill)))
+    {
+        if let Some(r) = id.and_then(|id| scene.rect(id)) {
+            ctx.set_line_width(width / view.zoom.max(0.05));
+            ctx.set_stroke_style_str(color);
+            let pad = 4.0 / view.zoom.max(0.05);
+            round_rect(
+                ctx,
+                r.x - pad,
+                r.y - pad,
+                r.w + 2.0 * pad,
+                r.h + 2.0 * pad,
+                12.0,
+            );
+            ctx.stroke();
+        }
+    }
+    draw_overlay(ctx, overlay, theme, view.zoom);
+    drawn
+}
+
+fn packet_colour(kind: PacketKind, theme: Theme) -> &'static str {
+    match (kind, theme) {
+        (PacketKind::Request, Theme::Light) => "#c2410c",
+        (PacketKind::Request, Theme::Dark) => "#fb923c",
+        (PacketKind::Reply, Theme::Light) => "#1d4ed8",
+        (PacketKind::Reply, Theme::Dark) => "#60a5fa",
+        (PacketKind::Dns, Theme::Light) => "#7e22ce",
+        (PacketKind::Dns, Theme::Dark) => "#d8b4fe",
+        (PacketKind::Failed, Theme::Light) => "#b91c1c",
+        (PacketKind::Failed, Theme::Dark) => "#f87171",
+    }
+}
+
+fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64) {
+    let z = zoom.max(0.05);
+    if overlay.trail.len() > 1 {
+        ctx.begin_path();
+        for (i, pt) in overlay.trail.iter().enumerate() {
+            if i == 0 {
+                ctx.move_to(pt.x, pt.y);
+            } else {
+                ctx.line_to(pt.x, pt.y);
+            }
+        }
+        ctx.set_line_width(4.0 / z);
+        ctx.set_stroke_style_str(packet_colour(PacketKind::Request, theme));
+        ctx.set_global_alpha(0.45);
+        dash(ctx, true, zoom);
+        ctx.stroke();
+        ctx.set_global_alpha(1.0);
+        dash(ctx, false, zoom);
+    }
+    let many = overlay.packets.len() > 3;
+    for m in &overlay.packets {
+        let r = if many { 6.0 / z } else { 11.0 / z };
+        ctx.begin_path();
+        let _ = ctx.arc(m.at.x, m.at.y, r, 0.0, std::f64::consts::TAU);
+        ctx.set_fill_style_str(packet_colour(m.kind, theme));
+        ctx.fill();
+        ctx.set_line_width(2.5 / z);
+        ctx.set_stroke_style_str(background(theme));
+        ctx.stroke();
+        if !many && !m.label.is_empty() {
+            let size = 15.0 / z;
+            ctx.set_font(&font(size, true));
+            ctx.set_text_align("left");
+            ctx.set_text_baseline("middle");
+            let x = m.at.x + r + 6.0 / z;
+            let w = ctx.measure_text(&m.label).map(|t| t.width()).unwrap_or(0.0);
+            ctx.set_fill_style_str(background(theme));
+            ctx.set_global_alpha(0.88);
+            round_rect(
+                ctx,
+                x - 4.0 / z,
+                m.at.y - size * 0.8,
+                w + 8.0 / z,
+                size * 1.6,
+                5.0 / z,
+            );
+            ctx.fill();
+            ctx.set_global_alpha(1.0);
+            ctx.set_fill_style_str(packet_colour(m.kind, theme));
+            let _ = ctx.fill_text(&m.label, x, m.at.y);
+        }
+    }
+}
+
+/// The canvas's size in CSS pixels, kept up to date on window resizes.
+fn css_size(el: &web_sys::HtmlCanvasElement) -> (f64, f64) {
+    let r = el.get_bounding_client_rect();
+    (r.width().max(50.0), r.height().max(50.0))
+}
+
+/// The wheel listener, kept alive until the component is cleaned up.
+type WheelSlot = Rc<Cell<Option<Closure<dyn FnMut(web_sys::WheelEvent)>>>>;
+
+/// The canvas component. `overlay` is what the journey player draws on top.
+#[component]
+pub fn ClusterCanvas(
+    model: Model,
+    scene: Memo<Scene>,
+    view: RwSignal<Option<View>>,
+    overlay: Signal<Overlay>,
+    frame: RwSignal<(f64, usize)>,
+) -> impl IntoView {
+    let canvas: NodeRef<html::Canvas> = NodeRef::new();
+    let hover: RwSignal<Option<ObjectId>> = RwSignal::new(None);
+    let size = RwSignal::new((0.0f64, 0.0f64));
+    let drag = StoredValue::new_local(None::<(f64, f64, bool)>);
+
+    // Keep `size` in step with the element (window resizes, presentation mode).
+    let resize = window_event_listener(leptos::ev::resize, move |_| {
+        if let Some(el) = canvas.get_untracked() {
+            size.set(css_size(&el));
+        }
+    });
+    on_cleanup(move || resize.remove());
+
+    // Fit the scene when there is no view yet (first draw, or "fit" pressed).
+    let current_view = move || -> View {
+        let (w, h) = size.get();
+        view.get().unwrap_or_else(|| {
+            let b = scene.with(Scene::bounds);
+            View::fit(b, w.max(100.0), h.max(100.0), 16.0)
+        })
+    };
+
+    // Draw whenever an input changes.
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        // Layout changes (presentation mode, the aspect below) resize the element.
+        model.presentation.track();
+        // As tall as the scene needs at the canvas' width (no empty bands), within bounds.
+        let width = el.get_bounding_client_rect().width().max(300.0);
+        let b = scene.with(Scene::bounds);
+        let aspect = if b.w > 0.0 { b.h / b.w } else { 0.6 };
+        let want = (width * aspect).clamp(280.0, 900.0);
+        let _ = web_sys::HtmlElement::style(&el).set_property("height", &format!("{want:.0}px"));
+        let fresh = css_size(&el);
+        if size.get_untracked() != fresh {
+            size.set(fresh);
+        }
+        let (w, h) = size.get();
+        let dpr = web_sys::window()
+            .map_or(1.0, |w| w.device_pixel_ratio())
+            .max(0.5);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+        if el.width() != pw || el.height() != ph {
+            el.set_width(pw);
+            el.set_height(ph);
+        }
+        let Ok(Some(ctx)) = el.get_context("2d") else {
+            return;
+        };
+        let Ok(ctx) = ctx.dyn_into::<Ctx>() else {
+            return;
+        };
+        let v = current_view();
+        let theme = model.theme.get();
+        let sel = model.selection.get();
+        let hov = hover.get();
+        let start = crate::model::now_ms();
+        let drawn = overlay.with(|ov| {
+            scene.with(|s| render(&ctx, s, v, w, h, dpr, theme, hov.as_ref(), sel.as_ref(), ov))
+        });
+        frame.set((crate::model::now_ms() - start, drawn));
+    });
+
+    // Wheel zoom needs a non-passive listener to keep the page from scrolling.
+    let wheel_cb: WheelSlot = Rc::new(Cell::new(None));
+    {
+        let wheel_cb = wheel_cb.clone();
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let Some(el) = canvas.get() else { return false };
+            let cb =
+                Closure::<dyn FnMut(web_sys::WheelEvent)>::new(move |ev: web_sys::WheelEvent| {
+                    ev.prevent_default();
+                    let factor = (-ev.delta_y() * 0.0015).exp();
+                    let at = Point::new(f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+                    view.set(Some(current_view().zoom_about(at, factor)));
+                });
+            let opts = web_sys::AddEventListenerOptions::new();
+            opts.set_passive(false);
+            let _ = el.add_event_listener_with_callback_and_add_event_listener_options(
+                "wheel",
+                cb.as_ref().unchecked_ref(),
+                &opts,
+            );
+            wheel_cb.set(Some(cb));
+            true
+        });
+    }
+    let wheel_keep = StoredValue::new_local(Some(wheel_cb));
+    on_cleanup(move || {
+        if let Some(Some(cb)) = wheel_keep.try_get_value() {
+            drop(cb.take());
+        }
+    });
+
+    let world_at = move |x: f64, y: f64| current_view().screen_to_world(Point::new(x, y));
+    let on_down = move |ev: web_sys::PointerEvent| {
+        drag.set_value(Some((
+            f64::from(ev.offset_x()),
+            f64::from(ev.offset_y()),
+            false,
+        )));
+        if let Some(el) = canvas.get_untracked() {
+            let _ = el.set_pointer_capture(ev.pointer_id());
+        }
+    };
+    let on_move = move |ev: web_sys::PointerEvent| {
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        if let Some((px, py, moved)) = drag.get_value() {
+            let (dx, dy) = (x - px, y - py);
+            if moved || dx.abs() + dy.abs() > 4.0 {
+                view.set(Some(current_view().pan_by(dx, dy)));
+                drag.set_value(Some((x, y, true)));
+            }
+            return;
+        }
+        let w = world_at(x, y);
+        let hit = scene.with_untracked(|s| s.hit(w.x, w.y));
+        if hover.get_untracked() != hit {
+            hover.set(hit);
+        }
+    };
+    let on_up = move |ev: web_sys::PointerEvent| {
+        let was = drag.get_value();
+        drag.set_value(None);
+        if let Some((_, _, false)) = was {
+            let w = world_at(f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+            let hit = scene.with_untracked(|s| s.hit(w.x, w.y));
+            let hit = hit.filter(|h| !matches!(h, ObjectId::Cluster));
+            model.selection.set(hit);
+        }
+    };
+    let on_leave = move |_| hover.set(None);
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        let (w, h) = size.get_untracked();
+        let centre = Point::new(w / 2.0, h / 2.0);
+        let v = current_view();
+        let next = match ev.key().as_str() {
+            "+" | "=" => Some(v.zoom_about(centre, 1.25)),
+            "-" | "_" => Some(v.zoom_about(centre, 0.8)),
+            "0" => None,
+            "ArrowUp" if ev.shift_key() => Some(v.pan_by(0.0, 60.0)),
+            "ArrowDown" if ev.shift_key() => Some(v.pan_by(0.0, -60.0)),
+            "ArrowLeft" if ev.shift_key() => Some(v.pan_by(60.0, 0.0)),
+            "ArrowRight" if ev.shift_key() => Some(v.pan_by(-60.0, 0.0)),
+            _ => return,
+        };
+        ev.prevent_default();
+        ev.stop_propagation();
+        view.set(next);
+    };
+    let cursor = move || {
+        if hover.get().is_some() {
+            "pointer"
+        } else {
+            "grab"
+        }
+    };
+    let hover_label = move || hover.get().map(|h| h.to_string()).unwrap_or_default();
+
+    view! {
+        <div class="canvas-wrap">
+            <canvas
+                id="cluster"
+                node_ref=canvas
+                tabindex="0"
+                role="img"
+                aria-label="The cluster: nodes, pods and Services. Zoom with + and -, pan with Shift+arrows, 0 fits. The event list is the text version of what moves here."
+                style:cursor=cursor
+                on:pointerdown=on_down
+                on:pointermove=on_move
+                on:pointerup=on_up
+                on:pointerleave=on_leave
+                on:keydown=on_key
+            ></canvas>
+            <div class="canvas-hover" aria-hidden="true">{hover_label}</div>
+        </div>
+    }
+}

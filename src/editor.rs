@@ -1,0 +1,212 @@
+//! The manifest editor: a transparent `<textarea>` over a highlighted `<pre>`, line numbers in a
+//! gutter that marks the lines errors point at, and the error list (kubectl's text; a click
+//! moves the caret to the line). The text is applied after typing pauses ([`DEBOUNCE`]) or at
+//! once with Ctrl+Enter.
+
+use crate::highlight;
+use crate::model::Model;
+use crate::sim::{Problem, SOURCE_NAME};
+use gloo_timers::callback::Timeout;
+use leptos::html;
+use leptos::prelude::*;
+use std::fmt::Write;
+use std::time::Duration;
+
+/// How long typing must pause before the text is applied.
+pub const DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// The gutter: one line number per line, error lines marked (with the causes as a tooltip).
+pub fn gutter_html(lines: usize, problems: &[Problem]) -> String {
+    let mut out = String::with_capacity(lines * 8);
+    for n in 1..=lines.max(1) {
+        let line = u32::try_from(n).unwrap_or(u32::MAX);
+        let causes: Vec<&str> = problems
+            .iter()
+            .flat_map(|p| {
+                let own = (p.causes.is_empty() && p.line == line).then_some(p.message.as_str());
+                p.causes
+                    .iter()
+                    .filter(move |(l, _)| *l == line)
+                    .map(|(_, t)| t.as_str())
+                    .chain(own)
+            })
+            .collect();
+        if causes.is_empty() {
+            let _ = writeln!(out, "{n}");
+        } else {
+            out.push_str("<span class=\"gutter-err\" title=\"");
+            highlight::escape(&causes.join("\n"), &mut out);
+            let _ = writeln!(out, "\">{n}</span>");
+        }
+    }
+    out
+}
+
+/// UTF-16 offset (what `setSelectionRange` counts) of the start of 1-based `line` (the end of
+/// the text if it has fewer lines).
+pub fn line_offset_utf16(text: &str, line: u32) -> u32 {
+    let mut current = 1u32;
+    let mut units = 0u32;
+    for c in text.chars() {
+        if current >= line {
+            break;
+        }
+        if c == '\n' {
+            current += 1;
+        }
+        units = units.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(1));
+    }
+    units
+}
+
+/// The editor panel.
+#[component]
+pub fn Editor(model: Model) -> impl IntoView {
+    let area: NodeRef<html::Textarea> = NodeRef::new();
+    let scroller: NodeRef<html::Div> = NodeRef::new();
+    let timer = StoredValue::new_local(None::<Timeout>);
+    on_cleanup(move || {
+        if let Some(t) = timer.try_update_value(Option::take).flatten() {
+            t.cancel();
+        }
+    });
+
+    let apply_now = move || {
+        if let Some(t) = timer.try_update_value(Option::take).flatten() {
+            t.cancel();
+        }
+        model.apply();
+    };
+
+    let on_input = move |ev| {
+        model.text.set(event_target_value(&ev));
+        let ms = u32::try_from(DEBOUNCE.as_millis()).unwrap_or(400);
+        let t = Timeout::new(ms, move || {
+            timer.set_value(None);
+            model.apply();
+        });
+        // Dropping the previous Timeout cancels it.
+        timer.set_value(Some(t));
+    };
+
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            apply_now();
+        }
+    };
+
+    let problems = move || model.with_sim(|s| s.problems.clone());
+    let line_count = move || model.text.with(|t| t.split('\n').count());
+    let gutter = move || problems().pipe(|p| gutter_html(line_count(), &p));
+    let hl = move || model.text.with(|t| highlight::to_html(t));
+
+    // Move the caret to a line and bring it into view.
+    let jump = move |line: u32, col: u32| {
+        let Some(el) = area.get_untracked() else {
+            return;
+        };
+        let text = model.text.get_untracked();
+        let start = line_offset_utf16(&text, line).saturating_add(col.saturating_sub(1));
+        let _ = el.focus();
+        let _ = el.set_selection_range(start, start);
+        if let Some(sc) = scroller.get_untracked() {
+            let lines = text.split('\n').count().max(1);
+            let per_line = f64::from(el.scroll_height()) / lines as f64;
+            let target = (f64::from(line.saturating_sub(3))) * per_line;
+            sc.set_scroll_top(target.max(0.0) as i32);
+        }
+    };
+
+    let error_items = move || {
+        problems()
+            .into_iter()
+            .map(|p| {
+                let (line, col) = (p.line, p.col);
+                let label = format!("{SOURCE_NAME}:{line}:{col}: {}", p.message);
+                view! {
+                    <li>
+                        <button
+                            type="button"
+                            class="err-jump"
+                            title=format!("Go to line {line}")
+                            on:click=move |_| jump(line, col)
+                        >
+                            {label}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let error_count = move || model.with_sim(|s| s.problems.len());
+    let applied = move || {
+        model.with_sim(|s| {
+            s.results
+                .iter()
+                .filter(|r| r.is_ok())
+                .map(|r| view! { <li>{r.to_string()}</li> })
+                .collect_view()
+        })
+    };
+
+    view! {
+        <section class="panel editor-panel" aria-labelledby="manifest-label">
+            <div class="panel-head">
+                <label id="manifest-label" for="manifest">
+                    "Manifest (YAML)"
+                </label>
+                <button
+                    type="button"
+                    id="apply"
+                    title="Apply now (Ctrl+Enter)"
+                    on:click=move |_| apply_now()
+                >
+                    "Apply"
+                </button>
+            </div>
+            <p id="manifest-help" class="help">
+                "Edit or paste manifests: applied as you type, or with Ctrl+Enter."
+            </p>
+            <div class="code" node_ref=scroller>
+                <pre class="gutter" aria-hidden="true" inner_html=gutter></pre>
+                <div class="layers">
+                    <pre class="hl" aria-hidden="true" inner_html=hl></pre>
+                    <textarea
+                        id="manifest"
+                        node_ref=area
+                        aria-describedby="manifest-help"
+                        spellcheck="false"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        wrap="off"
+                        prop:value=move || model.text.get()
+                        on:input=on_input
+                        on:keydown=on_keydown
+                    ></textarea>
+                </div>
+            </div>
+            <h2 id="errors-heading" class="sub">
+                "Errors " <span class="count">"(" {error_count} ")"</span>
+            </h2>
+            <ul id="errors" class="errors" aria-live="polite" aria-labelledby="errors-heading">
+                {error_items}
+            </ul>
+            <h2 id="applied-heading" class="sub">
+                <code>"kubectl apply"</code>
+            </h2>
+            <ul id="applied" class="applied" aria-labelledby="applied-heading">
+                {applied}
+            </ul>
+        </section>
+    }
+}
+
+/// `x.pipe(f)`: apply a function in a method chain.
+trait Pipe: Sized {
+    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
+        f(self)
+    }
+}
+
+impl<T> Pipe for T {}

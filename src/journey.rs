@@ -1,0 +1,531 @@
+//! Journeys: pick a source and a destination, Send (one connection, animated hop by hop) or
+//! Send 100 (the per-endpoint distribution). The event list beside the canvas is the text
+//! version of the animation (Packet Tracer's simulation mode): every hop in order; selecting one
+//! shows its header before → after and the rules that matched.
+
+use crate::canvas::{Overlay, PacketKind, PacketMark};
+use crate::model::Model;
+use crate::player::{self, Step};
+use leptos::prelude::*;
+use svcsim_engine::trace::{
+    parse_destination, trace, trace_many, Distribution, Journey, Origin, TraceOptions,
+};
+use svcsim_scene::layout::Scene;
+
+/// Hops per second at speed 1.
+pub const HOPS_PER_SECOND: f64 = 1.6;
+
+/// The journey state shared by the player controls, the event list and the canvas overlay.
+#[derive(Clone, Copy)]
+pub struct Player {
+    pub journey: RwSignal<Option<Journey>>,
+    pub steps: Memo<Vec<Step>>,
+    pub dist: RwSignal<Option<Distribution>>,
+    pub source: RwSignal<String>,
+    pub dest: RwSignal<String>,
+    pub error: RwSignal<Option<String>>,
+    /// Journeys queued by the console (played one after the other).
+    pub queue: StoredValue<Vec<Journey>>,
+}
+
+impl Player {
+    pub fn new() -> Player {
+        let journey = RwSignal::new(None::<Journey>);
+        Player {
+            journey,
+            steps: Memo::new(move |_| {
+                journey.with(|j| j.as_ref().map(player::steps).unwrap_or_default())
+            }),
+            dist: RwSignal::new(None),
+            source: RwSignal::new(String::new()),
+            dest: RwSignal::new(String::new()),
+            error: RwSignal::new(None),
+            queue: StoredValue::new(Vec::new()),
+        }
+    }
+
+    /// Start playing `j` from its first hop.
+    pub fn play(&self, model: Model, j: Journey) {
+        let n = player::steps(&j).len();
+        self.journey.set(Some(j));
+        model.play_time.set(0.0);
+        model.play_end.set(n.saturating_sub(1) as f64);
+        model.playing.set(n > 1);
+    }
+
+    /// The index of the step shown now.
+    pub fn current(&self, model: Model) -> usize {
+        player::index_at(model.play_time.get(), self.steps.with(Vec::len))
+    }
+
+    /// Go to step `i` and pause there.
+    pub fn goto(&self, model: Model, i: usize) {
+        let n = self.steps.with_untracked(Vec::len);
+        if n == 0 {
+            return;
+        }
+        model.playing.set(false);
+        model.play_time.set(i.min(n - 1) as f64);
+    }
+
+    /// Advance the clock by `dt` real ms (called by the frame loop).
+    pub fn on_frame(&self, model: Model, dt: f64) {
+        if !model.playing.get_untracked() {
+            return;
+        }
+        let speed = model.speed.get_untracked();
+        let end = model.play_end.get_untracked();
+        let t = model.play_time.get_untracked() + dt / 1000.0 * HOPS_PER_SECOND * speed;
+        if t >= end && model.perf_packets.get_untracked() > 1 {
+            model.play_time.set(0.0);
+        } else if t >= end {
+            model.play_time.set(end);
+            model.playing.set(false);
+            // Next queued journey (console commands that sent several packets).
+            if let Some(next) = self
+                .queue
+                .try_update_value(|q| (!q.is_empty()).then(|| q.remove(0)))
+                .flatten()
+            {
+                self.play(model, next);
+            }
+        } else {
+            model.play_time.set(t);
+        }
+    }
+
+    /// What the canvas draws on top of the scene.
+    pub fn overlay(&self, model: Model, scene: &Scene) -> Overlay {
+        let t = model.play_time.get();
+        let reduced = model.reduced_motion.get();
+        self.steps.with(|steps| {
+            if steps.is_empty() {
+                return Overlay::default();
+            }
+            let anchors = player::anchors(steps, scene);
+            let i = player::index_at(t, steps.len());
+            let Some(at) = player::position_at(&anchors, t, reduced) else {
+                return Overlay::default();
+            };
+            let step = &steps[i];
+            let kind = if player::is_failure(&step.hop) {
+                PacketKind::Failed
+            } else if step.phase.is_dns() {
+                PacketKind::Dns
+            } else if step.phase.is_reply() {
+                PacketKind::Reply
+            } else {
+                PacketKind::Request
+            };
+            let perf = model.perf_packets.get();
+            if perf > 1 {
+                let len = steps.len() as f64;
+                let packets = (0..perf)
+                    .filter_map(|k| {
+                        let tk = (t + k as f64 * len / perf as f64) % len.max(1.0);
+                        player::position_at(&anchors, tk, reduced).map(|at| PacketMark {
+                            at,
+                            label: String::new(),
+                            kind: PacketKind::Request,
+                        })
+                    })
+                    .collect();
+                return Overlay {
+                    trail: Vec::new(),
+                    packets,
+                    focus: Vec::new(),
+                };
+            }
+            let mut trail: Vec<_> = anchors[..=i].to_vec();
+            trail.push(at);
+            Overlay {
+                trail,
+                packets: vec![PacketMark {
+                    at,
+                    label: step.hop.after.to_string(),
+                    kind,
+                }],
+                focus: Vec::new(),
+            }
+        })
+    }
+}
+
+impl Default for Player {
+    fn default() -> Self {
+        Player::new()
+    }
+}
+
+/// A source option: (value, label).
+fn sources(model: Model) -> Vec<(String, String)> {
+    model.with_sim(|s| {
+        let mut out = Vec::new();
+        for pod in s.cluster.store.pods.values() {
+            if pod.status.pod_ip.is_empty()
+                || pod.metadata.namespace == "kube-system"
+                    && !pod.metadata.name.starts_with("coredns")
+            {
+                continue;
+            }
+            if pod.metadata.namespace != "default" && pod.metadata.namespace != "kube-system" {
+                out.push((
+                    format!("pod:{}:{}", pod.metadata.namespace, pod.metadata.name),
+                    format!("pod/{} (-n {})", pod.metadata.name, pod.metadata.namespace),
+                ));
+            } else if pod.metadata.namespace == "default" {
+                out.push((
+                    format!("pod:default:{}", pod.metadata.name),
+                    format!("pod/{}", pod.metadata.name),
+                ));
+            }
+        }
+        for node in s.cluster.store.nodes.keys() {
+            out.push((format!("node:{node}"), format!("node/{node}")));
+        }
+        out.push((
+            "external".to_string(),
+            "external client (172.18.0.100)".to_string(),
+        ));
+        out
+    })
+}
+
+/// The select value for an origin.
+pub fn origin_value(o: &Origin) -> String {
+    match o {
+        Origin::Pod { namespace, name } => format!("pod:{namespace}:{name}"),
+        Origin::Node { name } => format!("node:{name}"),
+        Origin::External { .. } => "external".to_string(),
+    }
+}
+
+/// The origin for a select value.
+pub fn parse_origin(v: &str) -> Result<Origin, String> {
+    let parts: Vec<&str> = v.split(':').collect();
+    match parts.as_slice() {
+        ["pod", ns, name] => Ok(Origin::Pod {
+            namespace: (*ns).to_string(),
+            name: (*name).to_string(),
+        }),
+        ["node", name] => Ok(Origin::Node {
+            name: (*name).to_string(),
+        }),
+        ["external"] => Ok(Origin::External {
+            ip: svcsim_engine::trace::DEFAULT_EXTERNAL_CLIENT,
+        }),
+        _ => Err("choose where the packet starts".to_string()),
+    }
+}
+
+/// Destinations worth offering: every Service by name, ClusterIP, NodePort and LB address.
+fn destinations(model: Model) -> Vec<String> {
+    model.with_sim(|s| {
+        let mut out = Vec::new();
+        let node_ip = s
+            .cluster
+            .store
+            .nodes
+            .values()
+            .find_map(|n| n.internal_ip().map(|ip| ip.to_string()));
+        for svc in s.cluster.store.services.values() {
+            let ns = &svc.metadata.namespace;
+            let name = &svc.metadata.name;
+            let host = if ns == "default" {
+                name.clone()
+            } else {
+                format!("{name}.{ns}")
+            };
+            for port in &svc.spec.ports {
+                out.push(format!("{host}:{}", port.port));
+                if svc.spec.cluster_ip.contains('.') {
+                    out.push(format!("{}:{}", svc.spec.cluster_ip, port.port));
+                }
+                if let (true, Some(nip)) = (port.node_port > 0, &node_ip) {
+                    out.push(format!("{nip}:{}", port.node_port));
+                }
+                for ing in &svc.status.load_balancer.ingress {
+                    out.push(format!("{}:{}", ing.ip, port.port));
+                }
+            }
+        }
+        out
+    })
+}
+
+/// Send one request (or 100) with the chosen source and destination.
+pub fn send(model: Model, player: Player, count: u32) {
+    let origin = match parse_origin(&player.source.get_untracked()) {
+        Ok(o) => o,
+        Err(e) => {
+            player.error.set(Some(e));
+            return;
+        }
+    };
+    let dest = match parse_destination(&player.dest.get_untracked()) {
+        Ok(d) => d,
+        Err(e) => {
+            player.error.set(Some(e.to_string()));
+            return;
+        }
+    };
+    let result = model.update_sim(|s| {
+        let opts = TraceOptions {
+            mode: Some(s.mode()),
+            ..TraceOptions::default()
+        };
+        if count == 1 {
+            trace(&s.cluster, &origin, &dest, opts, &mut s.rng).map(|j| (Some(j), None))
+        } else {
+            trace_many(&s.cluster, &origin, &dest, count, opts, &mut s.rng)
+                .map(|d| (d.first.clone(), Some(d)))
+        }
+    });
+    match result {
+        Some(Ok((journey, dist))) => {
+            player.error.set(None);
+            if dist.is_some() {
+                player.dist.set(dist);
+            }
+            if let Some(j) = journey {
+                player.play(model, j);
+            }
+        }
+        Some(Err(e)) => player.error.set(Some(e.to_string())),
+        None => {}
+    }
+}
+
+/// The send form and the player controls (above the canvas).
+#[component]
+pub fn JourneyControls(model: Model, player: Player) -> impl IntoView {
+    let source_options = move || {
+        let current = player.source.get();
+        sources(model)
+            .into_iter()
+            .map(|(v, l)| {
+                let selected = v == current;
+                view! { <option value=v selected=selected>{l}</option> }
+            })
+            .collect_view()
+    };
+    let dest_options = move || {
+        destinations(model)
+            .into_iter()
+            .map(|d| view! { <option value=d></option> })
+            .collect_view()
+    };
+    let n_steps = move || player.steps.with(Vec::len);
+    let step_label = move || {
+        let n = n_steps();
+        if n == 0 {
+            "no journey yet".to_string()
+        } else {
+            format!("hop {} of {n}", player.current(model) + 1)
+        }
+    };
+    let step_by = move |d: isize| {
+        let n = n_steps();
+        if n == 0 {
+            return;
+        }
+        let i = player::index_at(model.play_time.get_untracked(), n);
+        let next = i.saturating_add_signed(d).min(n - 1);
+        player.goto(model, next);
+    };
+    let toggle = move || {
+        if model.playing.get_untracked() {
+            model.playing.set(false);
+        } else if n_steps() > 0 {
+            if model.play_time.get_untracked() >= model.play_end.get_untracked() {
+                model.play_time.set(0.0);
+            }
+            model.playing.set(true);
+        }
+    };
+    let replay = move || {
+        if n_steps() > 0 {
+            model.play_time.set(0.0);
+            model.playing.set(true);
+        }
+    };
+    view! {
+        <form
+            class="journey-form"
+            aria-label="Send a request"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                send(model, player, 1);
+            }
+        >
+            <label for="source">"From"</label>
+            <select
+                id="source"
+                on:change=move |ev| player.source.set(event_target_value(&ev))
+                prop:value=move || player.source.get()
+            >
+                {source_options}
+            </select>
+            <label for="dest">"To"</label>
+            <input
+                id="dest"
+                type="text"
+                list="dest-list"
+                placeholder="my-service:80"
+                spellcheck="false"
+                autocomplete="off"
+                prop:value=move || player.dest.get()
+                on:input=move |ev| player.dest.set(event_target_value(&ev))
+            />
+            <datalist id="dest-list">{dest_options}</datalist>
+            <button type="submit" id="send">"Send"</button>
+            <button type="button" id="send100" on:click=move |_| send(model, player, 100)>
+                "Send 100"
+            </button>
+        </form>
+        <div class="player" role="group" aria-label="Journey player">
+            <button type="button" id="step-back" title="Previous hop (←)" on:click=move |_| step_by(-1)>
+                "◀ Back"
+            </button>
+            <button
+                type="button"
+                id="play"
+                title="Play / pause (Space)"
+                aria-pressed=move || model.playing.get().to_string()
+                on:click=move |_| toggle()
+            >
+                {move || if model.playing.get() { "Pause" } else { "Play" }}
+            </button>
+            <button type="button" id="step-forward" title="Next hop (→)" on:click=move |_| step_by(1)>
+                "Next ▶"
+            </button>
+            <button type="button" id="replay" on:click=move |_| replay()>
+                "↺ Replay"
+            </button>
+            <label for="speed">"Speed"</label>
+            <select
+                id="speed"
+                on:change=move |ev| {
+                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                        model.speed.set(v);
+                    }
+                }
+                prop:value=move || model.speed.get().to_string()
+            >
+                <option value="0.25">"¼×"</option>
+                <option value="0.5">"½×"</option>
+                <option value="1">"1×"</option>
+                <option value="2">"2×"</option>
+                <option value="4">"4×"</option>
+            </select>
+            <span id="step-label" class="step-label">{step_label}</span>
+        </div>
+        <p id="journey-error" class="journey-error" role="alert">
+            {move || player.error.get().unwrap_or_default()}
+        </p>
+    }
+}
+
+/// The event list and the selected hop's details.
+#[component]
+pub fn EventList(model: Model, player: Player) -> impl IntoView {
+    let current = move || player.current(model);
+    let items = move || {
+        let cur = current();
+        player.steps.with(|steps| {
+            steps
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let text = format!(
+                        "{}. [{}] {} — {:?}: {}",
+                        i + 1,
+                        s.phase.label(),
+                        s.hop.place,
+                        s.hop.action,
+                        s.hop.note
+                    );
+                    let class = if player::is_failure(&s.hop) {
+                        "event failed"
+                    } else if s.phase.is_dns() {
+                        "event dns"
+                    } else if s.phase.is_reply() {
+                        "event reply"
+                    } else {
+                        "event"
+                    };
+                    view! {
+                        <li class=class class:current=i == cur>
+                            <button
+                                type="button"
+                                aria-current=if i == cur { "step" } else { "false" }
+                                on:click=move |_| player.goto(model, i)
+                            >
+                                {text}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let outcome = move || {
+        player
+            .journey
+            .with(|j| {
+                j.as_ref()
+                    .map(|j| format!("{} → {}: {}", j.from, j.destination, j.outcome))
+            })
+            .unwrap_or_else(|| "Send a request to see its journey here.".to_string())
+    };
+    let detail = move || {
+        let cur = current();
+        player.steps.with(|steps| {
+            steps.get(cur).map(|s| {
+                let rules = s
+                    .hop
+                    .rules
+                    .iter()
+                    .map(|r| format!("{} {} #{}: {}", r.table, r.chain, r.index + 1, r.text))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let lb = s.hop.lb.as_ref().map(|lb| {
+                    format!(
+                        "load balancing: {} picked endpoint {} of {} (p={})",
+                        lb.chain,
+                        lb.chosen + 1,
+                        lb.candidates,
+                        lb.probability
+                    )
+                });
+                view! {
+                    <dl class="hop-detail">
+                        <dt>"Where"</dt>
+                        <dd>{s.hop.place.to_string()}</dd>
+                        <dt>"What"</dt>
+                        <dd>{format!("{:?}: {}", s.hop.action, s.hop.note)}</dd>
+                        <dt>"Before"</dt>
+                        <dd><code id="hop-before">{s.hop.before.to_string()}</code></dd>
+                        <dt>"After"</dt>
+                        <dd><code id="hop-after">{s.hop.after.to_string()}</code></dd>
+                        <dt>"Rules that matched"</dt>
+                        <dd>
+                            <pre id="hop-rules" class="rules">
+                                {if rules.is_empty() { "(none: no kube-proxy rule at this hop)".to_string() } else { rules }}
+                            </pre>
+                        </dd>
+                        {lb.map(|l| view! { <dt>"Choice"</dt><dd>{l}</dd> })}
+                    </dl>
+                }
+            })
+        })
+    };
+    view! {
+        <section class="panel events-panel" aria-labelledby="events-heading">
+            <h2 id="events-heading">"Events"</h2>
+            <p id="outcome" class="outcome" aria-live="polite">{outcome}</p>
+            <ol id="events" class="events" aria-live="polite">{items}</ol>
+            <div id="hop" aria-live="polite">{detail}</div>
+        </section>
+    }
+}
