@@ -98,7 +98,12 @@ export async function withPage(fn) {
       }
     });
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.url()}`));
+    // A reload or navigation cancels requests still in flight (net::ERR_ABORTED): not a fault of
+    // the page. Missing files show up as HTTP errors below.
+    page.on('requestfailed', (req) => {
+      const why = req.failure()?.errorText ?? '';
+      if (!why.includes('ERR_ABORTED')) problems.push(`requestfailed: ${req.url()} ${why}`);
+    });
     page.on('response', (res) => {
       if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.url()}`);
     });
