@@ -252,9 +252,25 @@ pub fn build_view(
     cluster_cidr: Option<Cidr>,
     service_cidr: Option<Cidr>,
 ) -> ProxyView {
+    // Index the IPv4 slices by (namespace, Service) once, as kube-proxy's EndpointSliceCache
+    // keys them: looking them up per Service would be quadratic in the number of Services.
+    let mut by_service: std::collections::BTreeMap<(&str, &str), Vec<&EndpointSlice>> =
+        std::collections::BTreeMap::new();
+    for slice in slices.iter().copied().filter(|s| s.address_type == "IPv4") {
+        if let Some(svc) = slice.service_name() {
+            by_service
+                .entry((slice.metadata.namespace.as_str(), svc))
+                .or_default()
+                .push(slice);
+        }
+    }
     let mut out: Vec<ServicePortInfo> = Vec::new();
     for svc in services {
-        out.extend(service_ports(svc, slices, node_name));
+        let own = by_service
+            .get(&(svc.metadata.namespace.as_str(), svc.metadata.name.as_str()))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        out.extend(service_ports(svc, own, node_name));
     }
     out.sort_by(|a, b| {
         (a.service_port_name.as_str(), a.protocol).cmp(&(b.service_port_name.as_str(), b.protocol))
@@ -286,9 +302,10 @@ fn port_u16(p: i32) -> u16 {
     u16::try_from(p).unwrap_or(0)
 }
 
+/// One Service's ports, with `own_slices` its IPv4 EndpointSlices.
 fn service_ports(
     svc: &Service,
-    slices: &[&EndpointSlice],
+    own_slices: &[&EndpointSlice],
     node_name: &str,
 ) -> Vec<ServicePortInfo> {
     // ShouldSkipService: no ClusterIP ("None"/"") or type ExternalName.
@@ -334,12 +351,6 @@ fn service_ports(
         .iter()
         .filter_map(|r| Cidr::parse(r.trim()))
         .collect();
-    let own_slices: Vec<&EndpointSlice> = slices
-        .iter()
-        .copied()
-        .filter(|s| s.metadata.namespace == ns && s.service_name() == Some(name.as_str()))
-        .filter(|s| s.address_type == "IPv4")
-        .collect();
 
     let mut out = Vec::new();
     for sp in &svc.spec.ports {
@@ -355,7 +366,7 @@ fn service_ports(
         } else {
             format!("{ns}/{name}:{}", sp.name)
         };
-        let endpoints = endpoints_for(&own_slices, &sp.name, protocol, node_name);
+        let endpoints = endpoints_for(own_slices, &sp.name, protocol, node_name);
         out.push(ServicePortInfo {
             namespace: ns.clone(),
             name: name.clone(),
