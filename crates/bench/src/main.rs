@@ -2,7 +2,7 @@
 //! WebAssembly (wasm32-wasip1 under Node's WASI, see `scripts/bench-wasm.sh`); criterion does not
 //! run on wasm. Prints every run and the median.
 //!
-//! `cargo run --release -p svcsim-engine --example bench_apply -- large 5`
+//! `cargo run --release -p svcsim-bench -- large 5`
 //! (`large`, `thresholds`, `small`, or `dataplane`: rules + iptables-save + 10,000 journeys on
 //! one node of a 10,000-Service cluster, as `benches/dataplane.rs` measures.)
 
