@@ -197,6 +197,15 @@ test('keyboard: help dialog, presentation mode, console', async () => {
     await page.waitForFunction(() => document.querySelector('#console-out')?.textContent.includes('my-service'));
     await page.press('#console-input', 'ArrowUp');
     assert.equal(await page.locator('#console-input').inputValue(), 'kubectl get svc');
+    // Tab completes the one resource type that starts with "endpointsl".
+    await page.fill('#console-input', 'kubectl get endpointsl');
+    await page.press('#console-input', 'Tab');
+    assert.match(await page.locator('#console-input').inputValue(), /^kubectl get endpointslices? $/);
+    // The dark theme: the root says so and the canvas is redrawn (look at dark.png).
+    await page.click('#theme');
+    await page.waitForFunction(() => document.documentElement.getAttribute('data-theme') === 'dark');
+    await page.screenshot({ path: `${SHOTS}/dark.png` });
+    await page.click('#theme');
     assert.deepEqual(problems, []);
   });
 });
