@@ -145,7 +145,8 @@ impl Player {
                     label: step.hop.after.to_string(),
                     kind,
                 }],
-                focus: Vec::new(),
+                // Outline where the packet is: the pod, node, kube-proxy, LB or outside host.
+                focus: scene.objects_for_place(&step.hop.place),
             }
         })
     }

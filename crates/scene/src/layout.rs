@@ -235,6 +235,34 @@ impl ObjectId {
         }
     }
 
+    /// The objects a journey hop happens at, so the canvas can outline them while the packet is
+    /// there: the pod, the node (veth, root namespace), the node's kube-proxy, both machines of a
+    /// wire, the load balancer, the external client or host.
+    pub fn for_place(place: &Place) -> Vec<ObjectId> {
+        match place {
+            Place::Pod {
+                namespace, name, ..
+            } => vec![ObjectId::pod(namespace, name)],
+            Place::Veth { node, .. } | Place::Node { node } => vec![ObjectId::Node(node.clone())],
+            Place::KubeProxy { node, .. } => vec![ObjectId::KubeProxy(node.clone())],
+            Place::Wire { from, to, .. } => vec![ObjectId::machine(from), ObjectId::machine(to)],
+            Place::LoadBalancer { ip, .. } => vec![ObjectId::LoadBalancer(ip.to_string())],
+            Place::External { ip } if *ip == DEFAULT_EXTERNAL_CLIENT => {
+                vec![ObjectId::ExternalClient]
+            }
+            Place::External { ip } => vec![ObjectId::ExternalEndpoint(ip.to_string())],
+        }
+    }
+
+    /// One end of a wire: a node by name, or a machine outside the cluster by address.
+    fn machine(name: &str) -> ObjectId {
+        match name.parse::<Ipv4Addr>() {
+            Ok(ip) if ip == DEFAULT_EXTERNAL_CLIENT => ObjectId::ExternalClient,
+            Ok(ip) => ObjectId::ExternalEndpoint(ip.to_string()),
+            Err(_) => ObjectId::Node(name.to_string()),
+        }
+    }
+
     /// Parse the [`Display`](fmt::Display) form back (edges are not parseable: they are
     /// never selected on their own). Never panics.
     pub fn parse(s: &str) -> Option<ObjectId> {
@@ -714,6 +742,22 @@ impl Scene {
     /// Items whose bounding box meets `view` (world coordinates): draw only these per frame.
     pub fn visible(&self, view: Rect) -> impl Iterator<Item = &Item> {
         self.items.iter().filter(move |i| i.shape.meets(&view))
+    }
+
+    /// The drawn objects a hop happens at ([`ObjectId::for_place`]); an outside address the
+    /// scene does not draw on its own is the "other hosts" box.
+    pub fn objects_for_place(&self, place: &Place) -> Vec<ObjectId> {
+        let mut out: Vec<ObjectId> = Vec::new();
+        for id in ObjectId::for_place(place) {
+            let id = match id {
+                ObjectId::ExternalEndpoint(_) if !self.contains(&id) => ObjectId::Remote,
+                other => other,
+            };
+            if self.contains(&id) && !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
     }
 
     /// Where a packet is drawn for a hop at `place`:

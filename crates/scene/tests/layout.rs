@@ -412,6 +412,9 @@ fn every_place_of_real_journeys_has_an_anchor() {
                 .anchor_for_place(&h.place)
                 .unwrap_or_else(|| panic!("no anchor for {:?}", h.place));
             assert!(b.contains(p), "{:?} at {p:?} outside {b:?}", h.place);
+            // Every hop names an object the scene drew, so the canvas can outline it.
+            let ids = scene.objects_for_place(&h.place);
+            assert!(!ids.is_empty(), "nothing drawn for {:?}", h.place);
             kinds.insert(
                 format!("{:?}", h.place)
                     .split([' ', '{'])
