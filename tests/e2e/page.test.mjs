@@ -50,6 +50,8 @@ test('the default example: editor, canvas, services table, no errors, same-origi
 
 test('every example loads without errors', async () => {
   await withPage(async (page, problems) => {
+    // The menu is filled once the wasm app has started.
+    await page.locator('#example option:not([disabled])').nth(4).waitFor({ state: 'attached' });
     const ids = await page.locator('#example option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
     assert.ok(ids.length >= 5, `${ids}`);
     for (const id of ids) {
