@@ -193,7 +193,32 @@ fn write_status(c: &mut Cluster, key: &WKey, status: crate::api::apps::WorkloadS
 }
 
 fn some_nonzero(n: usize) -> Option<i32> {
-    Some(i32::try_from(n).unwrap_or(i32::MAX))
+    Some(as_count(n))
+}
+
+/// A count for a status field (saturating: a cluster never has 2^31 pods).
+fn as_count(n: usize) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// A workload controller deletes one of its pods: the pod turns Terminating and the
+/// controller records `SuccessfulDelete` with its own wording.
+fn delete_owned_pod(
+    c: &mut Cluster,
+    kind: WorkloadKind,
+    owner: &str,
+    ns: &str,
+    pod: &str,
+    message: String,
+) {
+    terminate_pod(c, &ObjectKey::new(ns, pod));
+    c.event(
+        "Normal",
+        "SuccessfulDelete",
+        object(kind, owner),
+        ns,
+        message,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,13 +504,14 @@ fn sync_replicaset(c: &mut Cluster, key: &WKey) {
             .map(|p| p.name.clone())
             .collect();
         for name in doomed {
-            terminate_pod(c, &ObjectKey::new(ns.clone(), name.clone()));
-            c.event(
-                "Normal",
-                "SuccessfulDelete",
-                object(WorkloadKind::ReplicaSet, &rs.metadata.name),
+            let message = format!("Deleted pod: {name}");
+            delete_owned_pod(
+                c,
+                WorkloadKind::ReplicaSet,
+                &rs.metadata.name,
                 &ns,
-                format!("Deleted pod: {name}"),
+                &name,
+                message,
             );
         }
     }
@@ -494,7 +520,7 @@ fn sync_replicaset(c: &mut Cluster, key: &WKey) {
     let ready = pods.iter().filter(|p| p.active && p.ready).count();
     let status = crate::api::apps::WorkloadStatus {
         // `status.replicas` is printed even when 0.
-        replicas: Some(i32::try_from(active).unwrap_or(i32::MAX)),
+        replicas: Some(as_count(active)),
         ready_replicas: (ready > 0).then(|| some_nonzero(ready)).flatten(),
         available_replicas: (ready > 0).then(|| some_nonzero(ready)).flatten(),
         updated_replicas: None,
@@ -589,14 +615,8 @@ fn sync_statefulset(c: &mut Cluster, key: &WKey) {
         if !any_terminating {
             if let Some((_, p)) = condemned.first() {
                 let pod_name = p.name.clone();
-                terminate_pod(c, &ObjectKey::new(ns.clone(), pod_name.clone()));
-                c.event(
-                    "Normal",
-                    "SuccessfulDelete",
-                    object(WorkloadKind::StatefulSet, &name),
-                    &ns,
-                    format!("delete Pod {pod_name} in StatefulSet {name} successful"),
-                );
+                let message = format!("delete Pod {pod_name} in StatefulSet {name} successful");
+                delete_owned_pod(c, WorkloadKind::StatefulSet, &name, &ns, &pod_name, message);
             }
         }
     }
@@ -604,10 +624,10 @@ fn sync_statefulset(c: &mut Cluster, key: &WKey) {
     let active = pods.iter().filter(|p| p.active).count();
     let ready = pods.iter().filter(|p| p.active && p.ready).count();
     let status = crate::api::apps::WorkloadStatus {
-        replicas: Some(i32::try_from(active).unwrap_or(i32::MAX)),
+        replicas: Some(as_count(active)),
         ready_replicas: (ready > 0).then(|| some_nonzero(ready)).flatten(),
-        available_replicas: Some(i32::try_from(ready).unwrap_or(i32::MAX)),
-        updated_replicas: Some(i32::try_from(active).unwrap_or(i32::MAX)),
+        available_replicas: Some(as_count(ready)),
+        updated_replicas: Some(as_count(active)),
     };
     write_status(c, key, status);
 }
@@ -744,23 +764,17 @@ fn sync_daemonset(c: &mut Cluster, key: &WKey) {
         }
     }
     for pod_name in doomed {
-        terminate_pod(c, &ObjectKey::new(ns.clone(), pod_name.clone()));
-        c.event(
-            "Normal",
-            "SuccessfulDelete",
-            object(WorkloadKind::DaemonSet, &name),
-            &ns,
-            format!("Deleted pod: {pod_name}"),
-        );
+        let message = format!("Deleted pod: {pod_name}");
+        delete_owned_pod(c, WorkloadKind::DaemonSet, &name, &ns, &pod_name, message);
     }
     let pods = owned_pods(c, "DaemonSet", &ds.metadata);
     let active = pods.iter().filter(|p| p.active).count();
     let ready = pods.iter().filter(|p| p.active && p.ready).count();
     let status = crate::api::apps::WorkloadStatus {
-        replicas: Some(i32::try_from(eligible.len()).unwrap_or(i32::MAX)),
-        ready_replicas: Some(i32::try_from(ready).unwrap_or(i32::MAX)),
-        available_replicas: Some(i32::try_from(ready).unwrap_or(i32::MAX)),
-        updated_replicas: Some(i32::try_from(active).unwrap_or(i32::MAX)),
+        replicas: Some(as_count(eligible.len())),
+        ready_replicas: Some(as_count(ready)),
+        available_replicas: Some(as_count(ready)),
+        updated_replicas: Some(as_count(active)),
     };
     write_status(c, key, status);
 }

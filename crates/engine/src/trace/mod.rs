@@ -136,6 +136,20 @@ pub struct Hop {
 }
 
 impl Hop {
+    /// The node routes the packet into a local pod's veth (`<podIP> dev vethX scope host`).
+    fn veth_route(node: &str, device: String, pod: &str, route_text: &str, pkt: Packet) -> Hop {
+        Hop::new(
+            Place::Veth {
+                node: node.to_string(),
+                device,
+                pod: pod.to_string(),
+            },
+            Action::Route,
+            format!("route: {route_text}"),
+            pkt,
+        )
+    }
+
     fn new(place: Place, action: Action, note: impl Into<String>, before: Packet) -> Hop {
         Hop {
             place,
@@ -1080,16 +1094,7 @@ impl<'c> TraceSession<'c> {
                     pod,
                     device,
                 } => {
-                    hops.push(Hop::new(
-                        Place::Veth {
-                            node: node.clone(),
-                            device,
-                            pod: pod.clone(),
-                        },
-                        Action::Route,
-                        format!("route: {route_text}"),
-                        pkt,
-                    ));
+                    hops.push(Hop::veth_route(&node, device, &pod, &route_text, pkt));
                     return self.deliver_pod(client, &namespace, &pod, &node, pkt, hops);
                 }
                 Route::NoPod => {
@@ -1480,16 +1485,7 @@ impl<'c> TraceSession<'c> {
                     pod,
                     device,
                 } => {
-                    hops.push(Hop::new(
-                        Place::Veth {
-                            node: node.clone(),
-                            device,
-                            pod: pod.clone(),
-                        },
-                        Action::Route,
-                        format!("route: {route_text}"),
-                        pkt,
-                    ));
+                    hops.push(Hop::veth_route(&node, device, &pod, &route_text, pkt));
                     hops.push(Hop::new(
                         Place::Pod {
                             namespace,
