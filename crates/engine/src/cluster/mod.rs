@@ -130,9 +130,11 @@ impl Cluster {
         }
     }
 
-    /// Whether timers are pending (the cluster has not settled).
+    /// Whether nothing is left to happen: no timer pending and no change the controllers have
+    /// not yet seen (right after an apply, the Deployment controller still has pods to create,
+    /// though no timer is set yet).
     pub fn is_settled(&self) -> bool {
-        self.timers.is_empty()
+        self.timers.is_empty() && !crate::controllers::needs_reconcile(self)
     }
 
     /// The wall-clock time standing for simulated time `t`.

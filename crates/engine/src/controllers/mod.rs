@@ -29,6 +29,7 @@ pub use endpoints::{MAX_CAPACITY as ENDPOINTS_MAX_CAPACITY, OVER_CAPACITY_ANNOTA
 pub use endpointslice::{HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION};
 pub use kubelet::{terminate_pod, READY_MS, SANDBOX_MS, START_MS};
 pub use loadbalancer::{LB_IPS_ANNOTATION, POOL_ANNOTATION, PROVISION_MS};
+pub(crate) use state::needs_reconcile;
 pub use state::State;
 pub use workloads::pod_template_hash;
 

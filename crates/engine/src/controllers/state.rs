@@ -156,6 +156,12 @@ fn in_sync(c: &Cluster) -> bool {
     Marks::of(c) == c.controllers.marks
 }
 
+/// Whether the store changed since the controllers last looked (an apply, a delete, a scale):
+/// a real cluster's controllers react to such a change at once through their watches.
+pub(crate) fn needs_reconcile(c: &Cluster) -> bool {
+    !in_sync(c) || !c.controllers.dirty_services.is_empty()
+}
+
 /// Record that the caches reflect the store as it is now.
 pub(crate) fn mark_synced(c: &mut Cluster) {
     c.controllers.marks = Marks::of(c);

@@ -939,3 +939,29 @@ fn endpoints_over_capacity_are_truncated_ready_first() {
     }];
     assert!(!endpoints::truncate(&mut small));
 }
+
+/// A new Deployment sets no timer until its controller has run; the cluster must still report
+/// work pending, or a caller that waits for `is_settled` (the page's frame loop) never runs it.
+#[test]
+fn a_change_the_controllers_have_not_seen_is_not_settled() {
+    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    assert!(c.is_settled());
+    add_workload(
+        &mut c,
+        WorkloadKind::Deployment,
+        "web",
+        2,
+        "web",
+        &[("http", 80)],
+    );
+    assert!(c.timers.is_empty());
+    assert!(!c.is_settled());
+    c.settle();
+    assert!(c.is_settled());
+    assert_eq!(pods_of(&c, "web-").len(), 2);
+    let victim = pods_of(&c, "web-")[0].metadata.name.clone();
+    delete_pod(&mut c, &victim);
+    assert!(!c.is_settled());
+    c.settle();
+    assert!(c.is_settled());
+}
