@@ -465,8 +465,10 @@ pub fn App() -> impl IntoView {
                     </pre>
                 </section>
             </div>
-            <div class="col-right">
+            <div class="col-events">
                 <EventList model=model player=player />
+            </div>
+            <div class="col-right">
                 <Inspector model=model hop_rules=hop_rules />
             </div>
             <div class="col-bottom">

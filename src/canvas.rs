@@ -9,7 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
-use svcsim_scene::layout::{Align, Item, ObjectId, Point, Role, Scene, Shape, View};
+use svcsim_scene::layout::{Align, Item, ObjectId, Point, Rect, Role, Scene, Shape, View};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::CanvasRenderingContext2d as Ctx;
@@ -278,7 +278,7 @@ pub fn render(
             ctx.stroke();
         }
     }
-    draw_overlay(ctx, overlay, theme, view.zoom);
+    draw_overlay(ctx, overlay, theme, view.zoom, visible);
     drawn
 }
 
@@ -295,7 +295,9 @@ fn packet_colour(kind: PacketKind, theme: Theme) -> &'static str {
     }
 }
 
-fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64) {
+/// Packets, their trail and their header labels; a label that would leave the visible part
+/// of the world (`visible`) goes on the packet's left instead.
+fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: Rect) {
     let z = zoom.max(0.05);
     if overlay.trail.len() > 1 {
         ctx.begin_path();
@@ -329,8 +331,11 @@ fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64) {
             ctx.set_font(&font(size, true));
             ctx.set_text_align("left");
             ctx.set_text_baseline("middle");
-            let x = m.at.x + r + 6.0 / z;
             let w = ctx.measure_text(&m.label).map(|t| t.width()).unwrap_or(0.0);
+            let mut x = m.at.x + r + 6.0 / z;
+            if x + w + 8.0 / z > visible.right() {
+                x = (m.at.x - r - 6.0 / z - w).max(visible.x + 8.0 / z);
+            }
             ctx.set_fill_style_str(background(theme));
             ctx.set_global_alpha(0.88);
             round_rect(

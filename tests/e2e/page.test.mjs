@@ -12,9 +12,20 @@ const editor = (page) => page.locator('textarea#manifest');
 const output = (page) => page.locator('#output');
 const errors = (page) => page.locator('#errors');
 
-/** Wait until simulated time has settled (no "time running…"). */
+/**
+ * Wait until simulated time has settled: no "time running…" and the clock still for 300 ms (the
+ * loop starts in an effect after an apply, so one look right after a change can come too early).
+ */
 async function settled(page) {
-  await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+  const deadline = Date.now() + 15000;
+  const clock = () => page.locator('.clock').textContent();
+  for (;;) {
+    await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+    const t = await clock();
+    await page.waitForTimeout(300);
+    if (t === (await clock()) && !(await page.locator('.pending.on').count())) return;
+    assert.ok(Date.now() < deadline, 'simulated time never settled');
+  }
 }
 
 /** A checksum of the canvas pixels. */

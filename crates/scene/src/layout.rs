@@ -634,25 +634,28 @@ pub const FONT_SMALL: f64 = 13.0;
 /// Average glyph width as a fraction of the font size (a sans-serif UI font).
 pub const CHAR_WIDTH: f64 = 0.58;
 
-const POD_W: f64 = 220.0;
+const POD_W: f64 = 236.0;
 const POD_H: f64 = 70.0;
 const POD_GAP: f64 = 10.0;
-const POD_COLS: usize = 2;
 const NODE_PAD: f64 = 14.0;
-const NODE_HEADER: f64 = 58.0;
+/// Name, then the address, then the podCIDR: three lines, so a one-column node stays narrow.
+const NODE_HEADER: f64 = 88.0;
 const NODE_FOOTER: f64 = 34.0;
-const NODE_W: f64 = NODE_PAD * 2.0 + POD_W * POD_COLS as f64 + POD_GAP * (POD_COLS as f64 - 1.0);
 const NODE_GAP_X: f64 = 40.0;
 const NODE_GAP_Y: f64 = 48.0;
 const SVC_W: f64 = 290.0;
 const SVC_H: f64 = 78.0;
 const SVC_GAP: f64 = 24.0;
-/// Vertical room between the Services row and the nodes, where the edges fan out.
+/// Vertical room between the Services and the nodes, where the edges fan out.
 const EDGE_BAND: f64 = 110.0;
 const CLUSTER_PAD: f64 = 28.0;
 const CLUSTER_TITLE: f64 = 44.0;
+/// One slot of the row above the cluster (client, LBs, manual endpoints, other hosts).
 const OUTSIDE_W: f64 = 250.0;
-const OUTSIDE_GAP: f64 = 80.0;
+const OUTSIDE_GAP_X: f64 = 20.0;
+const OUTSIDE_ROW_H: f64 = 2.0 * CLIENT_R + 30.0;
+/// Between the outside row and the cluster box.
+const OUTSIDE_GAP: f64 = 56.0;
 const OUTSIDE_BOX_H: f64 = 64.0;
 const BADGE_W: f64 = 74.0;
 const BADGE_H: f64 = 24.0;
@@ -805,7 +808,7 @@ impl Scene {
     /// A node's root-namespace spot: the middle of its header.
     fn node_spot(&self, node: &str) -> Option<Point> {
         let r = self.rect(&ObjectId::Node(node.to_string()))?;
-        Some(Point::new(r.center().x, r.y + NODE_HEADER * 0.5))
+        Some(Point::new(r.center().x, r.y + NODE_HEADER * 0.55))
     }
 
     /// A machine named in a [`Place::Wire`]: a node name, or an address outside.
@@ -978,6 +981,24 @@ fn columns_for(n: usize) -> usize {
     c
 }
 
+/// Pod columns inside every node, from the most pods any node shows: one column for a
+/// lecture-sized cluster (narrow nodes, so the scene is drawn large), two up to 16 pods, then
+/// enough that the node grid stays roughly 3:2. The nodes reflow only when a node crosses one
+/// of these thresholds; below them a new pod lands under the others and nothing moves.
+fn pod_columns_for(max_pods: usize, node_cols: usize) -> usize {
+    match max_pods {
+        0..=4 => 1,
+        5..=16 => 2,
+        n => {
+            // Node height ≈ n / c × row; grid width ≈ node_cols × c × card: solve for 3:2.
+            let row = POD_H + POD_GAP;
+            let card = POD_W + POD_GAP;
+            let c = (n as f64 * row * 1.5 / (node_cols.max(1) as f64 * card)).sqrt();
+            (c.ceil() as usize).clamp(2, 24)
+        }
+    }
+}
+
 /// One node's content before positioning.
 struct NodeBox<'a> {
     name: String,
@@ -1072,13 +1093,72 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
         )
     });
 
+    // ---- outside the cluster: what the row above it holds -------------------------------
+    let mut lbs: Vec<(String, &Service)> = Vec::new();
+    for s in &services {
+        for ing in &s.status.load_balancer.ingress {
+            if !ing.ip.is_empty() && !lbs.iter().any(|(ip, _)| *ip == ing.ip) {
+                lbs.push((ing.ip.clone(), s));
+            }
+        }
+    }
+    // Manual endpoints: slice addresses that are neither pods, nodes nor LBs.
+    let pod_by_ip: BTreeMap<&str, ObjectId> = store
+        .pods
+        .values()
+        .filter(|p| !p.status.pod_ip.is_empty() && !p.spec.host_network)
+        .map(|p| {
+            (
+                p.status.pod_ip.as_str(),
+                ObjectId::pod(&p.metadata.namespace, &p.metadata.name),
+            )
+        })
+        .collect();
+    let inside_ips: BTreeSet<String> = nodes
+        .iter()
+        .filter(|n| !n.unscheduled)
+        .map(|n| n.ip.clone())
+        .chain(lbs.iter().map(|(ip, _)| ip.clone()))
+        .chain(std::iter::once(DEFAULT_EXTERNAL_CLIENT.to_string()))
+        .collect();
+    let mut externals: BTreeSet<String> = BTreeSet::new();
+    for slice in store.endpoint_slices.values() {
+        for ep in &slice.endpoints {
+            if ep_pod(ep).is_none() {
+                for a in &ep.addresses {
+                    if !pod_by_ip.contains_key(a.as_str()) && !inside_ips.contains(a) {
+                        externals.insert(a.clone());
+                    }
+                }
+            }
+        }
+    }
+
     // ---- geometry ------------------------------------------------------------------------
-    let grid_w = cols as f64 * NODE_W + (cols as f64 - 1.0) * NODE_GAP_X;
+    let max_pods = nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0);
+    let pod_cols = pod_columns_for(max_pods, cols);
+    let node_w = NODE_PAD * 2.0 + POD_W * pod_cols as f64 + POD_GAP * (pod_cols as f64 - 1.0);
+    let grid_w = cols as f64 * node_w + (cols as f64 - 1.0) * NODE_GAP_X;
+    let cluster_w = grid_w.max(SVC_W) + 2.0 * CLUSTER_PAD;
+    // The outside row wraps at the cluster's width (at least two slots).
+    let slots = 2 + lbs.len() + externals.len();
+    let slots_per_row =
+        (((cluster_w + OUTSIDE_GAP_X) / (OUTSIDE_W + OUTSIDE_GAP_X)).floor() as usize).max(2);
+    let outside_rows = slots.div_ceil(slots_per_row);
+    let slot_rect = |i: usize| {
+        Rect::new(
+            (i % slots_per_row) as f64 * (OUTSIDE_W + OUTSIDE_GAP_X),
+            (i / slots_per_row) as f64 * (OUTSIDE_ROW_H + OUTSIDE_GAP_X),
+            OUTSIDE_W,
+            OUTSIDE_ROW_H,
+        )
+    };
     let svc_cols = (((grid_w + SVC_GAP) / (SVC_W + SVC_GAP)).floor() as usize).max(1);
     let svc_rows = services.len().div_ceil(svc_cols);
-    let cluster_x = OUTSIDE_W + OUTSIDE_GAP;
+    let cluster_x = 0.0;
     let inner_x = cluster_x + CLUSTER_PAD;
-    let cluster_y = 0.0;
+    let cluster_y =
+        outside_rows as f64 * (OUTSIDE_ROW_H + OUTSIDE_GAP_X) - OUTSIDE_GAP_X + OUTSIDE_GAP;
     let svc_y = cluster_y + CLUSTER_TITLE;
     let svc_block_h = if svc_rows == 0 {
         0.0
@@ -1088,7 +1168,7 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     let nodes_y = svc_y + svc_block_h + EDGE_BAND;
 
     // Row heights: tallest node of each grid row, rounded up to an even number of pod rows.
-    let pod_rows = |n: &NodeBox| n.pods.len().div_ceil(POD_COLS).max(1);
+    let pod_rows = |n: &NodeBox| n.pods.len().div_ceil(pod_cols).max(1);
     let grid_rows = nodes.len().div_ceil(cols);
     let mut row_y = Vec::with_capacity(grid_rows);
     let mut row_h = Vec::with_capacity(grid_rows);
@@ -1115,7 +1195,7 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     let cluster_rect = Rect::new(
         cluster_x,
         cluster_y,
-        grid_w + 2.0 * CLUSTER_PAD,
+        cluster_w,
         (nodes_bottom + CLUSTER_PAD - cluster_y).max(CLUSTER_TITLE + SVC_H),
     );
 
@@ -1168,9 +1248,9 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     for (i, n) in nodes.iter().enumerate() {
         let (r, c) = (i / cols, i % cols);
         let rect = Rect::new(
-            inner_x + c as f64 * (NODE_W + NODE_GAP_X),
+            inner_x + c as f64 * (node_w + NODE_GAP_X),
             row_y.get(r).copied().unwrap_or(nodes_y),
-            NODE_W,
+            node_w,
             row_h.get(r).copied().unwrap_or(NODE_HEADER + NODE_FOOTER),
         );
         let role = if n.unscheduled {
@@ -1190,42 +1270,54 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
             node_rects.insert(n.name.clone(), rect);
             scene.by_ip.insert(n.ip.clone(), n.id.clone());
         }
-        let head_w = NODE_W - 2.0 * NODE_PAD - if n.unscheduled { 0.0 } else { KP_W + 8.0 };
+        // Header: name, then "IP · role", then the podCIDR; kube-proxy sits on the top edge
+        // (it is the node's own agent, like the NodePorts on the bottom edge).
+        let inner_w = node_w - 2.0 * NODE_PAD;
         scene.text(
             Some(&n.id),
             rect.x + NODE_PAD,
-            rect.y + 24.0,
+            rect.y + 32.0,
             &n.name,
             FONT_TITLE,
             true,
             Align::Left,
-            head_w,
+            inner_w,
             Role::Title,
         );
-        let sub = if n.unscheduled {
-            "Pending: no node runs these pods yet".to_string()
+        let lines = if n.unscheduled {
+            [
+                "Pending: no node".to_string(),
+                "runs these pods yet".to_string(),
+            ]
         } else {
             let role_txt = if n.control_plane {
                 " · control-plane"
             } else {
                 ""
             };
-            format!("{} · podCIDR {}{role_txt}", n.ip, n.cidr)
+            [format!("{}{role_txt}", n.ip), format!("podCIDR {}", n.cidr)]
         };
-        scene.text(
-            Some(&n.id),
-            rect.x + NODE_PAD,
-            rect.y + 46.0,
-            &sub,
-            FONT_SMALL,
-            false,
-            Align::Left,
-            NODE_W - 2.0 * NODE_PAD,
-            Role::Text,
-        );
+        for (l, line) in lines.iter().enumerate() {
+            scene.text(
+                Some(&n.id),
+                rect.x + NODE_PAD,
+                rect.y + 55.0 + l as f64 * 20.0,
+                line,
+                FONT_BODY,
+                false,
+                Align::Left,
+                inner_w,
+                Role::Text,
+            );
+        }
         if !n.unscheduled {
             let kp = ObjectId::KubeProxy(n.name.clone());
-            let kp_rect = Rect::new(rect.right() - NODE_PAD - KP_W, rect.y + 8.0, KP_W, KP_H);
+            let kp_rect = Rect::new(
+                rect.right() - NODE_PAD - KP_W,
+                rect.y - KP_H / 2.0,
+                KP_W,
+                KP_H,
+            );
             scene.push(
                 Some(kp.clone()),
                 Shape::Rect {
@@ -1249,7 +1341,7 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
         }
         // Pods.
         for (k, pod) in n.pods.iter().enumerate() {
-            let (pr, pc) = (k / POD_COLS, k % POD_COLS);
+            let (pr, pc) = (k / pod_cols, k % pod_cols);
             let prect = Rect::new(
                 rect.x + NODE_PAD + pc as f64 * (POD_W + POD_GAP),
                 rect.y + NODE_HEADER + pr as f64 * (POD_H + POD_GAP),
@@ -1284,12 +1376,12 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
                 FONT_SMALL,
                 false,
                 Align::Left,
-                NODE_W - 2.0 * NODE_PAD,
+                inner_w,
                 Role::TextMuted,
             );
         }
         if !n.unscheduled {
-            let per_row = ((NODE_W - 2.0 * NODE_PAD + 6.0) / (BADGE_W + 6.0)).floor() as usize;
+            let per_row = ((inner_w + 6.0) / (BADGE_W + 6.0)).floor() as usize;
             let shown = if node_ports.len() > per_row {
                 per_row.saturating_sub(1)
             } else {
@@ -1347,10 +1439,10 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
         }
     }
 
-    // ---- outside the cluster: client, LBs, manual endpoints, remote hosts -----------------
+    // ---- outside the cluster: client, LBs, manual endpoints, other hosts (a row above) -----
     scene.layer = 2;
-    let mut out_y = svc_y;
-    let client_c = Point::new(OUTSIDE_W / 2.0, out_y + CLIENT_R);
+    let slot = slot_rect(0);
+    let client_c = Point::new(slot.center().x, slot.y + CLIENT_R);
     scene.push(
         Some(ObjectId::ExternalClient),
         Shape::Circle {
@@ -1363,7 +1455,7 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     scene.text(
         Some(&ObjectId::ExternalClient),
         client_c.x,
-        client_c.y + CLIENT_R + 20.0,
+        client_c.y + CLIENT_R + 22.0,
         &format!("external client {DEFAULT_EXTERNAL_CLIENT}"),
         FONT_BODY,
         true,
@@ -1375,130 +1467,87 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
         DEFAULT_EXTERNAL_CLIENT.to_string(),
         ObjectId::ExternalClient,
     );
-    out_y += 2.0 * CLIENT_R + 44.0;
-
-    let mut lbs: Vec<(String, &Service)> = Vec::new();
-    for s in &services {
-        for ing in &s.status.load_balancer.ingress {
-            if !ing.ip.is_empty() && !lbs.iter().any(|(ip, _)| *ip == ing.ip) {
-                lbs.push((ing.ip.clone(), s));
-            }
-        }
-    }
-    for (ip, svc) in &lbs {
-        let id = ObjectId::LoadBalancer(ip.clone());
-        let r = Rect::new(0.0, out_y, OUTSIDE_W, OUTSIDE_BOX_H);
-        scene.rect_item(id.clone(), r, Style::new(Role::LoadBalancer).width(2.0));
+    // A box in slot `i`, vertically centred in its row: a bold title and a muted line.
+    let outside_box = |scene: &mut Scene,
+                       i: usize,
+                       id: ObjectId,
+                       style: Style,
+                       title: &str,
+                       sub: &str,
+                       sub_role: Role| {
+        let s = slot_rect(i);
+        let r = Rect::new(
+            s.x,
+            s.y + (OUTSIDE_ROW_H - OUTSIDE_BOX_H) / 2.0,
+            OUTSIDE_W,
+            OUTSIDE_BOX_H,
+        );
+        scene.rect_item(id.clone(), r, style);
         scene.text(
             Some(&id),
             r.x + 12.0,
             r.y + 24.0,
-            &format!("LB {ip}"),
+            title,
             FONT_BODY,
             true,
             Align::Left,
             OUTSIDE_W - 24.0,
             Role::Title,
         );
-        let ports: Vec<String> = svc.spec.ports.iter().map(|p| p.port.to_string()).collect();
         scene.text(
             Some(&id),
             r.x + 12.0,
             r.y + 48.0,
-            &format!(
-                "{} :{}",
-                qualified(&svc.metadata.namespace, &svc.metadata.name),
-                ports.join(",")
-            ),
+            sub,
             FONT_SMALL,
             false,
             Align::Left,
             OUTSIDE_W - 24.0,
+            sub_role,
+        );
+    };
+    let mut next_slot = 1;
+    for (ip, svc) in &lbs {
+        let id = ObjectId::LoadBalancer(ip.clone());
+        let ports: Vec<String> = svc.spec.ports.iter().map(|p| p.port.to_string()).collect();
+        let sub = format!(
+            "{} :{}",
+            qualified(&svc.metadata.namespace, &svc.metadata.name),
+            ports.join(",")
+        );
+        outside_box(
+            &mut scene,
+            next_slot,
+            id.clone(),
+            Style::new(Role::LoadBalancer).width(2.0),
+            &format!("LB {ip}"),
+            &sub,
             Role::Text,
         );
         scene.by_ip.insert(ip.clone(), id);
-        out_y += OUTSIDE_BOX_H + 20.0;
-    }
-
-    // Manual endpoints: slice addresses that are neither pods nor nodes.
-    let pod_by_ip: BTreeMap<&str, ObjectId> = store
-        .pods
-        .values()
-        .filter(|p| !p.status.pod_ip.is_empty() && !p.spec.host_network)
-        .map(|p| {
-            (
-                p.status.pod_ip.as_str(),
-                ObjectId::pod(&p.metadata.namespace, &p.metadata.name),
-            )
-        })
-        .collect();
-    let mut externals: BTreeSet<String> = BTreeSet::new();
-    for slice in store.endpoint_slices.values() {
-        for ep in &slice.endpoints {
-            if ep_pod(ep).is_none() {
-                for a in &ep.addresses {
-                    if !pod_by_ip.contains_key(a.as_str()) && !scene.by_ip.contains_key(a) {
-                        externals.insert(a.clone());
-                    }
-                }
-            }
-        }
+        next_slot += 1;
     }
     for ip in &externals {
         let id = ObjectId::ExternalEndpoint(ip.clone());
-        let r = Rect::new(0.0, out_y, OUTSIDE_W, OUTSIDE_BOX_H);
-        scene.rect_item(id.clone(), r, Style::new(Role::ExternalHost).width(2.0));
-        scene.text(
-            Some(&id),
-            r.x + 12.0,
-            r.y + 24.0,
+        outside_box(
+            &mut scene,
+            next_slot,
+            id.clone(),
+            Style::new(Role::ExternalHost).width(2.0),
             &format!("host {ip}"),
-            FONT_BODY,
-            true,
-            Align::Left,
-            OUTSIDE_W - 24.0,
-            Role::Title,
-        );
-        scene.text(
-            Some(&id),
-            r.x + 12.0,
-            r.y + 48.0,
             "manual endpoint, outside the cluster",
-            FONT_SMALL,
-            false,
-            Align::Left,
-            OUTSIDE_W - 24.0,
             Role::TextMuted,
         );
         scene.by_ip.insert(ip.clone(), id);
-        out_y += OUTSIDE_BOX_H + 20.0;
+        next_slot += 1;
     }
-    let remote = Rect::new(0.0, out_y, OUTSIDE_W, OUTSIDE_BOX_H);
-    scene.rect_item(
+    outside_box(
+        &mut scene,
+        next_slot,
         ObjectId::Remote,
-        remote,
         Style::new(Role::ExternalHost).dashed(),
-    );
-    scene.text(
-        Some(&ObjectId::Remote),
-        remote.x + 12.0,
-        remote.y + 24.0,
         "other hosts",
-        FONT_BODY,
-        true,
-        Align::Left,
-        OUTSIDE_W - 24.0,
-        Role::Title,
-    );
-    scene.text(
-        Some(&ObjectId::Remote),
-        remote.x + 12.0,
-        remote.y + 48.0,
         "internet, upstream DNS, ExternalName targets",
-        FONT_SMALL,
-        false,
-        Align::Left,
-        OUTSIDE_W - 24.0,
         Role::TextMuted,
     );
 
@@ -1593,8 +1642,8 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
                 EdgeKind::LoadBalancer,
                 &lid,
                 &sid,
-                Point::new(l.right(), l.center().y),
-                Point::new(r.x, r.center().y),
+                Point::new(l.center().x, l.bottom()),
+                Point::new(r.center().x, r.y),
             ));
         }
     }
@@ -1701,7 +1750,7 @@ fn draw_pod(scene: &mut Scene, id: &ObjectId, pod: &Pod, r: Rect, opts: &LayoutO
         r.x + 10.0,
         r.y + 41.0,
         &status,
-        FONT_SMALL,
+        FONT_BODY,
         false,
         Align::Left,
         w,

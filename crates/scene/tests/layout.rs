@@ -146,9 +146,9 @@ fn shows_nodes_pods_services_nodeports_lb_client_and_dns() {
         })
         .collect();
     assert!(texts.contains(&"kind-worker"));
-    assert!(texts
-        .iter()
-        .any(|t| t.starts_with("172.18.0.3 · podCIDR 10.244.1.0/24")));
+    assert!(texts.contains(&"172.18.0.3"));
+    assert!(texts.contains(&"172.18.0.2 · control-plane"));
+    assert!(texts.contains(&"podCIDR 10.244.1.0/24"));
 
     // Services: the three of the fixture plus kubernetes and kube-dns (with its DNS role).
     for s in ["my-service", "my-nodeport", "my-lb", "kubernetes"] {
@@ -300,6 +300,52 @@ fn selector_and_endpoint_edges_and_not_ready_dashed() {
         .rposition(|i| matches!(i.id, Some(ObjectId::Edge { .. })))
         .unwrap();
     assert!(last_edge < first_pod);
+}
+
+/// The lecture's clusters (three kind nodes, a few pods each) are drawn with one pod column
+/// per node and the outside row above the cluster, so the scene is narrow enough to be drawn
+/// near 1:1 beside the editor and the event list; no node header text is cut.
+#[test]
+fn a_lecture_cluster_is_narrow_and_its_headers_are_whole() {
+    let cluster = app_cluster();
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let b = scene.bounds();
+    assert!(b.w < 1000.0, "{b:?}");
+    let widths: Vec<f64> = nodes(&scene).iter().map(|(_, r)| r.w).collect();
+    assert!(widths.iter().all(|w| *w < 280.0), "{widths:?}");
+    let client = scene.rect(&ObjectId::ExternalClient).unwrap();
+    let cluster_box = scene.rect(&ObjectId::Cluster).unwrap();
+    assert!(client.bottom() < cluster_box.y);
+    for item in &scene.items {
+        if let (Some(ObjectId::Node(_) | ObjectId::KubeProxy(_)), Shape::Text { text, .. }) =
+            (&item.id, &item.shape)
+        {
+            // (The "+N system pods: …" summary may be cut; the inspector lists them.)
+            assert!(text.starts_with('+') || !text.contains('…'), "cut: {text}");
+        }
+    }
+}
+
+#[test]
+fn pod_columns_grow_with_the_busiest_node() {
+    let mut cluster = app_cluster();
+    let narrow = layout(&cluster, &LayoutOptions::default());
+    cluster
+        .scale(WorkloadKind::Deployment, "default", "my-app", 100)
+        .unwrap();
+    cluster.settle();
+    let opts = LayoutOptions::default();
+    let wide = layout(&cluster, &opts);
+    check_invariants(&cluster, &wide, &opts);
+    let w = |s: &Scene| s.rect(&ObjectId::Node("kind-worker".into())).unwrap().w;
+    assert!(
+        w(&wide) > 2.5 * w(&narrow),
+        "{} vs {}",
+        w(&wide),
+        w(&narrow)
+    );
+    let b = wide.bounds();
+    assert!(b.w / b.h < 3.0 && b.h / b.w < 3.0, "{b:?}");
 }
 
 #[test]
