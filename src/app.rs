@@ -104,7 +104,9 @@ pub fn App() -> impl IntoView {
         model.say(m);
     }
 
-    let player = Player::new();
+    let scene: Memo<Scene> =
+        Memo::new(move |_| model.with_sim(|s| layout(&s.cluster, &LayoutOptions::default())));
+    let player = Player::new(scene);
     suggest(model, player, model.example.get_untracked().as_deref());
     if let Some(src) = setting("source") {
         player.source.set(src);
@@ -157,8 +159,6 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let scene: Memo<Scene> =
-        Memo::new(move |_| model.with_sim(|s| layout(&s.cluster, &LayoutOptions::default())));
     let view_sig: RwSignal<Option<View>> = RwSignal::new(None);
     let frame = RwSignal::new((0.0f64, 0usize));
     let overlay = Signal::derive(move || scene.with(|s| player.overlay(model, s)));
@@ -221,13 +221,7 @@ pub fn App() -> impl IntoView {
             }
             "ArrowRight" | "ArrowLeft" if n > 0 && !ev.shift_key() => {
                 ev.prevent_default();
-                let i = crate::player::index_at(model.play_time.get_untracked(), n);
-                let next = if key == "ArrowRight" {
-                    (i + 1).min(n - 1)
-                } else {
-                    i.saturating_sub(1)
-                };
-                player.goto(model, next);
+                player.step(model, if key == "ArrowRight" { 1 } else { -1 });
             }
             "?" => model.help_open.set(true),
             _ => {}

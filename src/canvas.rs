@@ -332,16 +332,26 @@ fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: 
             ctx.set_text_align("left");
             ctx.set_text_baseline("middle");
             let w = ctx.measure_text(&m.label).map(|t| t.width()).unwrap_or(0.0);
-            let mut x = m.at.x + r + 6.0 / z;
-            if x + w + 8.0 / z > visible.right() {
-                x = (m.at.x - r - 6.0 / z - w).max(visible.x + 8.0 / z);
-            }
+            // Right of the packet; else left of it; else (a long "before → after") above it,
+            // kept inside the view, so the label never hides the packet.
+            let gap = r + 6.0 / z;
+            let margin = 8.0 / z;
+            let (x, y) = if m.at.x + gap + w + margin <= visible.right() {
+                (m.at.x + gap, m.at.y)
+            } else if m.at.x - gap - w >= visible.x + margin {
+                (m.at.x - gap - w, m.at.y)
+            } else {
+                let x = (m.at.x - w / 2.0)
+                    .min(visible.right() - margin - w)
+                    .max(visible.x + margin);
+                (x, m.at.y - r - size * 1.2)
+            };
             ctx.set_fill_style_str(background(theme));
             ctx.set_global_alpha(0.88);
             round_rect(
                 ctx,
                 x - 4.0 / z,
-                m.at.y - size * 0.8,
+                y - size * 0.8,
                 w + 8.0 / z,
                 size * 1.6,
                 5.0 / z,
@@ -349,7 +359,7 @@ fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: 
             ctx.fill();
             ctx.set_global_alpha(1.0);
             ctx.set_fill_style_str(packet_colour(m.kind, theme));
-            let _ = ctx.fill_text(&m.label, x, m.at.y);
+            let _ = ctx.fill_text(&m.label, x, y);
         }
     }
 }

@@ -7,19 +7,24 @@ use crate::canvas::{Overlay, PacketKind, PacketMark};
 use crate::model::Model;
 use crate::player::{self, Step};
 use leptos::prelude::*;
+use std::sync::Arc;
 use svcsim_engine::trace::{
     parse_destination, trace, trace_many, Distribution, Journey, Origin, TraceOptions,
 };
+use svcsim_scene::animation::{Phase as TimelinePhase, Timeline};
 use svcsim_scene::layout::Scene;
 
-/// Hops per second at speed 1.
-pub const HOPS_PER_SECOND: f64 = 1.6;
-
 /// The journey state shared by the player controls, the event list and the canvas overlay.
+/// The motion is `svcsim_scene::animation`'s [`Timeline`] (natively tested): travel at a
+/// constant speed, a pause at every hop, a longer one where NAT rewrote the header.
+/// `model.play_time` is timeline time in ms at speed 1.
 #[derive(Clone, Copy)]
 pub struct Player {
     pub journey: RwSignal<Option<Journey>>,
+    /// The event list's rows, in the timeline's order (hop `i` of both is the same hop).
     pub steps: Memo<Vec<Step>>,
+    /// The journey laid out in time over the current scene (rebuilt when pods move).
+    pub timeline: Memo<Arc<Timeline>>,
     pub dist: RwSignal<Option<Distribution>>,
     pub source: RwSignal<String>,
     pub dest: RwSignal<String>,
@@ -29,12 +34,21 @@ pub struct Player {
 }
 
 impl Player {
-    pub fn new() -> Player {
+    pub fn new(scene: Memo<Scene>) -> Player {
         let journey = RwSignal::new(None::<Journey>);
         Player {
             journey,
             steps: Memo::new(move |_| {
                 journey.with(|j| j.as_ref().map(player::steps).unwrap_or_default())
+            }),
+            timeline: Memo::new(move |_| {
+                journey.with(|j| {
+                    Arc::new(
+                        j.as_ref()
+                            .map(|j| scene.with(|s| Timeline::new(j, s)))
+                            .unwrap_or_default(),
+                    )
+                })
             }),
             dist: RwSignal::new(None),
             source: RwSignal::new(String::new()),
@@ -46,26 +60,49 @@ impl Player {
 
     /// Start playing `j` from its first hop.
     pub fn play(&self, model: Model, j: Journey) {
-        let n = player::steps(&j).len();
         self.journey.set(Some(j));
+        let tl = self.timeline.get_untracked();
         model.play_time.set(0.0);
-        model.play_end.set(n.saturating_sub(1) as f64);
-        model.playing.set(n > 1);
+        model.play_end.set(tl.total_ms());
+        model.playing.set(tl.events().len() > 1);
     }
 
-    /// The index of the step shown now.
+    /// The index of the hop shown now (the one the packet is at or last left).
     pub fn current(&self, model: Model) -> usize {
-        player::index_at(model.play_time.get(), self.steps.with(Vec::len))
+        let t = model.play_time.get();
+        self.timeline.with(|tl| {
+            tl.hop_at(t.min(tl.total_ms()))
+                .unwrap_or(0)
+                .min(tl.events().len().saturating_sub(1))
+        })
     }
 
-    /// Go to step `i` and pause there.
+    /// Go to hop `i` (its arrival) and pause there.
     pub fn goto(&self, model: Model, i: usize) {
-        let n = self.steps.with_untracked(Vec::len);
+        let tl = self.timeline.get_untracked();
+        let n = tl.events().len();
         if n == 0 {
             return;
         }
         model.playing.set(false);
-        model.play_time.set(i.min(n - 1) as f64);
+        model
+            .play_time
+            .set(tl.start_of_hop(i.min(n - 1)).unwrap_or(0.0));
+    }
+
+    /// Step one hop forward (`d > 0`) or back, pausing.
+    pub fn step(&self, model: Model, d: isize) {
+        let tl = self.timeline.get_untracked();
+        if tl.is_empty() {
+            return;
+        }
+        model.playing.set(false);
+        let t = model.play_time.get_untracked();
+        model.play_time.set(if d > 0 {
+            tl.next_hop_time(t)
+        } else {
+            tl.prev_hop_time(t)
+        });
     }
 
     /// Advance the clock by `dt` real ms (called by the frame loop).
@@ -75,7 +112,7 @@ impl Player {
         }
         let speed = model.speed.get_untracked();
         let end = model.play_end.get_untracked();
-        let t = model.play_time.get_untracked() + dt / 1000.0 * HOPS_PER_SECOND * speed;
+        let t = model.play_time.get_untracked() + dt * speed;
         if t >= end && model.perf_packets.get_untracked() > 1 {
             model.play_time.set(0.0);
         } else if t >= end {
@@ -94,67 +131,77 @@ impl Player {
         }
     }
 
-    /// What the canvas draws on top of the scene.
+    /// What the canvas draws on top of the scene. With reduced motion the packet does not
+    /// glide: it is drawn at the hop it last reached.
     pub fn overlay(&self, model: Model, scene: &Scene) -> Overlay {
         let t = model.play_time.get();
         let reduced = model.reduced_motion.get();
-        self.steps.with(|steps| {
-            if steps.is_empty() {
-                return Overlay::default();
-            }
-            let anchors = player::anchors(steps, scene);
-            let i = player::index_at(t, steps.len());
-            let Some(at) = player::position_at(&anchors, t, reduced) else {
-                return Overlay::default();
-            };
-            let step = &steps[i];
-            let kind = if player::is_failure(&step.hop) {
-                PacketKind::Failed
-            } else if step.phase.is_dns() {
-                PacketKind::Dns
-            } else if step.phase.is_reply() {
-                PacketKind::Reply
+        let perf = model.perf_packets.get();
+        let tl = self.timeline.get();
+        if tl.is_empty() {
+            return Overlay::default();
+        }
+        let total = tl.total_ms();
+        let t = t.clamp(0.0, total);
+        let place = |t: f64| {
+            let sprite = tl.position_at(t)?;
+            let pos = if reduced {
+                tl.hop_position(sprite.hop_index).unwrap_or(sprite.pos)
             } else {
-                PacketKind::Request
+                sprite.pos
             };
-            let perf = model.perf_packets.get();
-            if perf > 1 {
-                let len = steps.len() as f64;
-                let packets = (0..perf)
-                    .filter_map(|k| {
-                        let tk = (t + k as f64 * len / perf as f64) % len.max(1.0);
-                        player::position_at(&anchors, tk, reduced).map(|at| PacketMark {
-                            at,
-                            label: String::new(),
-                            kind: PacketKind::Request,
-                        })
+            Some((sprite, pos))
+        };
+        if perf > 1 {
+            // Many packets on the same journey, evenly staggered over its length (as
+            // `Flights::staggered` starts them), each looping.
+            let packets = (0..perf)
+                .filter_map(|k| {
+                    let tk = (t + k as f64 * total / perf as f64) % total.max(1.0);
+                    place(tk).map(|(_, at)| PacketMark {
+                        at,
+                        label: String::new(),
+                        kind: PacketKind::Request,
                     })
-                    .collect();
-                return Overlay {
-                    trail: Vec::new(),
-                    packets,
-                    focus: Vec::new(),
-                };
+                })
+                .collect();
+            return Overlay {
+                trail: Vec::new(),
+                packets,
+                focus: Vec::new(),
+            };
+        }
+        let Some((sprite, at)) = place(t) else {
+            return Overlay::default();
+        };
+        let i = sprite.hop_index;
+        let failed = self
+            .steps
+            .with(|s| s.get(i).is_some_and(|s| player::is_failure(&s.hop)));
+        let kind = if failed {
+            PacketKind::Failed
+        } else {
+            match sprite.phase {
+                TimelinePhase::Dns => PacketKind::Dns,
+                TimelinePhase::Request => PacketKind::Request,
+                TimelinePhase::Reply => PacketKind::Reply,
             }
-            let mut trail: Vec<_> = anchors[..=i].to_vec();
-            trail.push(at);
-            Overlay {
-                trail,
-                packets: vec![PacketMark {
-                    at,
-                    label: step.hop.after.to_string(),
-                    kind,
-                }],
-                // Outline where the packet is: the pod, node, kube-proxy, LB or outside host.
-                focus: scene.objects_for_place(&step.hop.place),
-            }
-        })
-    }
-}
-
-impl Default for Player {
-    fn default() -> Self {
-        Player::new()
+        };
+        let mut trail: Vec<_> = (0..=i).filter_map(|k| tl.hop_position(k)).collect();
+        trail.push(at);
+        let place_of = tl.events().get(i).map(|e| e.place.clone());
+        Overlay {
+            trail,
+            packets: vec![PacketMark {
+                at,
+                label: sprite.label.to_string(),
+                kind,
+            }],
+            // Outline where the packet is: the pod, node, kube-proxy, LB or outside host.
+            focus: place_of
+                .map(|p| scene.objects_for_place(&p))
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -325,15 +372,7 @@ pub fn JourneyControls(model: Model, player: Player) -> impl IntoView {
             format!("hop {} of {n}", player.current(model) + 1)
         }
     };
-    let step_by = move |d: isize| {
-        let n = n_steps();
-        if n == 0 {
-            return;
-        }
-        let i = player::index_at(model.play_time.get_untracked(), n);
-        let next = i.saturating_add_signed(d).min(n - 1);
-        player.goto(model, next);
-    };
+    let step_by = move |d: isize| player.step(model, d);
     let toggle = move || {
         if model.playing.get_untracked() {
             model.playing.set(false);

@@ -65,8 +65,8 @@ pub struct Model {
     pub frame_ms: RwSignal<f64>,
     /// Set while the frame loop runs.
     pub running: RwSignal<bool>,
-    /// Animation clock of the current journey, in timeline units (advanced by the frame loop
-    /// while `playing`).
+    /// Animation clock of the current journey: `Timeline` ms at speed 1 (the frame loop adds
+    /// wall ms × speed while `playing`).
     pub play_time: RwSignal<f64>,
     pub playing: RwSignal<bool>,
     /// Where the current journey's timeline ends (the loop stops playing there).

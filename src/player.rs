@@ -1,10 +1,9 @@
-//! A journey as the player shows it: every hop in order (DNS lookups first, then the
-//! connection, then the reply), each with where it is drawn. The animation clock `t` counts hops:
-//! at `t = 2.5` the packet is halfway between the anchors of hop 2 and hop 3. With reduced
-//! motion the packet jumps (`t` is floored).
+//! A journey as the event list shows it: every hop in order (DNS lookups first, then the
+//! connection, then the reply), the same order as `svcsim_scene::animation::Timeline`'s events,
+//! so row `i` and the timeline's hop `i` are the same hop. Where and when the packet is drawn is
+//! the timeline's business.
 
 use svcsim_engine::trace::{Action, Hop, Journey};
-use svcsim_scene::layout::{Point, Scene};
 
 /// Which part of the journey a hop belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,42 +72,4 @@ pub fn is_failure(hop: &Hop) -> bool {
         hop.action,
         Action::Reject | Action::Drop | Action::Refuse | Action::Lost
     )
-}
-
-/// Where each step is drawn (the previous anchor when a place is not in the scene).
-pub fn anchors(steps: &[Step], scene: &Scene) -> Vec<Point> {
-    let mut last = scene.bounds().center();
-    steps
-        .iter()
-        .map(|s| {
-            if let Some(p) = scene.anchor_for_place(&s.hop.place) {
-                last = p;
-            }
-            last
-        })
-        .collect()
-}
-
-/// The step index at clock `t`.
-pub fn index_at(t: f64, len: usize) -> usize {
-    if len == 0 || !t.is_finite() || t <= 0.0 {
-        return 0;
-    }
-    // t is finite and positive; the cast saturates.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let i = t.floor() as usize;
-    i.min(len - 1)
-}
-
-/// Where the packet is at clock `t`.
-pub fn position_at(anchors: &[Point], t: f64, reduced_motion: bool) -> Option<Point> {
-    let i = index_at(t, anchors.len());
-    let a = *anchors.get(i)?;
-    if reduced_motion {
-        return Some(a);
-    }
-    match anchors.get(i + 1) {
-        Some(b) => Some(a.lerp(*b, (t - t.floor()).clamp(0.0, 1.0))),
-        None => Some(a),
-    }
 }
