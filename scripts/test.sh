@@ -60,6 +60,9 @@ phase test cargo test --workspace || true
 # wasm-test profile (dev without debug info: test modules 10x smaller, wasm-bindgen 10x faster).
 phase test-wasm cargo test -p svcsim-web --target wasm32-unknown-unknown --profile wasm-test || true
 phase trunk-build trunk build --release || build_ok=0
+# The Pages workflow's build (.github/workflows/pages.yml): the same command under a repository
+# sub-path; tests/e2e/subpath.test.mjs serves it at /svcsim/ and checks the page works there.
+phase trunk-subpath trunk build --release --public-url /svcsim/ --dist target/dist-subpath || build_ok=0
 if [ "$build_ok" -eq 1 ]; then
   phase e2e node --test --test-reporter=spec tests/e2e/ || true
 else

@@ -22,14 +22,22 @@ const TYPES = {
   '.yaml': 'text/yaml; charset=utf-8',
 };
 
-/** Serve `root` at `/` (unknown paths get index.html, as a single-page app host would). */
-export async function startServer(root = DIST) {
+/**
+ * Serve `root` at `prefix` (unknown paths under it get index.html, as a single-page app host
+ * would; paths outside it get 404, as on GitHub Pages where other repositories live there).
+ */
+export async function startServer(root = DIST, prefix = '/') {
   await stat(join(root, 'index.html')).catch(() => {
-    throw new Error(`${root}/index.html not found: run \`trunk build --release\` first`);
+    throw new Error(`${root}/index.html not found: run scripts/test.sh (it builds dist/ and target/dist-subpath/)`);
   });
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      if (!full.startsWith(prefix)) {
+        res.writeHead(404).end();
+        return;
+      }
+      const path = '/' + full.slice(prefix.length);
       let file = normalize(join(root, path));
       if (!file.startsWith(root + sep) && file !== root) {
         res.writeHead(403).end();
@@ -51,7 +59,7 @@ export async function startServer(root = DIST) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     close: () => new Promise((ok) => server.close(ok)),
   };
 }
@@ -84,9 +92,10 @@ const BENIGN_WARNINGS = [
 /**
  * Run `fn(page, problems)` against a fresh server, browser and page. `problems` collects console
  * errors and warnings, uncaught page errors and failed requests, so a test can assert it is empty.
+ * `root` and `prefix` serve another build at a sub-path (see startServer).
  */
-export async function withPage(fn) {
-  const server = await startServer();
+export async function withPage(fn, { root = DIST, prefix = '/' } = {}) {
+  const server = await startServer(root, prefix);
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
