@@ -75,6 +75,28 @@ fn time_runs_until_the_cluster_settles() {
     assert!(sim.cluster.store.pod("default", &pod).is_none());
 }
 
+/// Loading an example (what the examples menu does) leaves work for the controllers and no timer
+/// yet: the sim must say so, or the frame loop never starts and the Deployment has no pods.
+#[wasm_bindgen_test]
+fn a_loaded_example_runs_until_its_pods_are_ready() {
+    let mut sim = Sim::new(examples::default_example().yaml, 0, None);
+    sim.rebuild(examples::by_id("traffic-policy").unwrap().yaml);
+    assert!(sim.pending());
+    for _ in 0..400 {
+        sim.tick(16);
+    }
+    assert!(!sim.pending());
+    let ready = sim
+        .cluster
+        .store
+        .pods_in(Some("default"))
+        .filter(|p| p.metadata.name.starts_with("web-") && !p.status.pod_ip.is_empty())
+        .count();
+    assert_eq!(ready, 2);
+    let lb = sim.cluster.store.service("default", "web-local").unwrap();
+    assert!(!lb.status.load_balancer.ingress.is_empty());
+}
+
 #[wasm_bindgen_test]
 fn scale_and_external_traffic_policy_edit_the_text() {
     let mut sim = Sim::new(nodeport(), 0, None);

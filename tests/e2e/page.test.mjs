@@ -69,7 +69,10 @@ test('every example loads without errors', async () => {
       await page.selectOption('#example', id);
       await settled(page);
       assert.equal(await errors(page).locator('li').count(), 0, `errors in ${id}: ${await errors(page).textContent()}`);
-      assert.doesNotMatch(await output(page).textContent(), /No resources found/, id);
+      const table = await output(page).textContent();
+      assert.doesNotMatch(table, /No resources found/, id);
+      // Time ran after the load: every LoadBalancer got its address (from the simulated MetalLB).
+      assert.doesNotMatch(table, /<pending>/, `${id}: ${table}`);
       assert.ok((await page.locator('#explanation').textContent()).length > 40, id);
       await page.screenshot({ path: `${SHOTS}/example-${id}.png` });
     }

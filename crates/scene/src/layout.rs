@@ -8,20 +8,28 @@
 //! The picture (world units are CSS pixels at zoom 1):
 //!
 //! ```text
-//!  outside                 ┌──────────────── cluster "kind" ─────────────────────────┐
-//!  ( external client )     │ [svc my-service 10.96.x.y:80] [svc kube-dns …] …          │
-//!  [LB 172.18.255.200]     │   ╲ selector / endpoint edges ╲                           │
-//!  [10.4.5.6 endpoint]     │ ┌ kind-control-plane ┐ ┌ kind-worker ─┐ ┌ kind-worker2 ┐ │
-//!  [remote hosts]          │ │ [coredns] [coredns]│ │ [pod] [pod]  │ │ [pod] [pod]  │ │
-//!                          │ └──[:30080]──────────┘ └──[:30080]────┘ └──[:30080]────┘ │
-//!                          └───────────────────────────────────────────────────────────┘
+//!  ( external client )  [LB 172.18.255.200]  [host 10.4.5.6]  [other hosts]     ← outside
+//!
+//!  ┌──────────────── cluster "kind" ──────────────────────┐
+//!  │ [svc my-service 10.96.x.y:80]  [svc kube-dns …]       │
+//!  │   ╲ selector / endpoint edges ╲                       │
+//!  │ ┌ kind-control-plane ─(kp)┐ ┌ kind-worker ─(kp)┐ …    │
+//!  │ │ 172.18.0.2 · podCIDR    │ │ [pod]            │      │
+//!  │ │ [coredns] [coredns]     │ │ [pod]            │      │
+//!  │ └──────────[:30080]───────┘ └─────[:30080]─────┘      │
+//!  └───────────────────────────────────────────────────────┘
 //! ```
+//!
+//! The outside row sits above the cluster (not beside it) and a lecture-sized node has one
+//! pod column, so the scene is narrow and the canvas, between the editor and the event list,
+//! draws it near 1:1.
 //!
 //! Stability: the node grid's column count depends only on the number of nodes, a node's cell
 //! only on its rank (control planes first, then natural name order), and pods are ordered by
 //! creation time inside their node, so adding a pod never moves a node sideways nor another
-//! pod of the same node. Row heights are rounded up to an even number of pod rows, so most
-//! single-pod changes do not move the rows below either.
+//! pod of the same node — except when the busiest node crosses a pod-column threshold
+//! (`pod_columns_for`: 4, 16 pods), where the nodes reflow once. Row heights are rounded up
+//! to an even number of pod rows, so most single-pod changes do not move the rows below either.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
