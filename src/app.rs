@@ -459,10 +459,8 @@ pub fn App() -> impl IntoView {
                     </pre>
                 </section>
             </div>
-            <div class="col-events">
-                <EventList model=model player=player />
-            </div>
             <div class="col-right">
+                <EventList model=model player=player />
                 <Inspector model=model hop_rules=hop_rules />
             </div>
             <div class="col-bottom">
