@@ -1,0 +1,71 @@
+// The canvas as a user meets it: hovering names an object, clicking selects it (the inspector
+// follows), "Export PNG" downloads the picture, and with prefers-reduced-motion the packet does
+// not glide (the picture changes only when the packet reaches a hop).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { withPage } from './support.mjs';
+
+const ready = (page) =>
+  page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+
+async function canvasSum(page) {
+  return page.evaluate(() => {
+    const c = document.querySelector('#cluster');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let s = 0;
+    for (let i = 0; i < d.length; i += 7) s = (s * 31 + d[i]) >>> 0;
+    return s;
+  });
+}
+
+test('hover names a pod, a click selects it, Export PNG downloads the canvas', async () => {
+  await withPage(async (page, problems) => {
+    await ready(page);
+    const box = await page.locator('#cluster').boundingBox();
+    // Sweep the lower half (where the nodes are) until the hover label names a pod.
+    let found = null;
+    for (let y = box.y + box.height * 0.55; y < box.y + box.height && !found; y += 12) {
+      for (let x = box.x + 10; x < box.x + box.width && !found; x += 24) {
+        await page.mouse.move(x, y);
+        const label = await page.locator('.canvas-hover').textContent();
+        if (label.startsWith('pod/default/my-app')) found = { x, y, label };
+      }
+    }
+    assert.ok(found, 'no pod under the pointer anywhere');
+    await page.mouse.click(found.x, found.y);
+    assert.equal(await page.locator('#object-select').inputValue(), found.label);
+    await page.locator('#inspector-heading', { hasText: found.label }).waitFor();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    assert.equal(download.suggestedFilename(), 'svcsim.png');
+    const png = await readFile(await download.path());
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(png.length > 10000, `${png.length} bytes`);
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('prefers-reduced-motion: the packet jumps from hop to hop', async () => {
+  await withPage(async (page, problems) => {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.reload();
+    await ready(page);
+    await page.click('#send');
+    await page.locator('#events li').first().waitFor();
+    // While playing, sample the canvas: with motion off the picture changes only when the
+    // packet reaches the next hop; gliding would change it between hops too.
+    const hop = async () => Number((await page.locator('#step-label').textContent()).match(/hop (\d+)/)?.[1] ?? 0);
+    const first = await hop();
+    const sums = [];
+    for (let i = 0; i < 30; i++) {
+      sums.push(await canvasSum(page));
+      await page.waitForTimeout(50);
+    }
+    const hops = (await hop()) - first;
+    const changes = sums.slice(1).filter((s, i) => s !== sums[i]).length;
+    assert.ok(hops > 0, 'the journey never moved');
+    assert.ok(changes <= hops + 1, `${changes} picture changes over ${hops} hops: the packet glides`);
+    assert.deepEqual(problems, []);
+  });
+});
