@@ -34,8 +34,13 @@ fn suggest(model: Model, player: Player, id: Option<&str>) {
     };
     if let Some((from, to)) = ex.suggested_trace {
         let origin = model.with_sim_untracked(|s| examples::origin(&s.cluster, from, "default"));
-        if let Ok(o) = origin {
-            player.source.set(origin_value(&o));
+        match origin {
+            Ok(o) => {
+                player.source.set(origin_value(&o));
+                player.pending_source.set_value(None);
+            }
+            // `deploy/frontend` right after the load: the Deployment has no pod yet.
+            Err(_) => player.pending_source.set_value(Some(from.to_string())),
         }
         player.dest.set(to.to_string());
     }
@@ -109,11 +114,25 @@ pub fn App() -> impl IntoView {
     let player = Player::new(scene);
     suggest(model, player, model.example.get_untracked().as_deref());
     if let Some(src) = setting("source") {
+        player.pending_source.set_value(None);
         player.source.set(src);
     }
     if let Some(dest) = setting("dest") {
         player.dest.set(dest);
     }
+
+    // A suggested source the cluster did not have yet: take it as soon as it does.
+    Effect::new(move |_| {
+        model.rev.track();
+        let Some(from) = player.pending_source.get_value() else {
+            return;
+        };
+        let origin = model.with_sim_untracked(|s| examples::origin(&s.cluster, &from, "default"));
+        if let Ok(o) = origin {
+            player.source.set(origin_value(&o));
+            player.pending_source.set_value(None);
+        }
+    });
 
     // The one frame loop: simulated time and the journey player.
     use_frame_loop(model, Rc::new(move |dt| player.on_frame(model, dt)));

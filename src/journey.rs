@@ -31,6 +31,8 @@ pub struct Player {
     pub error: RwSignal<Option<String>>,
     /// Journeys queued by the console (played one after the other).
     pub queue: StoredValue<Vec<Journey>>,
+    /// An example's suggested source (`deploy/frontend`) not in the cluster yet.
+    pub pending_source: StoredValue<Option<String>>,
 }
 
 impl Player {
@@ -55,6 +57,7 @@ impl Player {
             dest: RwSignal::new(String::new()),
             error: RwSignal::new(None),
             queue: StoredValue::new(Vec::new()),
+            pending_source: StoredValue::new(None),
         }
     }
 
@@ -401,7 +404,11 @@ pub fn JourneyControls(model: Model, player: Player) -> impl IntoView {
             <label for="source">"From"</label>
             <select
                 id="source"
-                on:change=move |ev| player.source.set(event_target_value(&ev))
+                on:change=move |ev| {
+                    // The user's choice wins over an example's suggestion still waiting.
+                    player.pending_source.set_value(None);
+                    player.source.set(event_target_value(&ev));
+                }
                 prop:value=move || player.source.get()
             >
                 {source_options}

@@ -75,6 +75,25 @@ test('every example loads without errors', async () => {
       assert.doesNotMatch(table, /<pending>/, `${id}: ${table}`);
       assert.ok((await page.locator('#explanation').textContent()).length > 40, id);
       await page.screenshot({ path: `${SHOTS}/example-${id}.png` });
+      // Its suggested journey (already in the form) plays: events listed, an outcome, the
+      // packet drawn on the canvas.
+      const before = await canvasSum(page);
+      await page.click('#send');
+      await page.locator('#events li').nth(1).waitFor({ timeout: 10000 }).catch(async (e) => {
+        await page.screenshot({ path: `${SHOTS}/example-${id}-journey.png` });
+        const why = await page.locator('#journey-error').textContent();
+        throw new Error(`${id}: no journey (${why}): ${e.message}`);
+      });
+      assert.ok((await page.locator('#outcome').textContent()).length > 20, id);
+      assert.equal((await page.locator('#journey-error').textContent()).trim(), '', id);
+      await page.waitForFunction((b) => {
+        const c = document.querySelector('#cluster');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let s = 0;
+        for (let i = 0; i < d.length; i += 7) s = (s * 31 + d[i]) >>> 0;
+        return s !== b;
+      }, before);
+      await page.screenshot({ path: `${SHOTS}/example-${id}-journey.png` });
     }
     assert.deepEqual(problems, []);
   });

@@ -642,7 +642,7 @@ pub const FONT_SMALL: f64 = 13.0;
 /// Average glyph width as a fraction of the font size (a sans-serif UI font).
 pub const CHAR_WIDTH: f64 = 0.58;
 
-const POD_W: f64 = 236.0;
+const POD_W: f64 = 248.0;
 const POD_H: f64 = 70.0;
 const POD_GAP: f64 = 10.0;
 const NODE_PAD: f64 = 14.0;

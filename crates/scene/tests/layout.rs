@@ -323,6 +323,26 @@ fn a_lecture_cluster_is_narrow_and_its_headers_are_whole() {
             // (The "+N system pods: …" summary may be cut; the inspector lists them.)
             assert!(text.starts_with('+') || !text.contains('…'), "cut: {text}");
         }
+        // Pod names (a Deployment's pods: name + 17 characters, up to 25 in the examples).
+        if let (Some(ObjectId::Pod { .. }), Shape::Text { text, .. }) = (&item.id, &item.shape) {
+            if item.style.role == Role::Title {
+                assert!(!text.contains('…'), "cut: {text}");
+            }
+        }
+    }
+    // Every example's pod names are whole (frontend-5c45cc6c7b-68rkd is the longest).
+    for ex in svcsim_scene::examples::ALL {
+        let cluster = cluster_from(ex.yaml);
+        let scene = layout(&cluster, &LayoutOptions::default());
+        for item in &scene.items {
+            if let (Some(ObjectId::Pod { name, .. }), Shape::Text { text, .. }) =
+                (&item.id, &item.shape)
+            {
+                if item.style.role == Role::Title {
+                    assert_eq!(text, name, "{}", ex.id);
+                }
+            }
+        }
     }
 }
 
