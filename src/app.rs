@@ -229,14 +229,7 @@ pub fn App() -> impl IntoView {
                     return;
                 }
                 ev.prevent_default();
-                if model.playing.get_untracked() {
-                    model.playing.set(false);
-                } else if n > 0 {
-                    if model.play_time.get_untracked() >= model.play_end.get_untracked() {
-                        model.play_time.set(0.0);
-                    }
-                    model.playing.set(true);
-                }
+                player.toggle(model);
             }
             "ArrowRight" | "ArrowLeft" if n > 0 && !ev.shift_key() => {
                 ev.prevent_default();
@@ -282,8 +275,7 @@ pub fn App() -> impl IntoView {
             model.example.set(Some(e.id.to_string()));
             model.load(e.yaml, true);
             view_sig.set(None);
-            player.journey.set(None);
-            player.dist.set(None);
+            player.clear(model);
             suggest(model, player, Some(e.id));
         }
     };

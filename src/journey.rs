@@ -70,6 +70,29 @@ impl Player {
         model.playing.set(tl.events().len() > 1);
     }
 
+    /// Forget the journey (a new example replaces the cluster it ran in) and stop playing it.
+    pub fn clear(&self, model: Model) {
+        self.journey.set(None);
+        self.dist.set(None);
+        self.queue.set_value(Vec::new());
+        model.playing.set(false);
+        model.play_time.set(0.0);
+        model.play_end.set(0.0);
+    }
+
+    /// Play / pause (the button and Space): pausing always works; playing needs a journey, and
+    /// starts over once the journey has ended.
+    pub fn toggle(&self, model: Model) {
+        if model.playing.get_untracked() {
+            model.playing.set(false);
+        } else if self.steps.with_untracked(|s| !s.is_empty()) {
+            if model.play_time.get_untracked() >= model.play_end.get_untracked() {
+                model.play_time.set(0.0);
+            }
+            model.playing.set(true);
+        }
+    }
+
     /// The index of the hop shown now (the one the packet is at or last left).
     pub fn current(&self, model: Model) -> usize {
         let t = model.play_time.get();
@@ -376,16 +399,6 @@ pub fn JourneyControls(model: Model, player: Player) -> impl IntoView {
         }
     };
     let step_by = move |d: isize| player.step(model, d);
-    let toggle = move || {
-        if model.playing.get_untracked() {
-            model.playing.set(false);
-        } else if n_steps() > 0 {
-            if model.play_time.get_untracked() >= model.play_end.get_untracked() {
-                model.play_time.set(0.0);
-            }
-            model.playing.set(true);
-        }
-    };
     let replay = move || {
         if n_steps() > 0 {
             model.play_time.set(0.0);
@@ -439,7 +452,7 @@ pub fn JourneyControls(model: Model, player: Player) -> impl IntoView {
                 id="play"
                 title="Play / pause (Space)"
                 aria-pressed=move || model.playing.get().to_string()
-                on:click=move |_| toggle()
+                on:click=move |_| player.toggle(model)
             >
                 {move || if model.playing.get() { "Pause" } else { "Play" }}
             </button>

@@ -74,6 +74,9 @@ test('every example loads without errors', async () => {
       // Time ran after the load: every LoadBalancer got its address (from the simulated MetalLB).
       assert.doesNotMatch(table, /<pending>/, `${id}: ${table}`);
       assert.ok((await page.locator('#explanation').textContent()).length > 40, id);
+      // The previous example's journey is gone with it, and so is its play state.
+      assert.equal((await page.locator('#play').textContent()).trim(), 'Play', id);
+      assert.match(await page.locator('.player').textContent(), /no journey yet/, id);
       await page.screenshot({ path: `${SHOTS}/example-${id}.png` });
       // Its suggested journey (already in the form) plays: events listed, an outcome, the
       // packet drawn on the canvas.
