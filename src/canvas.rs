@@ -409,11 +409,23 @@ pub fn ClusterCanvas(
         let Some(el) = canvas.get() else { return };
         // Layout changes (presentation mode, the aspect below) resize the element.
         model.presentation.track();
-        // As tall as the scene needs at the canvas' width (no empty bands), within bounds.
-        let width = el.get_bounding_client_rect().width().max(300.0);
+        // As tall as the scene needs at the canvas' width (no empty bands), but no taller than
+        // the window below the canvas' top: on a projector the whole cluster is on the first
+        // screen, under the controls, without scrolling (at least 55% of the window).
+        let r = el.get_bounding_client_rect();
+        let width = r.width().max(300.0);
         let b = scene.with(Scene::bounds);
         let aspect = if b.w > 0.0 { b.h / b.w } else { 0.6 };
-        let want = (width * aspect).clamp(280.0, 900.0);
+        let room = web_sys::window().map_or(900.0, |w| {
+            let vh = w
+                .inner_height()
+                .ok()
+                .and_then(|h| h.as_f64())
+                .unwrap_or(900.0);
+            let top = r.top() + w.scroll_y().unwrap_or(0.0);
+            (vh - top - 12.0).max(0.55 * vh)
+        });
+        let want = (width * aspect).min(room).clamp(280.0, 900.0);
         let _ = web_sys::HtmlElement::style(&el).set_property("height", &format!("{want:.0}px"));
         let fresh = css_size(&el);
         if size.get_untracked() != fresh {

@@ -228,6 +228,21 @@ test('keyboard: help dialog, presentation mode, console', async () => {
     await page.waitForFunction(() => !document.querySelector('#help-dialog').open);
     await page.click('#presentation');
     assert.equal(await page.locator('.col-left').isVisible(), false);
+    // On a projector the whole canvas is on the first screen, under the controls: at 1600×1000
+    // and at 1280×720.
+    for (const vp of [{ width: 1600, height: 1000 }, { width: 1280, height: 720 }]) {
+      await page.setViewportSize(vp);
+      await page.waitForFunction((h) => {
+        const r = document.querySelector('#cluster').getBoundingClientRect();
+        return r.bottom <= h && r.height >= 0.5 * h;
+      }, vp.height, { timeout: 5000 }).catch(async (e) => {
+        await page.screenshot({ path: `${SHOTS}/presentation-${vp.width}.png` });
+        const r = await page.locator('#cluster').boundingBox();
+        throw new Error(`${vp.width}×${vp.height}: canvas at ${JSON.stringify(r)}: ${e.message}`);
+      });
+      await page.screenshot({ path: `${SHOTS}/presentation-${vp.width}.png` });
+    }
+    await page.setViewportSize({ width: 1600, height: 1000 });
     await page.screenshot({ path: `${SHOTS}/presentation.png` });
     await page.click('#presentation');
     await page.fill('#console-input', 'kubectl get svc');
