@@ -372,6 +372,34 @@ pub(crate) fn add_masquerade_machinery(n: &mut TableBuilder, random_fully: bool)
     );
 }
 
+/// KUBE-FORWARD's two accepts, the same in iptables and IPVS mode: packets kube-proxy marked
+/// for masquerading, and replies of connections already tracked.
+pub(crate) fn add_forward_accepts(f: &mut TableBuilder) {
+    f.add(
+        KUBE_FORWARD,
+        vec![
+            comment("kubernetes forwarding rules"),
+            IptMatch::Mark {
+                value: MASQUERADE_MARK,
+                mask: MASQUERADE_MARK,
+                negate: false,
+            },
+        ],
+        IptTarget::Accept,
+    );
+    f.add(
+        KUBE_FORWARD,
+        vec![
+            comment("kubernetes forwarding conntrack rule"),
+            IptMatch::Conntrack {
+                states: "RELATED,ESTABLISHED".into(),
+                negate: false,
+            },
+        ],
+        IptTarget::Accept,
+    );
+}
+
 /// KUBE-FIREWALL's anti-martian rule (kube-proxy duplicates kubelet's) when localhost
 /// NodePorts are enabled (route_localnet=1).
 pub(crate) fn add_localnet_block(f: &mut TableBuilder) {
@@ -455,29 +483,7 @@ pub fn build(view: &ProxyView, opts: &IptablesOptions) -> IptablesRules {
             IptTarget::Drop,
         );
     }
-    f.add(
-        KUBE_FORWARD,
-        vec![
-            comment("kubernetes forwarding rules"),
-            IptMatch::Mark {
-                value: MASQUERADE_MARK,
-                mask: MASQUERADE_MARK,
-                negate: false,
-            },
-        ],
-        IptTarget::Accept,
-    );
-    f.add(
-        KUBE_FORWARD,
-        vec![
-            comment("kubernetes forwarding conntrack rule"),
-            IptMatch::Conntrack {
-                states: "RELATED,ESTABLISHED".into(),
-                negate: false,
-            },
-        ],
-        IptTarget::Accept,
-    );
+    add_forward_accepts(&mut f);
     IptablesRules {
         filter: f.finish("filter"),
         nat: n.finish("nat"),

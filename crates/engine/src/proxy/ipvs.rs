@@ -3,9 +3,9 @@
 //! iptables glue that still does masquerading. Printed like `ipvsadm -Ln`.
 
 use super::iptables::{
-    self, add_filter_jumps, add_localnet_block, add_masquerade_machinery, add_nat_jumps, IptMatch,
-    IptTarget, IptablesRules, TableBuilder, FILTER_BUILTINS, KUBE_FORWARD, KUBE_MARK_MASQ,
-    KUBE_POSTROUTING, KUBE_SERVICES, MASQUERADE_MARK, NAT_BUILTINS,
+    self, add_filter_jumps, add_forward_accepts, add_localnet_block, add_masquerade_machinery,
+    add_nat_jumps, IptMatch, IptTarget, IptablesRules, TableBuilder, FILTER_BUILTINS, KUBE_FORWARD,
+    KUBE_MARK_MASQ, KUBE_POSTROUTING, KUBE_SERVICES, NAT_BUILTINS,
 };
 use super::model::{EndpointInfo, Protocol, ProxyView};
 use serde::Serialize;
@@ -419,29 +419,7 @@ pub fn build(view: &ProxyView) -> IpvsRules {
             },
         );
     }
-    f.add(
-        KUBE_FORWARD,
-        vec![
-            comment("kubernetes forwarding rules"),
-            IptMatch::Mark {
-                value: MASQUERADE_MARK,
-                mask: MASQUERADE_MARK,
-                negate: false,
-            },
-        ],
-        IptTarget::Accept,
-    );
-    f.add(
-        KUBE_FORWARD,
-        vec![
-            comment("kubernetes forwarding conntrack rule"),
-            IptMatch::Conntrack {
-                states: "RELATED,ESTABLISHED".into(),
-                negate: false,
-            },
-        ],
-        IptTarget::Accept,
-    );
+    add_forward_accepts(&mut f);
     IpvsRules {
         dummy_addresses: dummy,
         virtual_servers: vss,
