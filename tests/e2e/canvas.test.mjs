@@ -1,6 +1,7 @@
 // The canvas as a user meets it: hovering names an object, clicking selects it (the inspector
 // follows), "Export PNG" downloads the picture, and with prefers-reduced-motion the packet does
-// not glide (the picture changes only when the packet reaches a hop).
+// not glide (the picture changes only when the packet reaches a hop). On a high-DPI screen the
+// canvas has a device pixel for every screen pixel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -68,4 +69,18 @@ test('prefers-reduced-motion: the packet jumps from hop to hop', async () => {
     assert.ok(changes <= hops + 1, `${changes} picture changes over ${hops} hops: the packet glides`);
     assert.deepEqual(problems, []);
   });
+});
+
+test('high-DPI screen: the canvas is drawn at the device pixel ratio', async () => {
+  await withPage(async (page, problems) => {
+    await ready(page);
+    const m = await page.evaluate(() => {
+      const c = document.querySelector('#cluster');
+      const r = c.getBoundingClientRect();
+      return { dpr: devicePixelRatio, w: c.width, h: c.height, cssW: r.width, cssH: r.height };
+    });
+    assert.equal(m.dpr, 2);
+    assert.ok(Math.abs(m.w - 2 * m.cssW) <= 1 && Math.abs(m.h - 2 * m.cssH) <= 1, JSON.stringify(m));
+    assert.deepEqual(problems, []);
+  }, { scale: 2 });
 });

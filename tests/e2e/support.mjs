@@ -92,13 +92,14 @@ const BENIGN_WARNINGS = [
 /**
  * Run `fn(page, problems)` against a fresh server, browser and page. `problems` collects console
  * errors and warnings, uncaught page errors and failed requests, so a test can assert it is empty.
- * `root` and `prefix` serve another build at a sub-path (see startServer).
+ * `root` and `prefix` serve another build at a sub-path (see startServer); `scale` is the
+ * device pixel ratio (2 for a high-DPI screen).
  */
-export async function withPage(fn, { root = DIST, prefix = '/' } = {}) {
+export async function withPage(fn, { root = DIST, prefix = '/', scale = 1 } = {}) {
   const server = await startServer(root, prefix);
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, deviceScaleFactor: scale });
     const problems = [];
     page.on('console', (msg) => {
       const benign = msg.type() === 'warning' && BENIGN_WARNINGS.some((re) => re.test(msg.text()));
