@@ -9,6 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
+use svcsim_scene::animation::place_label;
 use svcsim_scene::layout::{Align, Item, ObjectId, Point, Rect, Role, Scene, Shape, View};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -329,37 +330,39 @@ fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: 
         if !many && !m.label.is_empty() {
             let size = 15.0 / z;
             ctx.set_font(&font(size, true));
-            ctx.set_text_align("left");
-            ctx.set_text_baseline("middle");
-            let w = ctx.measure_text(&m.label).map(|t| t.width()).unwrap_or(0.0);
-            // Right of the packet; else left of it; else (a long "before → after") above it,
-            // kept inside the view, so the label never hides the packet.
-            let gap = r + 6.0 / z;
-            let margin = 8.0 / z;
-            let (x, y) = if m.at.x + gap + w + margin <= visible.right() {
-                (m.at.x + gap, m.at.y)
-            } else if m.at.x - gap - w >= visible.x + margin {
-                (m.at.x - gap - w, m.at.y)
-            } else {
-                let x = (m.at.x - w / 2.0)
-                    .min(visible.right() - margin - w)
-                    .max(visible.x + margin);
-                (x, m.at.y - r - size * 1.2)
-            };
+            let measure = |t: &str| ctx.measure_text(t).map(|t| t.width()).unwrap_or(0.0);
+            let b = place_label(
+                &m.label,
+                m.at,
+                r + 6.0 / z,
+                size * 1.3,
+                visible,
+                8.0 / z,
+                measure,
+            );
+            let pad = 4.0 / z;
             ctx.set_fill_style_str(background(theme));
             ctx.set_global_alpha(0.88);
             round_rect(
                 ctx,
-                x - 4.0 / z,
-                y - size * 0.8,
-                w + 8.0 / z,
-                size * 1.6,
+                b.rect.x - pad,
+                b.rect.y - pad / 2.0,
+                b.rect.w + 2.0 * pad,
+                b.rect.h + pad,
                 5.0 / z,
             );
             ctx.fill();
             ctx.set_global_alpha(1.0);
+            if b.scale < 1.0 {
+                ctx.set_font(&font(size * b.scale, true));
+            }
+            ctx.set_text_align("left");
+            ctx.set_text_baseline("middle");
             ctx.set_fill_style_str(packet_colour(m.kind, theme));
-            let _ = ctx.fill_text(&m.label, x, y);
+            let line_h = b.rect.h / b.lines.len().max(1) as f64;
+            for (i, line) in b.lines.iter().enumerate() {
+                let _ = ctx.fill_text(line, b.rect.x, b.rect.y + line_h * (i as f64 + 0.5));
+            }
         }
     }
 }

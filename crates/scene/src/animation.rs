@@ -12,7 +12,7 @@
 //! [`Timeline::position_at`] is a binary search, so a page running 100 staggered
 //! [`Flights`] does work proportional to the packets in the air.
 
-use crate::layout::{Point, Scene};
+use crate::layout::{Point, Rect, Scene};
 use std::sync::Arc;
 use svcsim_engine::trace::{Action, Hop, Journey, Place};
 
@@ -514,5 +514,81 @@ impl Flights {
 
     pub fn is_empty(&self) -> bool {
         self.all.is_empty()
+    }
+}
+
+/// A packet's label laid out beside it: its lines, the box they fill (world units, top-left
+/// corner), and how much the type was shrunk to fit (1 = not at all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelBox<'a> {
+    pub lines: Vec<&'a str>,
+    pub rect: Rect,
+    pub scale: f64,
+}
+
+/// Where a packet's label goes so that it is whole, inside `visible`, and never hides the
+/// packet: right of it, else left, on one line; else a NAT stop's `before → after` on two
+/// lines (`before` / `→ after`), right or left; else above the packet (below it when there is
+/// no room above), with the type shrunk if even that is wider than the view. `gap` is the
+/// packet's radius plus spacing, `line_h` the height of a line, `measure` a line's width at
+/// full size (the canvas' `measureText`).
+pub fn place_label<'a>(
+    label: &'a str,
+    at: Point,
+    gap: f64,
+    line_h: f64,
+    visible: Rect,
+    margin: f64,
+    measure: impl Fn(&str) -> f64,
+) -> LabelBox<'a> {
+    let one = vec![label];
+    let two = match label.find(" → ") {
+        Some(i) => vec![&label[..i], &label[i + 1..]],
+        None => one.clone(),
+    };
+    let width = |lines: &[&str]| lines.iter().map(|l| measure(l)).fold(0.0, f64::max);
+    let clamp = |v: f64, lo: f64, hi: f64| v.min(hi).max(lo);
+    let beside = |lines: &[&str]| -> Option<Rect> {
+        let (w, h) = (width(lines), line_h * lines.len() as f64);
+        let y = clamp(
+            at.y - h / 2.0,
+            visible.y + margin,
+            visible.bottom() - margin - h,
+        );
+        if at.x + gap + w + margin <= visible.right() {
+            Some(Rect::new(at.x + gap, y, w, h))
+        } else if at.x - gap - w >= visible.x + margin {
+            Some(Rect::new(at.x - gap - w, y, w, h))
+        } else {
+            None
+        }
+    };
+    for lines in [&one, &two] {
+        if let Some(rect) = beside(lines) {
+            return LabelBox {
+                lines: lines.clone(),
+                rect,
+                scale: 1.0,
+            };
+        }
+    }
+    let room = (visible.w - 2.0 * margin).max(1.0);
+    let lines = if width(&one) <= room { one } else { two };
+    let scale = (room / width(&lines).max(1.0)).min(1.0);
+    let (w, h) = (width(&lines) * scale, line_h * scale * lines.len() as f64);
+    let x = clamp(
+        at.x - w / 2.0,
+        visible.x + margin,
+        visible.right() - margin - w,
+    );
+    let y = if at.y - gap - h >= visible.y + margin {
+        at.y - gap - h
+    } else {
+        at.y + gap
+    };
+    LabelBox {
+        lines,
+        rect: Rect::new(x, y, w, h),
+        scale,
     }
 }

@@ -272,3 +272,93 @@ fn a_hundred_staggered_flights_track_only_the_active_ones() {
         assert_eq!(Some(s), tl.position_at(120.0 - i as f64 * 50.0));
     }
 }
+
+mod label_placement {
+    use svcsim_scene::animation::place_label;
+    use svcsim_scene::layout::{Point, Rect};
+
+    const NAT: &str = "10.244.1.2:44615 > 10.96.0.10:53 UDP → 10.244.1.2:44615 > 10.244.0.3:53 UDP";
+    /// 7 units a character, as a monospace-ish stand-in for the canvas' measureText.
+    fn measure(s: &str) -> f64 {
+        s.chars().count() as f64 * 7.0
+    }
+    fn inside(r: Rect, v: Rect) -> bool {
+        r.x >= v.x - 1e-9
+            && r.right() <= v.right() + 1e-9
+            && r.y >= v.y - 1e-9
+            && r.bottom() <= v.bottom() + 1e-9
+    }
+    fn place(at: Point, v: Rect) -> svcsim_scene::animation::LabelBox<'static> {
+        place_label(NAT, at, 12.0, 18.0, v, 8.0, measure)
+    }
+
+    #[test]
+    fn a_label_that_fits_goes_right_of_the_packet_on_one_line() {
+        let b = place(Point::new(10.0, 100.0), Rect::new(0.0, 0.0, 1000.0, 400.0));
+        assert_eq!(b.lines, vec![NAT]);
+        assert_eq!((b.rect.x, b.scale), (22.0, 1.0));
+        assert!(
+            (b.rect.y + b.rect.h / 2.0 - 100.0).abs() < 1e-9,
+            "centred on the packet"
+        );
+    }
+
+    #[test]
+    fn at_the_right_edge_it_goes_left() {
+        let b = place(Point::new(980.0, 100.0), Rect::new(0.0, 0.0, 1000.0, 400.0));
+        assert_eq!(b.lines.len(), 1);
+        assert!((b.rect.right() - 968.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_nat_label_too_long_for_either_side_is_split_before_the_arrow() {
+        let b = place(Point::new(20.0, 100.0), Rect::new(0.0, 0.0, 400.0, 400.0));
+        assert_eq!(
+            b.lines,
+            vec![
+                "10.244.1.2:44615 > 10.96.0.10:53 UDP",
+                "→ 10.244.1.2:44615 > 10.244.0.3:53 UDP"
+            ]
+        );
+        assert_eq!(b.rect.x, 32.0);
+        assert_eq!(b.rect.h, 36.0);
+    }
+
+    #[test]
+    fn in_a_narrow_view_it_goes_above_or_below_shrunk_to_fit() {
+        let v = Rect::new(0.0, 0.0, 200.0, 300.0);
+        let above = place(Point::new(100.0, 200.0), v);
+        assert!(above.scale < 1.0 && inside(above.rect, v), "{above:?}");
+        assert!(
+            above.rect.bottom() <= 200.0 - 12.0 + 1e-9,
+            "above the packet"
+        );
+        let below = place(Point::new(100.0, 10.0), v);
+        assert!(
+            below.rect.y >= 10.0 + 12.0 - 1e-9,
+            "below when there is no room above"
+        );
+    }
+
+    /// Wherever the packet is in the view, its label is whole inside the view (one or two lines,
+    /// nothing cut) and does not cover the packet's centre.
+    #[test]
+    fn everywhere_in_the_view_the_label_is_whole_and_clear_of_the_packet() {
+        for (vw, vh) in [(1200.0, 700.0), (600.0, 400.0), (300.0, 500.0)] {
+            let v = Rect::new(-50.0, 30.0, vw, vh);
+            let mut y = v.y + 20.0;
+            while y < v.bottom() - 20.0 {
+                let mut x = v.x + 5.0;
+                while x < v.right() - 5.0 {
+                    let at = Point::new(x, y);
+                    let b = place(at, v);
+                    assert!(inside(b.rect, v), "{vw}×{vh} at {at:?}: {b:?}");
+                    assert!(!b.rect.contains(at), "{vw}×{vh} at {at:?}: {b:?}");
+                    assert_eq!(b.lines.join(" "), NAT, "nothing cut");
+                    x += 17.0;
+                }
+                y += 23.0;
+            }
+        }
+    }
+}
