@@ -122,6 +122,8 @@ pub struct Overlay {
     pub packets: Vec<PacketMark>,
     /// Objects to emphasise (the current hop's place).
     pub focus: Vec<ObjectId>,
+    /// Screen px of the packet's header label (larger in presentation mode; at least 10).
+    pub label_px: f64,
 }
 
 fn dash(ctx: &Ctx, on: bool, zoom: f64) {
@@ -328,7 +330,7 @@ fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: 
         ctx.set_stroke_style_str(background(theme));
         ctx.stroke();
         if !many && !m.label.is_empty() {
-            let size = 15.0 / z;
+            let size = overlay.label_px.max(10.0) / z;
             ctx.set_font(&font(size, true));
             let measure = |t: &str| ctx.measure_text(t).map(|t| t.width()).unwrap_or(0.0);
             let b = place_label(

@@ -192,9 +192,8 @@ impl Player {
                 })
                 .collect();
             return Overlay {
-                trail: Vec::new(),
                 packets,
-                focus: Vec::new(),
+                ..Overlay::default()
             };
         }
         let Some((sprite, at)) = place(t) else {
@@ -227,6 +226,8 @@ impl Player {
             focus: place_of
                 .map(|p| scene.objects_for_place(&p))
                 .unwrap_or_default(),
+            // Read from the back of the room in presentation mode (its type is 22/16 larger).
+            label_px: if model.presentation.get() { 21.0 } else { 15.0 },
         }
     }
 }
