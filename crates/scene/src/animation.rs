@@ -9,11 +9,11 @@
 //!
 //! Times are milliseconds at speed 1; the page multiplies wall time by its speed setting
 //! (see [`Playhead`]). Everything is precomputed in [`Timeline::new`]; per frame,
-//! [`Timeline::position_at`] is a binary search, so a page running 100 staggered
-//! [`Flights`] does work proportional to the packets in the air.
+//! [`Timeline::position_at`] is a binary search, so 100 packets in the air
+//! ([`looping_sprites`]) cost 100 binary searches.
 
 use crate::layout::{Point, Rect, Scene};
-use std::sync::Arc;
+use svcsim_engine::proxy::{LbDecision, Step};
 use svcsim_engine::trace::{Action, Hop, Journey, Place};
 
 /// World units per millisecond a packet travels (600 px/s at zoom 1).
@@ -47,6 +47,8 @@ impl Phase {
 }
 
 /// One row of the event list (Packet Tracer's "Event List"): one per hop, in playing order.
+/// The canvas, the event list, the hop details and the rules view all read these rows, so
+/// "row i is hop i" holds by construction.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HopEvent {
     /// Position in [`Timeline::events`] (what `hop_index` refers to).
@@ -70,12 +72,25 @@ pub struct HopEvent {
     pub after: String,
     /// Whether the header changed here (DNAT, MASQUERADE, conntrack un-NAT).
     pub nat: bool,
-    /// The kube-proxy rules that matched, as `svcsim trace` prints them
-    /// (`nat: -A KUBE-SERVICES …`).
-    pub rules: Vec<String>,
-    /// The load-balancing choice, e.g. `KUBE-SVC-…: endpoint 2 of 3 (p=0.5)`.
-    pub lb: Option<String>,
+    /// The packet stops here: rejected, dropped, refused or lost.
+    pub failed: bool,
+    /// The kube-proxy rules that matched; their `Display` is what `svcsim trace` prints
+    /// (`nat: -A KUBE-SERVICES …`), their `text` the exact rendered rule (to highlight it in
+    /// the rules view).
+    pub rules: Vec<Step>,
+    /// The load-balancing choice (`Display`: `KUBE-SVC-…: endpoint 2 of 3 (p=0.5)`).
+    pub lb: Option<LbDecision>,
     pub affinity_hit: bool,
+}
+
+impl HopEvent {
+    /// The node whose kube-proxy rules matched at this hop (the rules view shows that node).
+    pub fn rules_node(&self) -> Option<&str> {
+        match &self.place {
+            Place::KubeProxy { node, .. } => Some(node),
+            _ => None,
+        }
+    }
 }
 
 /// One packet's image at an instant.
@@ -112,7 +127,8 @@ pub struct Timeline {
     total: f64,
 }
 
-fn action_text(a: Action) -> &'static str {
+/// The action in one word, as the event list shows it.
+pub fn action_text(a: Action) -> &'static str {
     match a {
         Action::Send => "send",
         Action::Enter => "enter",
@@ -148,28 +164,14 @@ fn event(index: usize, phase: Phase, leg: &str, number: usize, h: &Hop) -> HopEv
         action_text: action_text(h.action),
         note: h.note.clone(),
         nat: h.before != h.after,
+        failed: matches!(
+            h.action,
+            Action::Reject | Action::Drop | Action::Refuse | Action::Lost
+        ),
         before,
         after,
-        rules: h
-            .rules
-            .iter()
-            .map(|r| {
-                if r.text.starts_with("-A ") || r.chain == r.text {
-                    format!("{}: {}", r.table, r.text)
-                } else {
-                    format!("{} {}: {}", r.table, r.chain, r.text)
-                }
-            })
-            .collect(),
-        lb: h.lb.as_ref().map(|d| {
-            format!(
-                "{}: endpoint {} of {} (p={})",
-                d.chain,
-                u64::from(d.chosen) + 1,
-                d.candidates,
-                d.probability
-            )
-        }),
+        rules: h.rules.clone(),
+        lb: h.lb.clone(),
         affinity_hit: h.affinity_hit,
     }
 }
@@ -348,45 +350,69 @@ impl Timeline {
     }
 }
 
-/// Play/pause, speed and the current time of one timeline, advanced by wall-clock deltas from
-/// the page's animation frame (the engine and this crate never read a clock).
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Play/pause and the current time of one timeline: the one player the canvas, the event
+/// list, the hop details and the rules view all follow. Advanced by the page's animation frame
+/// with wall-clock deltas already multiplied by the speed setting (the engine and this crate
+/// never read a clock).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Playhead {
     /// Timeline time in ms at speed 1.
     pub t: f64,
     pub playing: bool,
-    /// 0.25 … 4; wall ms × speed = timeline ms.
-    pub speed: f64,
-}
-
-impl Default for Playhead {
-    fn default() -> Self {
-        Playhead {
-            t: 0.0,
-            playing: true,
-            speed: 1.0,
-        }
-    }
 }
 
 impl Playhead {
-    /// Advance by `dt_wall_ms` of wall time if playing; stops at the end. Returns whether the
+    /// Start `timeline` from its first hop; a one-hop journey has nothing to play.
+    pub fn start(timeline: &Timeline) -> Playhead {
+        Playhead {
+            t: 0.0,
+            playing: timeline.events().len() > 1,
+        }
+    }
+
+    /// Advance by `dt_ms` of timeline time if playing; stops at the end. Returns whether the
     /// time changed (the page repaints only then).
-    pub fn tick(&mut self, dt_wall_ms: f64, timeline: &Timeline) -> bool {
-        if !self.playing || !dt_wall_ms.is_finite() || dt_wall_ms <= 0.0 {
+    pub fn tick(&mut self, dt_ms: f64, timeline: &Timeline) -> bool {
+        if !self.playing || !dt_ms.is_finite() || dt_ms <= 0.0 {
             return false;
         }
-        let speed = if self.speed.is_finite() && self.speed > 0.0 {
-            self.speed
-        } else {
-            1.0
-        };
         let before = self.t;
-        self.t = (self.t + dt_wall_ms * speed).min(timeline.total_ms());
+        self.t = (self.t + dt_ms).min(timeline.total_ms());
         if self.t >= timeline.total_ms() {
             self.playing = false;
         }
         self.t != before
+    }
+
+    /// Play / pause (the button and Space): pausing always works; playing needs a journey, and
+    /// starts over once the journey has ended.
+    pub fn toggle(&mut self, timeline: &Timeline) {
+        if self.playing {
+            self.playing = false;
+        } else if !timeline.is_empty() {
+            if self.t >= timeline.total_ms() {
+                self.t = 0.0;
+            }
+            self.playing = true;
+        }
+    }
+
+    /// The hop shown now: the one the packet is at or last left (0 for an empty timeline).
+    pub fn current(&self, timeline: &Timeline) -> usize {
+        timeline
+            .hop_at(self.t.min(timeline.total_ms()))
+            .unwrap_or(0)
+            .min(timeline.events().len().saturating_sub(1))
+    }
+
+    /// Pause at hop `i` (its arrival); past the end, the last hop.
+    pub fn goto(&mut self, i: usize, timeline: &Timeline) {
+        let n = timeline.events().len();
+        if n == 0 {
+            return;
+        }
+        self.playing = false;
+        self.t = timeline.start_of_hop(i.min(n - 1)).unwrap_or(0.0);
     }
 
     /// Pause and jump to the next hop.
@@ -401,120 +427,29 @@ impl Playhead {
         self.t = timeline.prev_hop_time(self.t);
     }
 
-    /// Back to the start, playing.
-    pub fn replay(&mut self) {
-        self.t = 0.0;
-        self.playing = true;
+    /// Back to the start, playing (nothing to play without a journey).
+    pub fn replay(&mut self, timeline: &Timeline) {
+        if !timeline.is_empty() {
+            self.t = 0.0;
+            self.playing = true;
+        }
     }
 }
 
-/// One packet of many: a shared timeline started at `start_ms` of the page's clock.
-#[derive(Debug, Clone)]
-pub struct Flight {
-    pub timeline: Arc<Timeline>,
-    pub start_ms: f64,
-}
-
-impl Flight {
-    fn end_ms(&self) -> f64 {
-        self.start_ms + self.timeline.total_ms()
+/// `n` packets on the same timeline, evenly staggered over its length and looping: the
+/// measurement scene (`?perf=1`) keeps 100 packets in the air this way. Packet `k` is at
+/// `(t + k·total/n) mod total`.
+pub fn looping_sprites(timeline: &Timeline, t: f64, n: usize) -> Vec<Sprite<'_>> {
+    let total = timeline.total_ms();
+    if n == 0 || !t.is_finite() || total <= 0.0 {
+        return Vec::new();
     }
-}
-
-/// Many packets in the air at once ("100 packets over 50 nodes"): flights are kept sorted by
-/// start; [`Flights::advance`] admits the ones that started and retires the ones that
-/// finished, so per-frame work is proportional to the active flights, not to all of them.
-#[derive(Debug, Clone, Default)]
-pub struct Flights {
-    all: Vec<Flight>,
-    /// Index of the first flight not yet admitted.
-    next: usize,
-    /// Indices into `all` of flights in the air.
-    active: Vec<usize>,
-    now: f64,
-}
-
-impl Flights {
-    /// Flights in any order (they are sorted by start; non-finite starts are dropped).
-    pub fn new(mut flights: Vec<Flight>) -> Flights {
-        flights.retain(|f| f.start_ms.is_finite());
-        flights.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
-        Flights {
-            all: flights,
-            next: 0,
-            active: Vec::new(),
-            now: f64::NEG_INFINITY,
-        }
-    }
-
-    /// `count` timelines (cycled) started every `interval_ms` from 0.
-    pub fn staggered(timelines: &[Arc<Timeline>], count: usize, interval_ms: f64) -> Flights {
-        let interval = if interval_ms.is_finite() {
-            interval_ms.max(0.0)
-        } else {
-            0.0
-        };
-        let flights = (0..count)
-            .filter_map(|i| {
-                let tl = timelines.get(i % timelines.len().max(1))?;
-                Some(Flight {
-                    timeline: Arc::clone(tl),
-                    start_ms: i as f64 * interval,
-                })
-            })
-            .collect();
-        Flights::new(flights)
-    }
-
-    /// Move the page clock to `now_ms`. Going backwards (replay, seek) rescans from the start.
-    pub fn advance(&mut self, now_ms: f64) {
-        if !now_ms.is_finite() {
-            return;
-        }
-        if now_ms < self.now {
-            self.next = 0;
-            self.active.clear();
-        }
-        self.now = now_ms;
-        while let Some(f) = self.all.get(self.next) {
-            if f.start_ms > now_ms {
-                break;
-            }
-            self.active.push(self.next);
-            self.next += 1;
-        }
-        let all = &self.all;
-        self.active
-            .retain(|&i| all.get(i).is_some_and(|f| now_ms <= f.end_ms()));
-    }
-
-    /// The sprites at the current clock, one per active flight, with the flight's index.
-    pub fn sprites(&self) -> impl Iterator<Item = (usize, Sprite<'_>)> + '_ {
-        self.active.iter().filter_map(move |&i| {
-            let f = self.all.get(i)?;
-            f.timeline
-                .position_at(self.now - f.start_ms)
-                .map(|s| (i, s))
+    (0..n)
+        .filter_map(|k| {
+            let tk = (t + k as f64 * total / n as f64).rem_euclid(total);
+            timeline.position_at(tk)
         })
-    }
-
-    /// Flights in the air.
-    pub fn active_len(&self) -> usize {
-        self.active.len()
-    }
-
-    /// Every flight has landed.
-    pub fn is_done(&self) -> bool {
-        self.next >= self.all.len() && self.active.is_empty()
-    }
-
-    pub fn len(&self) -> usize {
-        self.all.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.all.is_empty()
-    }
+        .collect()
 }
 
 /// A packet's label laid out beside it: its lines, the box they fill (world units, top-left

@@ -9,20 +9,20 @@
 //! Decoding reads untrusted input (anyone can edit a link), so it never panics, and it stops
 //! inflating at [`MAX_INFLATED`] bytes so a tiny link cannot expand into gigabytes.
 
+use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// What a shared link carries: the manifests, the seed, the page settings and the selection.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Scenario {
     /// The editor's text (all manifests, `---`-separated).
     pub text: String,
     /// The cluster seed (ClusterIPs, nodePorts, pod names follow from it).
     pub seed: u64,
-    /// Page settings by name (`theme`, `proxyMode`, `showSystem`, `speed`, …).
-    pub settings: BTreeMap<String, String>,
+    /// Page settings (on the wire a map of strings: `theme`, `proxyMode`, `speed`, …).
+    pub settings: Settings,
     /// The selected object, as [`crate::layout::ObjectId`]'s text form (`svc/default/web`).
     pub selection: Option<String>,
 }

@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use std::sync::Arc;
 use svcsim_engine::trace::Action;
 use svcsim_scene::animation::*;
 use svcsim_scene::layout::{layout, LayoutOptions, ObjectId, Scene};
@@ -119,20 +118,40 @@ fn stepping_forward_and_back_visits_every_hop() {
     assert_eq!(tl.prev_hop_time(mid), tl.start_of_hop(2).unwrap());
     assert_eq!(tl.next_hop_time(mid), tl.start_of_hop(3).unwrap());
 
-    let mut head = Playhead::default();
+    let mut head = Playhead::start(&tl);
+    assert!(head.playing);
     head.step_forward(&tl);
     assert!(!head.playing);
     assert_eq!(head.t, tl.start_of_hop(1).unwrap());
+    assert_eq!(head.current(&tl), 1);
     head.step_back(&tl);
     assert_eq!(head.t, 0.0);
-    head.replay();
-    head.speed = 2.0;
-    assert!(head.tick(100.0, &tl));
+    head.replay(&tl);
+    assert!(head.tick(200.0, &tl));
     assert_eq!(head.t, 200.0);
     assert!(head.tick(1e12, &tl));
     assert_eq!(head.t, tl.total_ms());
     assert!(!head.playing, "stops at the end");
     assert!(!head.tick(16.0, &tl));
+    assert_eq!(head.current(&tl), n - 1);
+    // Play after the end starts over; pause always works.
+    head.toggle(&tl);
+    assert!(head.playing && head.t == 0.0);
+    head.toggle(&tl);
+    assert!(!head.playing);
+    // A click in the event list pauses at that hop; past the end, at the last one.
+    head.goto(3, &tl);
+    assert_eq!((head.t, head.playing), (tl.start_of_hop(3).unwrap(), false));
+    head.goto(10_000, &tl);
+    assert_eq!(head.current(&tl), n - 1);
+    // Nothing to play without a journey.
+    let empty = Timeline::default();
+    let mut idle = Playhead::start(&empty);
+    assert!(!idle.playing);
+    idle.toggle(&empty);
+    idle.replay(&empty);
+    assert!(!idle.playing);
+    assert_eq!(idle.current(&empty), 0);
 }
 
 #[test]
@@ -160,13 +179,26 @@ fn the_event_list_shows_nat_before_and_after_and_the_rules() {
     assert!(dnat.after.contains(":9376"), "{}", dnat.after);
     assert_eq!(dnat.action_text, "DNAT");
     assert!(dnat.place_text.starts_with("kube-proxy iptables"));
+    assert!(!dnat.failed);
+    // The rules view shows the node whose kube-proxy matched; hops elsewhere have none.
+    let node = dnat.rules_node().expect("DNAT happens in kube-proxy");
     assert!(
-        dnat.rules.iter().any(|r| r.contains("KUBE-SERVICES")),
+        dnat.place_text.contains(node),
+        "{} / {node}",
+        dnat.place_text
+    );
+    assert_eq!(tl.events()[0].rules_node(), None);
+    assert!(
+        dnat.rules
+            .iter()
+            .any(|r| r.to_string().contains("KUBE-SERVICES")),
         "{:?}",
         dnat.rules
     );
     assert!(
-        dnat.lb.as_deref().unwrap_or("").contains("of 3"),
+        dnat.lb
+            .as_ref()
+            .is_some_and(|lb| lb.to_string().contains("of 3")),
         "{:?}",
         dnat.lb
     );
@@ -244,33 +276,20 @@ fn an_empty_journey_and_a_foreign_scene_never_panic() {
 }
 
 #[test]
-fn a_hundred_staggered_flights_track_only_the_active_ones() {
+fn a_hundred_looping_packets_are_spread_over_the_journey() {
     let (_, tl) = fixture();
-    let tl = Arc::new(tl);
     let total = tl.total_ms();
-    let mut flights = Flights::staggered(&[Arc::clone(&tl)], 100, 50.0);
-    assert_eq!(flights.len(), 100);
-    flights.advance(0.0);
-    assert_eq!(flights.active_len(), 1);
-    flights.advance(25.0 * 50.0);
-    assert_eq!(flights.active_len(), 26);
-    assert_eq!(flights.sprites().count(), 26);
-    flights.advance(99.0 * 50.0);
-    assert_eq!(flights.sprites().count(), flights.active_len());
-    assert!(flights.active_len() <= 100);
-    flights.advance(99.0 * 50.0 + total + 1.0);
-    assert!(flights.is_done());
-    assert_eq!(flights.sprites().count(), 0);
-    // Going back in time (replay) rescans.
-    flights.advance(10.0);
-    assert_eq!(flights.active_len(), 1);
-    // Each sprite is its flight's timeline at its own time.
-    flights.advance(120.0);
-    let sprites: Vec<_> = flights.sprites().collect();
-    assert_eq!(sprites.len(), 3);
-    for (i, s) in sprites {
-        assert_eq!(Some(s), tl.position_at(120.0 - i as f64 * 50.0));
+    let sprites = looping_sprites(&tl, 0.0, 100);
+    assert_eq!(sprites.len(), 100);
+    // Packet k is k hundredths of the journey ahead of packet 0, wrapping around.
+    for (k, s) in sprites.iter().enumerate() {
+        assert_eq!(Some(*s), tl.position_at(k as f64 * total / 100.0));
     }
+    let later = looping_sprites(&tl, total * 2.5, 100);
+    assert_eq!(later.first().copied(), tl.position_at(total * 0.5));
+    assert!(looping_sprites(&tl, f64::NAN, 100).is_empty());
+    assert!(looping_sprites(&tl, 0.0, 0).is_empty());
+    assert!(looping_sprites(&Timeline::default(), 0.0, 100).is_empty());
 }
 
 mod label_placement {

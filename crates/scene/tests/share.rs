@@ -1,13 +1,18 @@
 //! Share links: round trips, and every kind of damaged link gives its clear message.
 
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use svcsim_engine::proxy::ProxyMode;
+use svcsim_scene::settings::{Settings, Theme};
 use svcsim_scene::share::*;
 
 fn lesson() -> Scenario {
-    let mut settings = BTreeMap::new();
-    settings.insert("theme".to_string(), "projector".to_string());
-    settings.insert("proxyMode".to_string(), "nftables".to_string());
+    let settings = Settings {
+        theme: Some(Theme::Dark),
+        proxy_mode: Some(ProxyMode::Nftables),
+        speed: Some(0.5),
+        source: Some("pod:default:client".to_string()),
+        ..Settings::default()
+    };
     Scenario {
         text: include_str!("common/mod.rs").to_string() + "\n# ünïcødé → ✓\n",
         seed: 42,
@@ -119,8 +124,75 @@ fn missing_fields_take_defaults_and_unknown_ones_are_ignored() {
     let s = decode(&link_of(br#"{"text": "a: b", "future": [1, 2]}"#)).unwrap();
     assert_eq!(s.text, "a: b");
     assert_eq!(s.seed, 0);
-    assert!(s.settings.is_empty());
+    assert_eq!(s.settings, Settings::default());
     assert_eq!(s.selection, None);
+}
+
+/// Links made by the release before the settings became a typed struct (produced by that
+/// release's `share::encode` from what its page saved: every setting a string) open with the
+/// same meaning.
+#[test]
+fn links_made_by_the_previous_release_still_open() {
+    const FULL: &str = "v1.RVDNasMwDH4V4_P6sw3Wzrexc6GwsVMunq11Jo4tJCUklL577aSlN31_9iedtcAo2miL4QeIQ05GDc9NakPyRn0BDcFBkzoQ661Y0ySlku3AqG5a8V1mBDdLDBGcZJqBUhZx3fa_QAkEeB3yZskepg_EasFMwjfzSiFlyS5Ho74_jwu5WIzab-9YLJ1AjjP7_rp7a5J-0gzgtdnVQSSkE2tz1h64rvYoavbb4oXRdhihKC72LEABC4sEDEmslBMUSaiHmc3jdMi-ugMOXL_KPbmKMXvj4c_2UYyLoYSrinMT_VJm-YeuGr2lVl9qt3qc5X0e3OYW3jwK6ssV";
+    const PLAIN: &str = "v1.JY1RCsIwEESvIvstIamKJWfxJ7ZjG1i3JdmCUHp3s_o3Mzze7KT4KEVK8fR8CJ2pAiNFb0E1y1Qp7jSiGhTunQu98-4aL973oeFrQYVo0rxII16JK8yybGVAG5odRRLbtv7U5F13a1VnvI3gPM1Khx0yhr9HNubjCw";
+    let full = decode(FULL).unwrap();
+    assert_eq!(full.seed, 7);
+    assert!(full.text.contains("name: my-service"));
+    assert_eq!(full.selection.as_deref(), Some("svc/default/my-service"));
+    assert_eq!(
+        full.settings,
+        Settings {
+            theme: Some(Theme::Dark),
+            speed: Some(2.0),
+            presentation: true,
+            proxy_mode: Some(ProxyMode::Ipvs),
+            source: Some("pod:default:client".into()),
+            dest: Some("my-service:80".into()),
+            example: Some("clusterip".into()),
+        }
+    );
+    let plain = decode(PLAIN).unwrap();
+    assert_eq!(
+        plain.settings,
+        Settings {
+            theme: Some(Theme::Light),
+            speed: Some(0.25),
+            presentation: false,
+            proxy_mode: None,
+            source: Some("external".into()),
+            dest: Some("172.18.0.4:30081".into()),
+            example: None,
+        }
+    );
+    // Re-encoded, the settings are the same strings the old page wrote.
+    let json = serde_json::to_value(&full).unwrap();
+    assert_eq!(json["settings"]["speed"], "2");
+    assert_eq!(json["settings"]["presentation"], "true");
+    assert_eq!(json["settings"]["proxyMode"], "ipvs");
+}
+
+/// A setting this version cannot read falls back to its default instead of refusing the link;
+/// unknown settings are ignored, as before.
+#[test]
+fn unreadable_settings_fall_back_to_defaults() {
+    let s = decode(&link_of(
+        br#"{"text":"a: b","settings":{"theme":"projector","speed":"fast","presentation":"yes","proxyMode":"ebpf","showSystem":"true","dest":"web:80"}}"#,
+    ))
+    .unwrap();
+    assert_eq!(
+        s.settings,
+        Settings {
+            dest: Some("web:80".into()),
+            ..Settings::default()
+        }
+    );
+    // Absurd speeds are not taken either.
+    for speed in ["0", "-1", "1e9", "NaN", "inf"] {
+        let json = format!(r#"{{"settings":{{"speed":"{speed}"}}}}"#);
+        let s = decode(&link_of(json.as_bytes())).unwrap();
+        assert_eq!(s.settings.speed, None, "{speed}");
+        assert_eq!(s.settings.speed(), 1.0);
+    }
 }
 
 proptest! {
@@ -130,9 +202,19 @@ proptest! {
     fn any_scenario_round_trips(
         text in ".{0,400}",
         seed in any::<u64>(),
-        settings in proptest::collection::btree_map(".{0,12}", ".{0,12}", 0..6),
+        source in proptest::option::of(".{0,12}"),
+        dest in proptest::option::of(".{0,12}"),
+        speed in proptest::option::of(1u32..=64),
+        presentation in any::<bool>(),
         selection in proptest::option::of(".{0,30}"),
     ) {
+        let settings = Settings {
+            source,
+            dest,
+            speed: speed.map(|s| f64::from(s) / 4.0),
+            presentation,
+            ..Settings::default()
+        };
         let s = Scenario { text, seed, settings, selection };
         prop_assert_eq!(decode(&encode(&s)), Ok(s));
     }

@@ -439,3 +439,34 @@ fn node_program_candidates(cluster: &Cluster, node: &str, before: &[String]) -> 
         _ => Vec::new(),
     }
 }
+
+impl Completion {
+    /// The line after Tab: the word being completed is replaced by the only candidate (plus a
+    /// space), or extended to the candidates' common prefix, as bash does.
+    pub fn apply_to(&self, current: &str) -> String {
+        let head = current.get(..self.replace_from).unwrap_or(current);
+        match self.candidates.as_slice() {
+            [] => current.to_string(),
+            [only] => format!("{head}{only} "),
+            many => {
+                let first = many.first().map(String::as_str).unwrap_or("");
+                let common = many.iter().fold(first.len(), |n, c| {
+                    first
+                        .chars()
+                        .zip(c.chars())
+                        .take_while(|(a, b)| a == b)
+                        .map(|(a, _)| a.len_utf8())
+                        .sum::<usize>()
+                        .min(n)
+                });
+                let prefix = first.get(..common).unwrap_or("");
+                let typed = current.get(self.replace_from..).unwrap_or("");
+                if prefix.len() > typed.len() {
+                    format!("{head}{prefix}")
+                } else {
+                    current.to_string()
+                }
+            }
+        }
+    }
+}

@@ -6,6 +6,12 @@
 //! (block mappings and sequences, scalars, comments, `---`). Every character of the input is
 //! emitted exactly once, escaped, so the `<pre>` lines up with the `<textarea>` to the column.
 //! Pure and total: no input can make it panic.
+//!
+//! Also the editor's gutter ([`gutter_html`]: line numbers, error lines marked with their
+//! causes) and the UTF-16 offsets the browser's text selection counts in.
+
+use crate::session::Problem;
+use std::fmt::Write;
 
 /// Escape text for HTML element content.
 pub fn escape(s: &str, out: &mut String) {
@@ -175,6 +181,50 @@ pub fn strip_tags(html: &str) -> String {
         }
     }
     out
+}
+
+/// The gutter: one line number per line, error lines marked (with the causes as a tooltip).
+pub fn gutter_html(lines: usize, problems: &[Problem]) -> String {
+    let mut out = String::with_capacity(lines * 8);
+    for n in 1..=lines.max(1) {
+        let line = u32::try_from(n).unwrap_or(u32::MAX);
+        let causes: Vec<&str> = problems
+            .iter()
+            .flat_map(|p| {
+                let own = (p.causes.is_empty() && p.line == line).then_some(p.message.as_str());
+                p.causes
+                    .iter()
+                    .filter(move |(l, _)| *l == line)
+                    .map(|(_, t)| t.as_str())
+                    .chain(own)
+            })
+            .collect();
+        if causes.is_empty() {
+            let _ = writeln!(out, "{n}");
+        } else {
+            out.push_str("<span class=\"gutter-err\" title=\"");
+            escape(&causes.join("\n"), &mut out);
+            let _ = writeln!(out, "\">{n}</span>");
+        }
+    }
+    out
+}
+
+/// UTF-16 offset (what `setSelectionRange` counts) of the start of 1-based `line` (the end of
+/// the text if it has fewer lines).
+pub fn line_offset_utf16(text: &str, line: u32) -> u32 {
+    let mut current = 1u32;
+    let mut units = 0u32;
+    for c in text.chars() {
+        if current >= line {
+            break;
+        }
+        if c == '\n' {
+            current += 1;
+        }
+        units = units.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(1));
+    }
+    units
 }
 
 #[cfg(test)]

@@ -1,0 +1,556 @@
+//! The page's model without a browser: one [`Session`] owns the simulated cluster, the
+//! editor's text, the settings, the selection, the scene drawn from the cluster, the journey
+//! being played and its playhead, and the console. The web app holds one session, forwards
+//! clicks, keys and animation frames to it as method calls, and renders what it reads back;
+//! everything that decides something is here, tested natively.
+//!
+//! Each method that changes something bumps the matching counter in [`Revisions`], so the page
+//! re-renders only what changed (the services table on a cluster change, the canvas overlay on
+//! a playhead move) and never has to guess.
+//!
+//! Time is passed in: [`Session::frame`] takes the real milliseconds elapsed since the last
+//! animation frame and runs the cluster's clock and the journey's playhead by that × the speed
+//! setting. Randomness (which endpoint a connection picks) comes from a seeded stream, so the
+//! same scenario plays the same way everywhere.
+
+mod actions;
+mod editing;
+mod shim;
+
+pub use actions::{available, owner_deployment, replicas, Available};
+pub use editing::{Applied, Problem, SOURCE_NAME};
+
+use crate::console::{Completion, Console, ConsoleOutput};
+use crate::examples;
+use crate::journey::{origin_value, parse_origin};
+use crate::layout::{layout, LayoutOptions, ObjectId, Scene};
+use crate::playback::{Overlay, OverlayStyle, Playback};
+use crate::settings::{Settings, Theme};
+use crate::share::Scenario;
+use editing::Editing;
+use shim::ClusterShim;
+use svcsim_engine::api::apps::WorkloadKind;
+use svcsim_engine::cluster::{ApplyResult, Cluster};
+use svcsim_engine::proxy::ProxyMode;
+use svcsim_engine::sim::Rng;
+use svcsim_engine::trace::{parse_destination, trace, trace_many, TraceOptions};
+
+/// The default seed: the same text and seed give the same IPs and ports everywhere.
+pub const DEFAULT_SEED: u64 = 0;
+
+/// Change counters, one per part of the page that re-renders on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Revisions {
+    /// The cluster, the applied text's results and problems.
+    pub cluster: u64,
+    /// The drawing of the cluster (bumped only when the laid-out scene differs).
+    pub scene: u64,
+    /// The editor's text.
+    pub text: u64,
+    /// The journey, its timeline (its places on the scene), the distribution.
+    pub journey: u64,
+    /// Where the playhead is, and whether it plays (every animation frame while playing).
+    pub playhead: u64,
+    /// Theme, speed, presentation, proxy mode, the journey form.
+    pub settings: u64,
+    pub selection: u64,
+}
+
+/// The page's whole state (see the module docs).
+#[derive(Debug, Clone)]
+pub struct Session {
+    editing: Editing,
+    /// The editor's text, following every keystroke (applied by [`Session::apply`]).
+    draft: String,
+    settings: Settings,
+    selection: Option<ObjectId>,
+    scene: Scene,
+    playback: Playback,
+    console: Console,
+    /// Randomness for journeys (which endpoint a connection picks), seeded.
+    rng: Rng,
+    /// An example's suggested source (`deploy/frontend`) the cluster has no pod for yet: taken
+    /// as soon as it has one, unless the user chose another source first.
+    pending_source: Option<String>,
+    /// Simulated milliseconds owed to the cluster's clock (frames are not whole ms).
+    carry_ms: f64,
+    revisions: Revisions,
+    /// [`Playback::serial`] when `revisions.journey` was last bumped.
+    journey_serial: u64,
+}
+
+impl Session {
+    /// The session a scenario describes (a saved state, a shared link), its cluster settled:
+    /// the picture the link shows, without waiting.
+    pub fn new(scenario: &Scenario) -> Session {
+        let mut s = Session {
+            editing: Editing::new(&scenario.text, scenario.seed),
+            draft: scenario.text.clone(),
+            settings: scenario.settings.clone(),
+            selection: scenario.selection.as_deref().and_then(ObjectId::parse),
+            scene: Scene::default(),
+            playback: Playback::default(),
+            console: Console::new(),
+            rng: journey_rng(scenario.seed),
+            pending_source: None,
+            carry_ms: 0.0,
+            revisions: Revisions::default(),
+            journey_serial: 0,
+        };
+        s.apply_proxy_mode();
+        s.editing.cluster.settle();
+        s.relayout();
+        let (source, dest) = (s.settings.source.take(), s.settings.dest.take());
+        s.suggest();
+        if source.is_some() {
+            s.settings.source = source;
+            s.pending_source = None;
+        }
+        if dest.is_some() {
+            s.settings.dest = dest;
+        }
+        s
+    }
+
+    /// The lecture's first example, as a first visit shows it.
+    pub fn first_visit() -> Session {
+        let ex = examples::default_example();
+        Session::new(&Scenario {
+            text: ex.yaml.to_string(),
+            seed: DEFAULT_SEED,
+            settings: Settings {
+                example: Some(ex.id.to_string()),
+                ..Settings::default()
+            },
+            selection: None,
+        })
+    }
+
+    /// What to save and share: the editor's text, the seed, the settings, the selection.
+    pub fn scenario(&self) -> Scenario {
+        Scenario {
+            text: self.draft.clone(),
+            seed: self.editing.seed,
+            settings: self.settings.clone(),
+            selection: self.selection.as_ref().map(ToString::to_string),
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Reading
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.editing.cluster
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.editing.seed
+    }
+
+    /// The editor's text (maybe not applied yet).
+    pub fn draft(&self) -> &str {
+        &self.draft
+    }
+
+    /// The text the cluster was last built or updated from.
+    pub fn applied_text(&self) -> &str {
+        &self.editing.text
+    }
+
+    /// `kubectl apply`'s result for each object of the applied text.
+    pub fn results(&self) -> &[ApplyResult] {
+        &self.editing.results
+    }
+
+    pub fn problems(&self) -> &[Problem] {
+        &self.editing.problems
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn selection(&self) -> Option<&ObjectId> {
+        self.selection.as_ref()
+    }
+
+    /// The cluster laid out for the canvas.
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+
+    pub fn playback(&self) -> &Playback {
+        &self.playback
+    }
+
+    pub fn console(&self) -> &Console {
+        &self.console
+    }
+
+    pub fn revisions(&self) -> Revisions {
+        self.revisions
+    }
+
+    /// The kube-proxy mode in use.
+    pub fn proxy_mode(&self) -> ProxyMode {
+        self.editing.cluster.proxy_mode()
+    }
+
+    /// Whether simulated time still has work to do (pods starting, terminating, LB pending).
+    pub fn pending(&self) -> bool {
+        !self.editing.cluster.is_settled()
+    }
+
+    /// Something for the animation frame to do: time pending or a journey playing.
+    pub fn busy(&self) -> bool {
+        self.pending() || self.playback.is_playing()
+    }
+
+    /// What the canvas draws over the scene for the current journey.
+    pub fn overlay(&self, reduced_motion: bool) -> Overlay {
+        self.playback.overlay(
+            &self.scene,
+            OverlayStyle {
+                reduced_motion,
+                presenting: self.settings.presentation,
+            },
+        )
+    }
+
+    /// The inspector for the selection, with the current hop's rules marked.
+    pub fn inspector(&self) -> crate::inspect::Panel {
+        crate::inspect::panel(
+            self.cluster(),
+            self.selection.as_ref(),
+            self.proxy_mode(),
+            self.playback.current_event(),
+        )
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The editor
+
+    /// The editor's text changed (every keystroke; applied later by [`Session::apply`]).
+    pub fn set_draft(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        if text != self.draft {
+            self.draft = text;
+            self.revisions.text += 1;
+        }
+    }
+
+    /// Apply the editor's text to the cluster (`kubectl apply --prune`; see [`editing`]).
+    pub fn apply(&mut self) -> Applied {
+        let draft = self.draft.clone();
+        let applied = self.editing.apply_text(&draft);
+        if applied == Applied::Rebuilt {
+            self.apply_proxy_mode();
+            self.rng = journey_rng(self.editing.seed);
+        }
+        self.cluster_changed();
+        applied
+    }
+
+    /// Replace the text and the cluster (an example, a shared link): built from scratch, and
+    /// settled at once unless `live` (then time runs on screen). The selection and the journey
+    /// belonged to the old cluster and are dropped.
+    pub fn load(&mut self, text: &str, live: bool) {
+        self.set_draft(text);
+        self.editing = Editing::new(text, self.editing.seed);
+        self.rng = journey_rng(self.editing.seed);
+        self.apply_proxy_mode();
+        if !live {
+            self.editing.cluster.settle();
+        }
+        self.select(None);
+        self.playback.clear();
+        self.played();
+        self.cluster_changed();
+    }
+
+    /// Load an example from the menu (time runs on screen) and point the journey form at the
+    /// request worth sending first. Unknown ids are ignored.
+    pub fn load_example(&mut self, id: &str) {
+        let Some(ex) = examples::by_id(id) else {
+            return;
+        };
+        self.settings.example = Some(ex.id.to_string());
+        self.load(ex.yaml, true);
+        self.suggest();
+        self.revisions.settings += 1;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Settings and selection
+
+    pub fn set_theme(&mut self, theme: Theme) {
+        self.settings.theme = Some(theme);
+        self.revisions.settings += 1;
+    }
+
+    pub fn set_presentation(&mut self, on: bool) {
+        self.settings.presentation = on;
+        self.revisions.settings += 1;
+    }
+
+    /// Simulated ms per real ms (values outside [`crate::settings::SPEED_RANGE`] mean 1×).
+    pub fn set_speed(&mut self, speed: f64) {
+        self.settings.speed = Some(speed);
+        self.revisions.settings += 1;
+    }
+
+    /// Switch kube-proxy's mode (the rules are rebuilt from the same Services and slices).
+    pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
+        self.settings.proxy_mode = Some(mode);
+        self.apply_proxy_mode();
+        self.revisions.settings += 1;
+        self.cluster_changed();
+    }
+
+    /// The journey form's "From" (an encoded origin). The user's choice wins over an example's
+    /// suggestion still waiting for its pod.
+    pub fn set_source(&mut self, source: impl Into<String>) {
+        self.settings.source = Some(source.into());
+        self.pending_source = None;
+        self.revisions.settings += 1;
+    }
+
+    /// The journey form's "To".
+    pub fn set_dest(&mut self, dest: impl Into<String>) {
+        self.settings.dest = Some(dest.into());
+        self.revisions.settings += 1;
+    }
+
+    pub fn select(&mut self, id: Option<ObjectId>) {
+        if id != self.selection {
+            self.selection = id;
+            self.revisions.selection += 1;
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Journeys
+
+    /// Send one request (`count` 1) or many ("Send 100": the distribution is kept, and the
+    /// first journey played) from the form's source to its destination.
+    pub fn send(&mut self, count: u32) -> Result<(), String> {
+        let origin = parse_origin(self.settings.source.as_deref().unwrap_or(""))?;
+        let dest = parse_destination(self.settings.dest.as_deref().unwrap_or(""))
+            .map_err(|e| e.to_string())?;
+        let opts = TraceOptions {
+            mode: Some(self.proxy_mode()),
+            ..TraceOptions::default()
+        };
+        let cluster = &self.editing.cluster;
+        if count <= 1 {
+            let j =
+                trace(cluster, &origin, &dest, opts, &mut self.rng).map_err(|e| e.to_string())?;
+            self.playback.play(vec![j], &self.scene);
+        } else {
+            let d = trace_many(cluster, &origin, &dest, count, opts, &mut self.rng)
+                .map_err(|e| e.to_string())?;
+            if let Some(j) = d.first.clone() {
+                self.playback.play(vec![j], &self.scene);
+            }
+            self.playback.set_distribution(d);
+        }
+        self.played();
+        Ok(())
+    }
+
+    /// Play / pause.
+    pub fn toggle_play(&mut self) {
+        self.playback.toggle();
+        self.played();
+    }
+
+    /// Pause at the next hop.
+    pub fn step_forward(&mut self) {
+        self.playback.step_forward();
+        self.played();
+    }
+
+    /// Pause at the previous hop.
+    pub fn step_back(&mut self) {
+        self.playback.step_back();
+        self.played();
+    }
+
+    /// Pause at hop `i` (a click in the event list).
+    pub fn goto_hop(&mut self, i: usize) {
+        self.playback.goto(i);
+        self.played();
+    }
+
+    /// Play the journey again from its first hop.
+    pub fn replay(&mut self) {
+        self.playback.replay();
+        self.played();
+    }
+
+    /// Keep `packets` packets moving along the journey at once, looping (the `?perf=1` scene).
+    pub fn set_packets(&mut self, packets: usize) {
+        self.playback.set_packets(packets);
+        self.played();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The console
+
+    /// Run one console line against the cluster. Commands that changed the cluster let time
+    /// run; packets they sent are played one after the other.
+    pub fn run_console(&mut self, line: &str) -> ConsoleOutput {
+        let mut out = self
+            .console
+            .run(&mut self.editing.cluster, line, &mut self.rng);
+        if out.changed {
+            self.cluster_changed();
+        }
+        let journeys = std::mem::take(&mut out.journeys);
+        if !journeys.is_empty() {
+            self.playback.play(journeys, &self.scene);
+            self.played();
+        }
+        out
+    }
+
+    /// Tab completion of a console line at byte `cursor`.
+    pub fn complete(&self, line: &str, cursor: usize) -> Completion {
+        self.console.complete(self.cluster(), line, cursor)
+    }
+
+    /// Up: the previous console line.
+    pub fn history_prev(&mut self) -> Option<String> {
+        self.console.history_prev()
+    }
+
+    /// Down: the next console line (`Some("")` past the newest).
+    pub fn history_next(&mut self) -> Option<String> {
+        self.console.history_next()
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Time
+
+    /// One animation frame: `dt_wall_ms` real milliseconds passed. The cluster's clock runs by
+    /// that × speed while something is pending, and the journey's playhead moves by the same
+    /// amount. Returns whether anything on screen changed.
+    pub fn frame(&mut self, dt_wall_ms: f64) -> bool {
+        if !dt_wall_ms.is_finite() || dt_wall_ms <= 0.0 {
+            return false;
+        }
+        let dt = dt_wall_ms * self.settings.speed();
+        let mut changed = false;
+        if self.pending() {
+            self.carry_ms += dt;
+            let whole = self.carry_ms.floor();
+            if whole >= 1.0 {
+                self.carry_ms -= whole;
+                // A frame is at most a few hundred ms: the cast cannot truncate.
+                changed |= self.tick(whole as u64);
+            }
+        } else {
+            self.carry_ms = 0.0;
+        }
+        if self.playback.tick(dt, &self.scene) {
+            self.played();
+            changed = true;
+        }
+        changed
+    }
+
+    /// Let `ms` of simulated time pass if anything is pending. Returns whether the cluster
+    /// changed (so the page redraws only then).
+    pub fn tick(&mut self, ms: u64) -> bool {
+        if !self.pending() {
+            return false;
+        }
+        let before = self.editing.cluster.generation();
+        self.editing.cluster.advance(ms.max(1));
+        let changed = self.editing.cluster.generation() != before;
+        if changed {
+            self.cluster_changed();
+        }
+        changed
+    }
+
+    /// Run time until the cluster settles ("skip ahead", tests).
+    pub fn settle(&mut self) {
+        self.editing.cluster.settle();
+        self.cluster_changed();
+    }
+
+    // -----------------------------------------------------------------------------------------
+
+    /// The playback was touched: its playhead moved, and maybe the journey changed.
+    fn played(&mut self) {
+        self.revisions.playhead += 1;
+        if self.playback.serial() != self.journey_serial {
+            self.journey_serial = self.playback.serial();
+            self.revisions.journey += 1;
+        }
+    }
+
+    /// The cluster may have changed: lay it out again, follow the journey's places, and take
+    /// an example's suggested source once its pod exists.
+    fn cluster_changed(&mut self) {
+        self.revisions.cluster += 1;
+        self.relayout();
+        if let Some(from) = self.pending_source.clone() {
+            if let Ok(o) = examples::origin(self.cluster(), &from, "default") {
+                self.settings.source = Some(origin_value(&o));
+                self.pending_source = None;
+                self.revisions.settings += 1;
+            }
+        }
+    }
+
+    fn relayout(&mut self) {
+        let scene = layout(self.cluster(), &LayoutOptions::default());
+        if scene != self.scene {
+            self.scene = scene;
+            self.playback.relayout(&self.scene);
+            self.revisions.scene += 1;
+            self.played();
+        }
+    }
+
+    /// The page's proxy-mode choice wins over the text's kind config.
+    fn apply_proxy_mode(&mut self) {
+        if let Some(mode) = self.settings.proxy_mode {
+            self.editing.cluster.set_proxy_mode(mode);
+        }
+    }
+
+    /// Point the journey form at the example's suggested request: its source when the cluster
+    /// has it (else once it does), and its destination.
+    fn suggest(&mut self) {
+        let Some(ex) = self.settings.example.as_deref().and_then(examples::by_id) else {
+            return;
+        };
+        let Some((from, to)) = ex.suggested_trace else {
+            return;
+        };
+        match examples::origin(self.cluster(), from, "default") {
+            Ok(o) => {
+                self.settings.source = Some(origin_value(&o));
+                self.pending_source = None;
+            }
+            // `deploy/frontend` right after the load: the Deployment has no pod yet.
+            Err(_) => self.pending_source = Some(from.to_string()),
+        }
+        self.settings.dest = Some(to.to_string());
+        self.revisions.settings += 1;
+    }
+
+    /// The replicas a workload asks for.
+    pub fn replicas(&self, kind: WorkloadKind, namespace: &str, name: &str) -> Option<i32> {
+        replicas(self.cluster(), kind, namespace, name)
+    }
+}
+
+/// Journeys draw from their own stream, so sending packets never changes the cluster's own
+/// random picks (ClusterIPs, pod names) and the same scenario plays the same way.
+fn journey_rng(seed: u64) -> Rng {
+    Rng::new(seed ^ 0x5eed_7ace)
+}

@@ -1,0 +1,572 @@
+//! The page's model: how the editor text reaches the cluster (apply with prune, syntax errors
+//! keep the cluster), time running frame by frame, the teaching actions that edit the text, the
+//! journey player, the console, and what is saved.
+
+use svcsim_engine::api::apps::WorkloadKind;
+use svcsim_engine::proxy::ProxyMode;
+use svcsim_engine::trace::Action;
+use svcsim_scene::examples;
+use svcsim_scene::highlight::{gutter_html, line_offset_utf16};
+use svcsim_scene::layout::ObjectId;
+use svcsim_scene::playback::PacketKind;
+use svcsim_scene::session::{Applied, Available, Problem, Session, DEFAULT_SEED};
+use svcsim_scene::settings::{Settings, Theme};
+use svcsim_scene::share::Scenario;
+use svcsim_scene::textedit::set_field;
+
+fn session(text: &str) -> Session {
+    Session::new(&Scenario {
+        text: text.to_string(),
+        seed: DEFAULT_SEED,
+        ..Scenario::default()
+    })
+}
+
+fn example(id: &str) -> &'static str {
+    examples::by_id(id).unwrap().yaml
+}
+
+/// Frames of 16 ms until nothing is pending or playing (at most `frames`).
+fn run_frames(s: &mut Session, frames: usize) -> bool {
+    let mut changed = false;
+    for _ in 0..frames {
+        if !s.busy() {
+            break;
+        }
+        changed |= s.frame(16.0);
+    }
+    changed
+}
+
+#[test]
+fn syntax_error_keeps_the_cluster_and_points_at_the_line() {
+    let mut s = session(examples::default_example().yaml);
+    let services = s.cluster().store.services.len();
+    let before = s.revisions();
+    s.set_draft("kind: Service\napiVersion: v1\nmetadata:\n  name: [x\n");
+    assert_eq!(s.revisions().text, before.text + 1);
+    assert_eq!(s.apply(), Applied::KeptPrevious);
+    assert_eq!(s.cluster().store.services.len(), services);
+    assert_eq!(s.problems().len(), 1);
+    assert_eq!(s.problems()[0].line, 5);
+    assert!(s.problems()[0]
+        .message
+        .starts_with("error: error parsing editor: error converting YAML to JSON"));
+}
+
+#[test]
+fn objects_leaving_the_text_are_deleted_and_invalid_new_ones_are_missing() {
+    let text = examples::default_example().yaml;
+    let mut s = session(text);
+    assert!(s.cluster().store.service("default", "my-service").is_some());
+    // Remove the Service: pruned.
+    let without: String = text
+        .split("\n---\n")
+        .filter(|d| !d.contains("kind: Service"))
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    s.set_draft(without.clone());
+    assert_eq!(s.apply(), Applied::Applied);
+    assert!(s.cluster().store.service("default", "my-service").is_none());
+    // An invalid new Service is missing; the error points into its document.
+    let bad = format!("{without}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  ports:\n  - port: 70000\n");
+    s.set_draft(bad.clone());
+    s.apply();
+    assert!(s.cluster().store.service("default", "bad").is_none());
+    assert_eq!(s.problems().len(), 1, "{:?}", s.problems());
+    assert!(s.problems()[0].message.contains("70000"));
+    let line = s.problems()[0].line as usize;
+    assert!(
+        bad.lines().nth(line - 1).unwrap().contains("port: 70000"),
+        "line {line}"
+    );
+    assert_eq!(s.applied_text(), bad);
+}
+
+#[test]
+fn a_changed_kind_config_rebuilds_and_keeps_the_pages_proxy_mode() {
+    let mut s = session(examples::default_example().yaml);
+    s.set_proxy_mode(ProxyMode::Ipvs);
+    assert_eq!(s.proxy_mode(), ProxyMode::Ipvs);
+    let with_kind = format!(
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n---\n{}",
+        examples::default_example().yaml
+    );
+    s.set_draft(with_kind);
+    assert_eq!(s.apply(), Applied::Rebuilt);
+    assert_eq!(s.cluster().store.nodes.len(), 2);
+    assert_eq!(s.proxy_mode(), ProxyMode::Ipvs, "the page's choice wins");
+    assert_eq!(s.scenario().settings.proxy_mode, Some(ProxyMode::Ipvs));
+}
+
+#[test]
+fn time_runs_frame_by_frame_until_the_cluster_settles() {
+    let mut s = session(examples::default_example().yaml);
+    assert!(!s.pending());
+    assert!(!s.frame(16.0), "nothing to do on a settled cluster");
+    let pod = s
+        .cluster()
+        .store
+        .pods_in(Some("default"))
+        .find(|p| p.metadata.name.starts_with("my-app"))
+        .map(|p| p.metadata.name.clone())
+        .unwrap();
+    let rev = s.revisions();
+    s.delete_pod("default", &pod).unwrap();
+    assert!(s.revisions().cluster > rev.cluster);
+    assert!(s.pending());
+    assert!(run_frames(&mut s, 400));
+    assert!(!s.pending());
+    assert!(s.cluster().store.pod("default", &pod).is_none());
+    // Speed 4×: the same work takes a quarter of the frames.
+    let mut fast = session(examples::default_example().yaml);
+    fast.set_speed(4.0);
+    fast.delete_pod("default", &pod).unwrap();
+    let mut frames = 0;
+    while fast.pending() && frames < 400 {
+        fast.frame(16.0);
+        frames += 1;
+    }
+    let mut slow = session(examples::default_example().yaml);
+    slow.delete_pod("default", &pod).unwrap();
+    let mut slow_frames = 0;
+    while slow.pending() && slow_frames < 2000 {
+        slow.frame(16.0);
+        slow_frames += 1;
+    }
+    assert!(frames * 3 < slow_frames, "{frames} vs {slow_frames}");
+    // Frames shorter than a millisecond still add up.
+    let mut tiny = session(examples::default_example().yaml);
+    tiny.delete_pod("default", &pod).unwrap();
+    let t0 = tiny.cluster().now;
+    for _ in 0..100 {
+        tiny.frame(0.4);
+    }
+    assert_eq!(tiny.cluster().now.as_ms() - t0.as_ms(), 40);
+    assert!(!tiny.frame(f64::NAN) && !tiny.frame(-5.0));
+}
+
+/// Loading an example (what the examples menu does) leaves work for the controllers and no timer
+/// yet: the session must say so, or the frame loop never starts and the Deployment has no pods.
+#[test]
+fn a_loaded_example_runs_until_its_pods_are_ready() {
+    let mut s = Session::first_visit();
+    s.select(Some(ObjectId::pod("default", "client")));
+    s.set_source("pod:default:client");
+    s.send(1).unwrap();
+    s.load_example("traffic-policy");
+    assert!(s.pending());
+    assert_eq!(
+        s.selection(),
+        None,
+        "the old cluster's selection is dropped"
+    );
+    assert!(s.playback().journey().is_none(), "and its journey");
+    run_frames(&mut s, 400);
+    assert!(!s.pending());
+    let ready = s
+        .cluster()
+        .store
+        .pods_in(Some("default"))
+        .filter(|p| p.metadata.name.starts_with("web-") && !p.status.pod_ip.is_empty())
+        .count();
+    assert_eq!(ready, 2);
+    let lb = s.cluster().store.service("default", "web-local").unwrap();
+    assert!(!lb.status.load_balancer.ingress.is_empty());
+    // The journey form points at the example's suggested request.
+    assert_eq!(s.settings().source.as_deref(), Some("external"));
+    assert_eq!(s.settings().dest.as_deref(), Some("172.18.0.4:30081"));
+    assert_eq!(s.settings().example.as_deref(), Some("traffic-policy"));
+}
+
+/// An example whose suggested source is a Deployment's pod (`deploy/frontend`) has no such pod
+/// right after loading: the source is taken once the pod exists, unless the user chose first.
+#[test]
+fn a_suggested_source_waits_for_its_pod_and_the_users_choice_wins() {
+    let with_deploy = examples::ALL
+        .iter()
+        .find(|e| {
+            e.suggested_trace
+                .is_some_and(|(f, _)| f.starts_with("deploy/"))
+        })
+        .expect("an example that starts from a Deployment");
+    let name = with_deploy
+        .suggested_trace
+        .unwrap()
+        .0
+        .rsplit('/')
+        .next()
+        .unwrap();
+    let of_deploy = |s: &Session| {
+        s.settings()
+            .source
+            .as_deref()
+            .is_some_and(|v| v.starts_with(&format!("pod:default:{name}-")))
+    };
+    let mut s = Session::first_visit();
+    s.load_example(with_deploy.id);
+    assert!(!of_deploy(&s), "no pod yet right after the load");
+    run_frames(&mut s, 600);
+    assert!(of_deploy(&s), "{:?}", s.settings().source);
+    let source = s.settings().source.clone().unwrap();
+    assert!(
+        source.starts_with(&format!("pod:default:{name}-")),
+        "{source}"
+    );
+
+    let mut s = Session::first_visit();
+    s.load_example(with_deploy.id);
+    s.set_source("node:kind-worker");
+    run_frames(&mut s, 600);
+    assert_eq!(s.settings().source.as_deref(), Some("node:kind-worker"));
+}
+
+#[test]
+fn scale_and_external_traffic_policy_edit_the_text() {
+    let mut s = session(example("nodeport"));
+    let (ns, svc) = s
+        .cluster()
+        .store
+        .services
+        .values()
+        .find(|s| s.spec.type_ == "NodePort")
+        .map(|s| (s.metadata.namespace.clone(), s.metadata.name.clone()))
+        .unwrap();
+    s.toggle_external_traffic_policy(&ns, &svc).unwrap();
+    assert!(
+        s.draft().contains("externalTrafficPolicy: Local"),
+        "{}",
+        s.draft()
+    );
+    assert_eq!(s.draft(), s.applied_text());
+    assert_eq!(
+        s.cluster()
+            .store
+            .service(&ns, &svc)
+            .unwrap()
+            .spec
+            .external_traffic_policy,
+        "Local"
+    );
+    s.toggle_external_traffic_policy(&ns, &svc).unwrap();
+    assert!(s.draft().contains("externalTrafficPolicy: Cluster"));
+    assert!(s.toggle_external_traffic_policy(&ns, "nope").is_err());
+
+    let (dns, dname) = s
+        .cluster()
+        .store
+        .workloads
+        .keys()
+        .find(|(k, key)| *k == WorkloadKind::Deployment && key.namespace == "default")
+        .map(|(_, key)| (key.namespace.clone(), key.name.clone()))
+        .unwrap();
+    let before = s.replicas(WorkloadKind::Deployment, &dns, &dname).unwrap();
+    s.scale(WorkloadKind::Deployment, &dns, &dname, before + 1)
+        .unwrap();
+    assert!(
+        s.draft().contains(&format!("replicas: {}", before + 1)),
+        "{}",
+        s.draft()
+    );
+    s.settle();
+    assert_eq!(
+        s.replicas(WorkloadKind::Deployment, &dns, &dname),
+        Some(before + 1)
+    );
+    // A later apply of the text keeps the new size.
+    s.apply();
+    s.settle();
+    assert_eq!(
+        s.replicas(WorkloadKind::Deployment, &dns, &dname),
+        Some(before + 1)
+    );
+}
+
+#[test]
+fn what_can_be_done_to_the_selection() {
+    let mut s = session(examples::default_example().yaml);
+    assert_eq!(s.available(), Available::None);
+    let pod = s
+        .cluster()
+        .store
+        .pods_in(Some("default"))
+        .find(|p| p.metadata.name.starts_with("my-app"))
+        .map(|p| p.metadata.name.clone())
+        .unwrap();
+    s.select(Some(ObjectId::pod("default", &pod)));
+    match s.available() {
+        Available::Pod {
+            ready,
+            terminating,
+            deployment,
+            ..
+        } => {
+            assert!(ready && !terminating);
+            assert_eq!(deployment, Some(("my-app".to_string(), 3)));
+        }
+        other => panic!("{other:?}"),
+    }
+    s.set_pod_ready("default", &pod, false).unwrap();
+    assert!(matches!(s.available(), Available::Pod { ready: false, .. }));
+    s.select(Some(ObjectId::service("default", "my-service")));
+    assert_eq!(
+        s.available(),
+        Available::Service {
+            namespace: "default".into(),
+            name: "my-service".into(),
+            policy: "Cluster".into(),
+            external: false,
+        }
+    );
+}
+
+#[test]
+fn a_journey_plays_hop_by_hop_and_the_views_follow_the_playhead() {
+    let mut s = session(examples::default_example().yaml);
+    s.set_source("pod:default:client");
+    s.set_dest("my-service:80");
+    s.send(1).unwrap();
+    let p = s.playback();
+    let n = p.events().len();
+    assert!(n > 10);
+    assert!(p.is_playing());
+    assert_eq!(p.current(), 0);
+    assert!(p
+        .outcome()
+        .unwrap()
+        .contains("connected to pod default/my-app"));
+    // The overlay: one packet at the first hop, the client pod outlined.
+    let o = s.overlay(false);
+    assert_eq!(o.packets.len(), 1);
+    assert_eq!(o.packets[0].kind, PacketKind::Dns);
+    assert_eq!(o.focus, vec![ObjectId::pod("default", "client")]);
+    assert_eq!(o.label_px, 15.0);
+    s.set_presentation(true);
+    assert_eq!(s.overlay(false).label_px, 21.0);
+    // Step to the request's DNAT: the inspector shows that node's rules, the hit lines marked.
+    let dnat = s
+        .playback()
+        .events()
+        .iter()
+        .position(|e| {
+            e.action == Action::Dnat && e.phase == svcsim_scene::animation::Phase::Request
+        })
+        .unwrap();
+    s.goto_hop(dnat);
+    assert!(!s.playback().is_playing());
+    assert_eq!(s.playback().current(), dnat);
+    let panel = s.inspector();
+    let rules = panel.rules.expect("rules of the DNAT's node");
+    let node = s
+        .playback()
+        .current_event()
+        .unwrap()
+        .rules_node()
+        .unwrap()
+        .to_string();
+    assert_eq!(rules.prompt, format!("{node}$ iptables-save"));
+    let hits: Vec<&str> = rules
+        .lines
+        .iter()
+        .filter(|l| l.hit)
+        .map(|l| l.text.as_str())
+        .collect();
+    assert!(hits.iter().any(|l| l.contains("KUBE-SVC-")), "{hits:?}");
+    assert!(hits.iter().any(|l| l.contains("DNAT")), "{hits:?}");
+    // Frames move the playhead to the end, where it stops.
+    s.step_back();
+    assert_eq!(s.playback().current(), dnat - 1);
+    s.replay();
+    let mut frames = 0;
+    while s.playback().is_playing() && frames < 10_000 {
+        assert!(s.frame(16.0));
+        frames += 1;
+    }
+    assert_eq!(s.playback().current(), n - 1);
+    assert!(!s.frame(16.0));
+    // Reduced motion: the packet is drawn at a hop, never between two.
+    s.replay();
+    s.frame(500.0);
+    let at = s.overlay(true).packets[0].at;
+    let i = s.playback().current();
+    assert_eq!(Some(at), s.playback().timeline().hop_position(i));
+}
+
+#[test]
+fn send_100_keeps_the_distribution_and_errors_say_what_is_wrong() {
+    let mut s = session(examples::default_example().yaml);
+    assert_eq!(
+        s.send(1).unwrap_err(),
+        "choose where the packet starts",
+        "no source chosen"
+    );
+    s.set_source("pod:default:client");
+    s.set_dest("my-service:80");
+    s.send(100).unwrap();
+    let d = s.playback().distribution().unwrap();
+    assert_eq!(d.endpoints.len(), 3);
+    assert_eq!(d.endpoints.iter().map(|e| e.connections).sum::<u32>(), 100);
+    assert!(s.playback().journey().is_some());
+    // A name nobody serves is a journey too: the DNS lookup fails.
+    s.set_dest("nope:80");
+    s.send(1).unwrap();
+    assert!(
+        s.playback().outcome().unwrap().contains("nope"),
+        "{:?}",
+        s.playback().outcome()
+    );
+    // A destination that cannot be read is an error for the form.
+    s.set_dest("my-service:http:80");
+    let e = s.send(1).unwrap_err();
+    assert!(e.contains("my-service:http:80"), "{e}");
+}
+
+#[test]
+fn console_commands_change_the_cluster_and_their_packets_play_in_turn() {
+    let mut s = session(examples::default_example().yaml);
+    let out = s.run_console("kubectl get svc my-service");
+    assert!(out.stdout.contains("my-service"), "{}", out.stdout);
+    assert!(!s.busy());
+    let pod = s
+        .cluster()
+        .store
+        .pods_in(Some("default"))
+        .find(|p| p.metadata.name.starts_with("my-app"))
+        .map(|p| p.metadata.name.clone())
+        .unwrap();
+    let rev = s.revisions().cluster;
+    let out = s.run_console(&format!("kubectl delete pod {pod}"));
+    assert_eq!(out.stdout, format!("pod \"{pod}\" deleted\n"));
+    assert!(s.revisions().cluster > rev);
+    assert!(s.pending());
+    // Two curls: the first plays, then the second.
+    let out = s.run_console(
+        "kubectl exec client -- curl -s my-service; kubectl exec client -- curl -s my-service",
+    );
+    assert!(out.journeys.is_empty(), "handed to the player");
+    let first = s.playback().journey().unwrap().clone();
+    let mut switched = false;
+    for _ in 0..20_000 {
+        s.frame(16.0);
+        if s.playback().journey() != Some(&first) {
+            switched = true;
+            break;
+        }
+    }
+    assert!(switched, "the queued journey played next");
+    assert_eq!(
+        s.history_prev().as_deref(),
+        Some(
+            "kubectl exec client -- curl -s my-service; kubectl exec client -- curl -s my-service"
+        )
+    );
+    assert!(!s.complete("kubectl get po", 14).candidates.is_empty());
+}
+
+#[test]
+fn the_scenario_round_trips_what_the_page_saves() {
+    let mut s = Session::first_visit();
+    s.set_theme(Theme::Dark);
+    s.set_speed(2.0);
+    s.set_presentation(true);
+    s.set_proxy_mode(ProxyMode::Nftables);
+    s.set_source("pod:default:client");
+    s.set_dest("my-service:80");
+    s.select(Some(ObjectId::service("default", "my-service")));
+    s.set_draft(format!("{}\n# edited\n", s.draft()));
+    let saved = s.scenario();
+    assert_eq!(
+        saved.settings,
+        Settings {
+            theme: Some(Theme::Dark),
+            speed: Some(2.0),
+            presentation: true,
+            proxy_mode: Some(ProxyMode::Nftables),
+            source: Some("pod:default:client".into()),
+            dest: Some("my-service:80".into()),
+            example: Some(examples::default_example().id.into()),
+        }
+    );
+    assert_eq!(saved.selection.as_deref(), Some("svc/default/my-service"));
+    let back = Session::new(&saved);
+    assert_eq!(back.scenario(), saved);
+    assert_eq!(back.proxy_mode(), ProxyMode::Nftables);
+    assert!(!back.pending(), "a restored scenario is shown settled");
+    assert_eq!(
+        back.selection(),
+        Some(&ObjectId::service("default", "my-service"))
+    );
+}
+
+#[test]
+fn the_inspector_shows_yaml_slices_and_dns_names() {
+    let mut s = session(examples::default_example().yaml);
+    assert!(s.inspector().title.starts_with("Nothing selected"));
+    assert!(s.inspector().rules.is_none());
+    s.select(Some(ObjectId::service("default", "my-service")));
+    let p = s.inspector();
+    assert_eq!(p.title, "svc/default/my-service");
+    assert!(p.yaml.unwrap().contains("kind: Service"));
+    let slices = p.slices.unwrap();
+    assert!(slices.yaml.contains("kind: EndpointSlice"));
+    assert!(slices.why_not_ready.is_empty());
+    assert_eq!(
+        p.dns_names,
+        vec![
+            "my-service.default.svc.cluster.local",
+            "my-service.default.svc",
+            "my-service.default",
+            "my-service (from pods in default)"
+        ]
+    );
+    assert!(p.rules.unwrap().prompt.starts_with("kind-worker$ "));
+}
+
+#[test]
+fn set_field_inserts_or_replaces() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort # t\n";
+    let t = set_field(
+        text,
+        "Service",
+        "default",
+        "s",
+        "spec",
+        "type",
+        "LoadBalancer",
+    )
+    .unwrap();
+    assert_eq!(t, text.replace("type: NodePort", "type: LoadBalancer"));
+    let t = set_field(
+        text,
+        "Service",
+        "default",
+        "s",
+        "spec",
+        "externalTrafficPolicy",
+        "Local",
+    )
+    .unwrap();
+    assert!(
+        t.contains("spec:\n  externalTrafficPolicy: Local\n  type: NodePort"),
+        "{t}"
+    );
+    assert!(set_field(text, "Service", "default", "nope", "spec", "x", "y").is_none());
+    assert!(set_field("[", "Service", "default", "s", "spec", "x", "y").is_none());
+}
+
+#[test]
+fn gutter_marks_error_lines_and_offsets_count_utf16() {
+    let p = Problem {
+        line: 2,
+        col: 1,
+        message: "bad".into(),
+        causes: vec![(2, "spec: <x>".into())],
+    };
+    assert_eq!(
+        gutter_html(3, &[p]),
+        "1\n<span class=\"gutter-err\" title=\"spec: &lt;x&gt;\">2</span>\n3\n"
+    );
+    assert_eq!(line_offset_utf16("a\nb\nc", 3), 4);
+    assert_eq!(line_offset_utf16("\u{1f600}\nb", 2), 3);
+    assert_eq!(line_offset_utf16("a", 9), 1);
+}
