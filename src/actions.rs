@@ -1,76 +1,19 @@
-//! Teaching actions on the selected object: delete a pod, scale its Deployment, fail or pass its
-//! readiness probe, toggle a Service's externalTrafficPolicy. Each one is a command to the
-//! [`crate::sim::Sim`]; simulated time then runs, so the picture goes through the same
-//! transitions a cluster does (Terminating, a new Pending pod, the slice following).
+//! The buttons for the teaching actions on the selection (delete a pod, fail or pass its
+//! readiness, scale its Deployment, toggle a Service's externalTrafficPolicy). What is available
+//! and what each action does is the session's (`svcsim_scene::session::actions`).
 
-use crate::inspector::{deployment_replicas, owner_deployment};
-use crate::model::Model;
+use crate::model::use_model;
 use leptos::prelude::*;
 use svcsim_engine::api::apps::WorkloadKind;
-use svcsim_scene::layout::ObjectId;
-
-/// What can be done to the selection, computed from the cluster.
-#[derive(Debug, Clone, PartialEq)]
-enum Available {
-    None,
-    Pod {
-        namespace: String,
-        name: String,
-        ready: bool,
-        terminating: bool,
-        deployment: Option<(String, i32)>,
-    },
-    Service {
-        namespace: String,
-        name: String,
-        policy: String,
-        external: bool,
-    },
-}
-
-fn report(model: Model, r: Result<(), String>) {
-    match r {
-        Ok(()) => model.status.set(None),
-        Err(e) => model.say(e),
-    }
-}
+use svcsim_scene::session::Available;
 
 /// The action buttons for the current selection.
 #[component]
-pub fn Actions(model: Model) -> impl IntoView {
+pub fn Actions() -> impl IntoView {
+    let model = use_model();
     let available = Memo::new(move |_| {
-        let Some(sel) = model.selection.get() else {
-            return Available::None;
-        };
-        model.with_sim(|s| match &sel {
-            ObjectId::Pod { namespace, name } => match s.cluster.store.pod(namespace, name) {
-                Some(p) => Available::Pod {
-                    namespace: namespace.clone(),
-                    name: name.clone(),
-                    ready: p.is_ready(),
-                    terminating: p.metadata.deletion_timestamp.is_some(),
-                    deployment: owner_deployment(&s.cluster, namespace, name).and_then(|d| {
-                        deployment_replicas(&s.cluster, namespace, &d).map(|r| (d, r))
-                    }),
-                },
-                None => Available::None,
-            },
-            ObjectId::Service { namespace, name } => match s.cluster.store.service(namespace, name)
-            {
-                Some(svc) => Available::Service {
-                    namespace: namespace.clone(),
-                    name: name.clone(),
-                    policy: if svc.spec.external_traffic_policy.is_empty() {
-                        "Cluster".to_string()
-                    } else {
-                        svc.spec.external_traffic_policy.clone()
-                    },
-                    external: svc.spec.type_ == "NodePort" || svc.spec.type_ == "LoadBalancer",
-                },
-                None => Available::None,
-            },
-            _ => Available::None,
-        })
+        model.selection();
+        model.with_cluster(|s| s.available())
     });
 
     move || match available.get() {
@@ -85,23 +28,15 @@ pub fn Actions(model: Model) -> impl IntoView {
             deployment,
         } => {
             let (ns1, n1) = (namespace.clone(), name.clone());
-            let (ns2, n2) = (namespace.clone(), name.clone());
+            let (ns2, n2) = (namespace.clone(), name);
             let scale = deployment.map(|(d, replicas)| {
+                let scale_to = move |ns: String, d: String, r: i32| {
+                    model.report(
+                        model.update(|s| s.scale(WorkloadKind::Deployment, &ns, &d, r)),
+                    );
+                };
                 let (ns3, d3) = (namespace.clone(), d.clone());
                 let (ns4, d4) = (namespace.clone(), d.clone());
-                let scale_to = move |ns: String, d: String, r: i32| {
-                    let edited = model
-                        .update_sim(|s| s.scale(WorkloadKind::Deployment, &ns, &d, r))
-                        .unwrap_or(Ok(None));
-                    match edited {
-                        Ok(Some(text)) => {
-                            model.text.set(text);
-                            model.status.set(None);
-                        }
-                        Ok(None) => model.status.set(None),
-                        Err(e) => model.say(e),
-                    }
-                };
                 view! {
                     <span class="scale">
                         <button
@@ -117,7 +52,7 @@ pub fn Actions(model: Model) -> impl IntoView {
                         <button
                             type="button"
                             id="scale-up"
-                            aria-label=format!("Scale deployment {} up", d4)
+                            aria-label=format!("Scale deployment {d4} up")
                             on:click=move |_| scale_to(ns4.clone(), d4.clone(), replicas + 1)
                         >
                             "+"
@@ -131,9 +66,7 @@ pub fn Actions(model: Model) -> impl IntoView {
                         type="button"
                         id="delete-pod"
                         disabled=terminating
-                        on:click=move |_| {
-                            report(model, model.update_sim(|s| s.delete_pod(&ns1, &n1)).unwrap_or(Ok(())))
-                        }
+                        on:click=move |_| model.report(model.update(|s| s.delete_pod(&ns1, &n1)))
                     >
                         "Delete pod"
                     </button>
@@ -141,12 +74,7 @@ pub fn Actions(model: Model) -> impl IntoView {
                         type="button"
                         id="toggle-ready"
                         on:click=move |_| {
-                            report(
-                                model,
-                                model
-                                    .update_sim(|s| s.set_pod_ready(&ns2, &n2, !ready))
-                                    .unwrap_or(Ok(())),
-                            )
+                            model.report(model.update(|s| s.set_pod_ready(&ns2, &n2, !ready)))
                         }
                     >
                         {if ready { "Fail readiness" } else { "Pass readiness" }}
@@ -178,16 +106,9 @@ pub fn Actions(model: Model) -> impl IntoView {
                         disabled=!external
                         title="Only NodePort and LoadBalancer Services have an external traffic policy"
                         on:click=move |_| {
-                            match model
-                                .update_sim(|s| s.toggle_external_traffic_policy(&namespace, &name))
-                            {
-                                Some(Ok(text)) => {
-                                    model.text.set(text);
-                                    model.status.set(None);
-                                }
-                                Some(Err(e)) => model.say(e),
-                                None => {}
-                            }
+                            model.report(
+                                model.update(|s| s.toggle_external_traffic_policy(&namespace, &name)),
+                            )
                         }
                     >
                         {label}

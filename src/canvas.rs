@@ -4,13 +4,15 @@
 //! only when something changed (the draw effect re-runs on its inputs; the frame loop moves the
 //! packet overlay).
 
-use crate::model::{Model, Theme};
+use crate::model::{now_ms, use_model};
 use leptos::html;
 use leptos::prelude::*;
 use std::cell::Cell;
 use std::rc::Rc;
 use svcsim_scene::animation::place_label;
 use svcsim_scene::layout::{Align, Item, ObjectId, Point, Rect, Role, Scene, Shape, View};
+use svcsim_scene::playback::{Overlay, PacketKind};
+use svcsim_scene::settings::Theme;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::CanvasRenderingContext2d as Ctx;
@@ -95,35 +97,6 @@ pub fn background(theme: Theme) -> &'static str {
         Theme::Light => "#ffffff",
         Theme::Dark => "#0d1117",
     }
-}
-
-/// A packet drawn over the scene by the journey player.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PacketMark {
-    pub at: Point,
-    /// Short text beside it (`10.244.1.5 → 10.96.0.10:53`).
-    pub label: String,
-    pub kind: PacketKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PacketKind {
-    Request,
-    Reply,
-    Dns,
-    Failed,
-}
-
-/// What the player asks the canvas to draw on top of the scene.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Overlay {
-    /// The path taken so far (world points).
-    pub trail: Vec<Point>,
-    pub packets: Vec<PacketMark>,
-    /// Objects to emphasise (the current hop's place).
-    pub focus: Vec<ObjectId>,
-    /// Screen px of the packet's header label (larger in presentation mode; at least 10).
-    pub label_px: f64,
 }
 
 fn dash(ctx: &Ctx, on: bool, zoom: f64) {
@@ -378,15 +351,33 @@ fn css_size(el: &web_sys::HtmlCanvasElement) -> (f64, f64) {
 /// The wheel listener, kept alive until the component is cleaned up.
 type WheelSlot = Rc<Cell<Option<Closure<dyn FnMut(web_sys::WheelEvent)>>>>;
 
-/// The canvas component. `overlay` is what the journey player draws on top.
+/// Save the canvas as `svcsim.png` (the Export PNG button).
+pub fn export_png() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Some(c) = doc
+        .get_element_by_id("cluster")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
+    else {
+        return;
+    };
+    if let Ok(url) = c.to_data_url_with_type("image/png") {
+        if let Ok(a) = doc.create_element("a") {
+            let _ = a.set_attribute("href", &url);
+            let _ = a.set_attribute("download", "svcsim.png");
+            if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
+                a.click();
+            }
+        }
+    }
+}
+
+/// The canvas component: the session's scene, and its journey overlay on top.
 #[component]
-pub fn ClusterCanvas(
-    model: Model,
-    scene: Memo<Scene>,
-    view: RwSignal<Option<View>>,
-    overlay: Signal<Overlay>,
-    frame: RwSignal<(f64, usize)>,
-) -> impl IntoView {
+pub fn ClusterCanvas() -> impl IntoView {
+    let model = use_model();
+    let view = model.ui.view;
     let canvas: NodeRef<html::Canvas> = NodeRef::new();
     let hover: RwSignal<Option<ObjectId>> = RwSignal::new(None);
     let size = RwSignal::new((0.0f64, 0.0f64));
@@ -404,7 +395,7 @@ pub fn ClusterCanvas(
     let current_view = move || -> View {
         let (w, h) = size.get();
         view.get().unwrap_or_else(|| {
-            let b = scene.with(Scene::bounds);
+            let b = model.with_scene(Scene::bounds);
             View::fit(b, w.max(100.0), h.max(100.0), 16.0)
         })
     };
@@ -413,13 +404,13 @@ pub fn ClusterCanvas(
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
         // Layout changes (presentation mode, the aspect below) resize the element.
-        model.presentation.track();
+        let settings = model.settings();
         // As tall as the scene needs at the canvas' width (no empty bands), but no taller than
         // the window below the canvas' top: on a projector the whole cluster is on the first
         // screen, under the controls, without scrolling (at least 55% of the window).
         let r = el.get_bounding_client_rect();
         let width = r.width().max(300.0);
-        let b = scene.with(Scene::bounds);
+        let b = model.with_scene(Scene::bounds);
         let aspect = if b.w > 0.0 { b.h / b.w } else { 0.6 };
         let room = web_sys::window().map_or(900.0, |w| {
             let vh = w
@@ -453,14 +444,27 @@ pub fn ClusterCanvas(
             return;
         };
         let v = current_view();
-        let theme = model.theme.get();
-        let sel = model.selection.get();
+        let theme = settings.theme.unwrap_or(Theme::Light);
+        let sel = model.selection();
         let hov = hover.get();
-        let start = crate::model::now_ms();
-        let drawn = overlay.with(|ov| {
-            scene.with(|s| render(&ctx, s, v, w, h, dpr, theme, hov.as_ref(), sel.as_ref(), ov))
+        let reduced = model.ui.reduced_motion.get();
+        let overlay = model.overlay(reduced);
+        let start = now_ms();
+        let drawn = model.with_scene(|s| {
+            render(
+                &ctx,
+                s,
+                v,
+                w,
+                h,
+                dpr,
+                theme,
+                hov.as_ref(),
+                sel.as_ref(),
+                &overlay,
+            )
         });
-        frame.set((crate::model::now_ms() - start, drawn));
+        model.ui.draw.set((now_ms() - start, drawn));
     });
 
     // Wheel zoom needs a non-passive listener to keep the page from scrolling.
@@ -519,7 +523,7 @@ pub fn ClusterCanvas(
             return;
         }
         let w = world_at(x, y);
-        let hit = scene.with_untracked(|s| s.hit(w.x, w.y));
+        let hit = model.untracked(|s| s.scene().hit(w.x, w.y)).flatten();
         if hover.get_untracked() != hit {
             hover.set(hit);
         }
@@ -529,9 +533,11 @@ pub fn ClusterCanvas(
         drag.set_value(None);
         if let Some((_, _, false)) = was {
             let w = world_at(f64::from(ev.offset_x()), f64::from(ev.offset_y()));
-            let hit = scene.with_untracked(|s| s.hit(w.x, w.y));
-            let hit = hit.filter(|h| !matches!(h, ObjectId::Cluster));
-            model.selection.set(hit);
+            let hit = model
+                .untracked(|s| s.scene().hit(w.x, w.y))
+                .flatten()
+                .filter(|h| !matches!(h, ObjectId::Cluster));
+            model.update(|s| s.select(hit));
         }
     };
     let on_leave = move |_| hover.set(None);

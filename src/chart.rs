@@ -2,63 +2,13 @@
 //! `<canvas>` (plotters-canvas), with the same numbers as a list beside it (the text
 //! alternative, and what tests read).
 
-use crate::model::{Model, Theme};
+use crate::model::use_model;
 use leptos::html;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
-use svcsim_engine::trace::{Distribution, Target};
-
-/// One bar: its label and count.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bar {
-    pub label: String,
-    pub detail: String,
-    pub count: u32,
-}
-
-/// The bars of a distribution: one per endpoint (in kube-proxy's order), then failures.
-pub fn bars(d: &Distribution) -> Vec<Bar> {
-    let mut out: Vec<Bar> = d
-        .endpoints
-        .iter()
-        .map(|e| Bar {
-            label: match &e.target {
-                Target::Pod { name, .. } => name.clone(),
-                Target::Node { name } => name.clone(),
-                Target::Remote { ip } => ip.to_string(),
-            },
-            detail: e.endpoint.clone(),
-            count: e.connections,
-        })
-        .collect();
-    for (label, count) in [
-        ("refused", d.refused),
-        ("timed out", d.timed_out),
-        ("unreachable", d.unreachable),
-        ("DNS failed", d.dns_failed),
-    ] {
-        if count > 0 {
-            out.push(Bar {
-                label: label.to_string(),
-                detail: String::new(),
-                count,
-            });
-        }
-    }
-    out
-}
-
-/// Shorten a pod name for an axis label (`web-7d9c5b6f4d-x2k8p` → `…4d-x2k8p`).
-fn short(label: &str, max: usize) -> String {
-    let n = label.chars().count();
-    if n <= max {
-        label.to_string()
-    } else {
-        let tail: String = label.chars().skip(n - (max - 1)).collect();
-        format!("…{tail}")
-    }
-}
+use svcsim_scene::distribution::{bars, short, Bar};
+use svcsim_scene::settings::Theme;
 
 /// Draw `bars` on `canvas` (already sized in device pixels; `dpr` scales text and lines).
 pub fn draw(
@@ -127,15 +77,10 @@ pub fn draw(
         .y_desc("connections")
         .draw()
         .map_err(|e| e.to_string())?;
-    let failures = ["refused", "timed out", "unreachable", "DNS failed"];
     chart
         .draw_series(bars.iter().enumerate().map(|(i, b)| {
             let i = u32::try_from(i).unwrap_or(0);
-            let color = if failures.contains(&b.label.as_str()) {
-                bad
-            } else {
-                bar
-            };
+            let color = if b.failed { bad } else { bar };
             let mut r = Rectangle::new(
                 [
                     (SegmentValue::Exact(i), 0),
@@ -162,12 +107,14 @@ pub fn draw(
 
 /// The chart panel for the last "Send 100".
 #[component]
-pub fn DistributionChart(model: Model, dist: RwSignal<Option<Distribution>>) -> impl IntoView {
+pub fn DistributionChart() -> impl IntoView {
+    let model = use_model();
     let canvas: NodeRef<html::Canvas> = NodeRef::new();
     Effect::new(move |_| {
-        let theme = model.theme.get();
+        let theme = model.settings().theme.unwrap_or(Theme::Light);
         let Some(el) = canvas.get() else { return };
-        dist.with(|d| {
+        model.with_journey(|p| {
+            let d = p.distribution();
             let Some(d) = d else { return };
             let dpr = web_sys::window()
                 .map_or(1.0, |w| w.device_pixel_ratio())
@@ -185,8 +132,8 @@ pub fn DistributionChart(model: Model, dist: RwSignal<Option<Distribution>>) -> 
         });
     });
     let items = move || {
-        dist.with(|d| {
-            d.as_ref()
+        model.with_journey(|p| {
+            p.distribution()
                 .map(|d| {
                     bars(d)
                         .into_iter()
@@ -211,7 +158,7 @@ pub fn DistributionChart(model: Model, dist: RwSignal<Option<Distribution>>) -> 
         })
     };
     view! {
-        <div class="chart" class:hidden=move || dist.with(Option::is_none)>
+        <div class="chart" class:hidden=move || model.with_journey(|p| p.distribution().is_none())>
             <canvas
                 id="chart"
                 node_ref=canvas

@@ -1,12 +1,11 @@
-//! The console: a terminal running `svcsim_scene::console::Console` against the simulated
-//! cluster (kubectl, nslookup, curl, iptables-save …). Up/Down walk the history, Tab completes;
+//! The console: a terminal running the session's console against the simulated cluster
+//! (kubectl, nslookup, curl, iptables-save …). Up/Down walk the history, Tab completes;
 //! commands that send packets animate them; commands that change the cluster let time run.
 
-use crate::journey::Player;
-use crate::model::Model;
+use crate::model::use_model;
 use leptos::html;
 use leptos::prelude::*;
-use svcsim_scene::console::Console;
+use svcsim_scene::session::Session;
 
 /// One block of terminal output.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,24 +17,24 @@ struct Entry {
 
 /// The console panel.
 #[component]
-pub fn ConsolePanel(model: Model, player: Player) -> impl IntoView {
-    let console = StoredValue::new_local(Console::new());
+pub fn ConsolePanel() -> impl IntoView {
+    let model = use_model();
     let entries: RwSignal<Vec<Entry>> = RwSignal::new(Vec::new());
     let line = RwSignal::new(String::new());
     let input: NodeRef<html::Input> = NodeRef::new();
     let out_ref: NodeRef<html::Pre> = NodeRef::new();
+    // The prompt shows the console's namespace (`kubens`, `kubectl config set-context`).
+    let prompt = move || {
+        model
+            .untracked(|s| s.console().namespace().to_string())
+            .unwrap_or_default()
+    };
 
     let run = move || {
         let text = line.get_untracked();
         line.set(String::new());
-        let ns = console.with_value(|c| c.namespace().to_string());
-        let Some(Some(out)) = model.update_sim(|s| {
-            let out = console.try_update_value(|c| c.run(&mut s.cluster, &text, &mut s.rng));
-            if out.as_ref().is_some_and(|o| o.changed) {
-                s.touch();
-            }
-            out
-        }) else {
+        let ns = prompt();
+        let Some(out) = model.update(|s| s.run_console(&text)) else {
             return;
         };
         if out.clear {
@@ -52,11 +51,6 @@ pub fn ConsolePanel(model: Model, player: Player) -> impl IntoView {
                 }
             });
         }
-        let mut journeys = out.journeys.into_iter();
-        if let Some(first) = journeys.next() {
-            player.queue.set_value(journeys.collect());
-            player.play(model, first);
-        }
         if let Some(el) = out_ref.get_untracked() {
             el.set_scroll_top(el.scroll_height());
         }
@@ -69,13 +63,13 @@ pub fn ConsolePanel(model: Model, player: Player) -> impl IntoView {
         }
         "ArrowUp" => {
             ev.prevent_default();
-            if let Some(Some(prev)) = console.try_update_value(Console::history_prev) {
+            if let Some(Some(prev)) = model.update(Session::history_prev) {
                 line.set(prev);
             }
         }
         "ArrowDown" => {
             ev.prevent_default();
-            if let Some(Some(next)) = console.try_update_value(Console::history_next) {
+            if let Some(Some(next)) = model.update(Session::history_next) {
                 line.set(next);
             }
         }
@@ -86,10 +80,10 @@ pub fn ConsolePanel(model: Model, player: Player) -> impl IntoView {
             }
             ev.prevent_default();
             let cursor = current.len();
-            let done = model.with_sim_untracked(|s| {
-                console.with_value(|c| c.complete(&s.cluster, &current, cursor))
-            });
-            line.set(completed_line(&current, &done));
+            let Some(done) = model.untracked(|s| s.complete(&current, cursor)) else {
+                return;
+            };
+            line.set(done.apply_to(&current));
             if done.candidates.len() > 1 {
                 entries.update(|e| {
                     e.push(Entry {
@@ -126,7 +120,7 @@ pub fn ConsolePanel(model: Model, player: Player) -> impl IntoView {
             </pre>
             <form class="console-form" on:submit=move |ev| { ev.prevent_default(); run(); }>
                 <label for="console-input" class="prompt-label">
-                    {move || { model.rev.track(); console.with_value(|c| format!("{}$", c.namespace())) }}
+                    {move || { model.with_cluster(|_| ()); format!("{}$", prompt()) }}
                 </label>
                 <input
                     id="console-input"
@@ -142,34 +136,5 @@ pub fn ConsolePanel(model: Model, player: Player) -> impl IntoView {
                 />
             </form>
         </section>
-    }
-}
-
-/// The line after Tab: the word being completed is replaced by the only candidate (plus a
-/// space), or extended to the candidates' common prefix, as bash does.
-fn completed_line(current: &str, done: &svcsim_scene::console::Completion) -> String {
-    let head = current.get(..done.replace_from).unwrap_or(current);
-    match done.candidates.as_slice() {
-        [] => current.to_string(),
-        [only] => format!("{head}{only} "),
-        many => {
-            let first = many.first().map(String::as_str).unwrap_or("");
-            let common = many.iter().fold(first.len(), |n, c| {
-                first
-                    .chars()
-                    .zip(c.chars())
-                    .take_while(|(a, b)| a == b)
-                    .map(|(a, _)| a.len_utf8())
-                    .sum::<usize>()
-                    .min(n)
-            });
-            let prefix = first.get(..common).unwrap_or("");
-            let typed = current.get(done.replace_from..).unwrap_or("");
-            if prefix.len() > typed.len() {
-                format!("{head}{prefix}")
-            } else {
-                current.to_string()
-            }
-        }
     }
 }

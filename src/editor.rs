@@ -3,65 +3,21 @@
 //! moves the caret to the line). The text is applied after typing pauses ([`DEBOUNCE`]) or at
 //! once with Ctrl+Enter.
 
-use crate::highlight;
-use crate::model::Model;
-use crate::sim::{Problem, SOURCE_NAME};
+use crate::model::use_model;
 use gloo_timers::callback::Timeout;
 use leptos::html;
 use leptos::prelude::*;
-use std::fmt::Write;
 use std::time::Duration;
+use svcsim_scene::highlight::{gutter_html, line_offset_utf16, to_html};
+use svcsim_scene::session::{Session, SOURCE_NAME};
 
 /// How long typing must pause before the text is applied.
 pub const DEBOUNCE: Duration = Duration::from_millis(400);
 
-/// The gutter: one line number per line, error lines marked (with the causes as a tooltip).
-pub fn gutter_html(lines: usize, problems: &[Problem]) -> String {
-    let mut out = String::with_capacity(lines * 8);
-    for n in 1..=lines.max(1) {
-        let line = u32::try_from(n).unwrap_or(u32::MAX);
-        let causes: Vec<&str> = problems
-            .iter()
-            .flat_map(|p| {
-                let own = (p.causes.is_empty() && p.line == line).then_some(p.message.as_str());
-                p.causes
-                    .iter()
-                    .filter(move |(l, _)| *l == line)
-                    .map(|(_, t)| t.as_str())
-                    .chain(own)
-            })
-            .collect();
-        if causes.is_empty() {
-            let _ = writeln!(out, "{n}");
-        } else {
-            out.push_str("<span class=\"gutter-err\" title=\"");
-            highlight::escape(&causes.join("\n"), &mut out);
-            let _ = writeln!(out, "\">{n}</span>");
-        }
-    }
-    out
-}
-
-/// UTF-16 offset (what `setSelectionRange` counts) of the start of 1-based `line` (the end of
-/// the text if it has fewer lines).
-pub fn line_offset_utf16(text: &str, line: u32) -> u32 {
-    let mut current = 1u32;
-    let mut units = 0u32;
-    for c in text.chars() {
-        if current >= line {
-            break;
-        }
-        if c == '\n' {
-            current += 1;
-        }
-        units = units.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(1));
-    }
-    units
-}
-
 /// The editor panel.
 #[component]
-pub fn Editor(model: Model) -> impl IntoView {
+pub fn Editor() -> impl IntoView {
+    let model = use_model();
     let area: NodeRef<html::Textarea> = NodeRef::new();
     let scroller: NodeRef<html::Div> = NodeRef::new();
     let timer = StoredValue::new_local(None::<Timeout>);
@@ -75,15 +31,16 @@ pub fn Editor(model: Model) -> impl IntoView {
         if let Some(t) = timer.try_update_value(Option::take).flatten() {
             t.cancel();
         }
-        model.apply();
+        model.update(Session::apply);
     };
 
     let on_input = move |ev| {
-        model.text.set(event_target_value(&ev));
+        let text = event_target_value(&ev);
+        model.update(|s| s.set_draft(text));
         let ms = u32::try_from(DEBOUNCE.as_millis()).unwrap_or(400);
         let t = Timeout::new(ms, move || {
             timer.set_value(None);
-            model.apply();
+            model.update(Session::apply);
         });
         // Dropping the previous Timeout cancels it.
         timer.set_value(Some(t));
@@ -96,17 +53,21 @@ pub fn Editor(model: Model) -> impl IntoView {
         }
     };
 
-    let problems = move || model.with_sim(|s| s.problems.clone());
-    let line_count = move || model.text.with(|t| t.split('\n').count());
-    let gutter = move || problems().pipe(|p| gutter_html(line_count(), &p));
-    let hl = move || model.text.with(|t| highlight::to_html(t));
+    let problems = move || model.with_cluster(|s| s.problems().to_vec());
+    let gutter = move || {
+        let lines = model.with_text(|t| t.split('\n').count());
+        model.with_cluster(|s| gutter_html(lines, s.problems()))
+    };
+    let hl = move || model.with_text(to_html);
 
     // Move the caret to a line and bring it into view.
     let jump = move |line: u32, col: u32| {
         let Some(el) = area.get_untracked() else {
             return;
         };
-        let text = model.text.get_untracked();
+        let Some(text) = model.untracked(|s| s.draft().to_string()) else {
+            return;
+        };
         let start = line_offset_utf16(&text, line).saturating_add(col.saturating_sub(1));
         let _ = el.focus();
         let _ = el.set_selection_range(start, start);
@@ -139,10 +100,10 @@ pub fn Editor(model: Model) -> impl IntoView {
             })
             .collect_view()
     };
-    let error_count = move || model.with_sim(|s| s.problems.len());
+    let error_count = move || model.with_cluster(|s| s.problems().len());
     let applied = move || {
-        model.with_sim(|s| {
-            s.results
+        model.with_cluster(|s| {
+            s.results()
                 .iter()
                 .filter(|r| r.is_ok())
                 .map(|r| view! { <li>{r.to_string()}</li> })
@@ -180,7 +141,7 @@ pub fn Editor(model: Model) -> impl IntoView {
                         autocomplete="off"
                         autocapitalize="off"
                         wrap="off"
-                        prop:value=move || model.text.get()
+                        prop:value=move || model.with_text(str::to_string)
                         on:input=on_input
                         on:keydown=on_keydown
                     ></textarea>
@@ -201,12 +162,3 @@ pub fn Editor(model: Model) -> impl IntoView {
         </section>
     }
 }
-
-/// `x.pipe(f)`: apply a function in a method chain.
-trait Pipe: Sized {
-    fn pipe<R>(self, f: impl FnOnce(Self) -> R) -> R {
-        f(self)
-    }
-}
-
-impl<T> Pipe for T {}

@@ -1,18 +1,17 @@
 //! # svcsim-web
 //!
 //! The browser front end of svcsim, a Leptos (CSR) app built by Trunk for `wasm32-unknown-unknown`.
-//! The UI renders, it does not decide: [`sim`] holds the engine's cluster and is the only place
-//! that changes it; the components read it through one revision signal and send it commands; the
-//! canvas draws the `Scene` that `svcsim_scene::layout` computes; effects only bridge to the
-//! canvas, the URL and localStorage.
+//! The page's model is `svcsim_scene::session::Session` (natively tested); this crate holds only
+//! Leptos components and bridges to the browser: [`model`] wraps the session in signals and
+//! runs the animation frame loop, [`canvas`] draws the session's scene, [`persist`] talks to
+//! localStorage and the address bar. Components read the session through the model in context
+//! and send it commands; effects only bridge to the canvas, the URL and localStorage.
 //!
-//! Every module that touches the engine or the DOM is compiled for wasm32 only, because the web
-//! dependencies are gated to that target in `Cargo.toml`; [`highlight`] is pure and tested natively.
+//! Every module is compiled for wasm32 only, because the web dependencies are gated to that
+//! target in `Cargo.toml`.
 
 /// The lecture's first Service example ("Defining a Service").
 pub const LECTURE_SERVICE: &str = include_str!("../assets/examples/service.yaml");
-
-pub mod highlight;
 
 #[cfg(target_arch = "wasm32")]
 pub mod actions;
@@ -33,12 +32,4 @@ pub mod journey;
 #[cfg(target_arch = "wasm32")]
 pub mod model;
 #[cfg(target_arch = "wasm32")]
-pub mod output;
-#[cfg(target_arch = "wasm32")]
 pub mod persist;
-#[cfg(target_arch = "wasm32")]
-pub mod player;
-#[cfg(target_arch = "wasm32")]
-pub mod sim;
-#[cfg(target_arch = "wasm32")]
-pub mod textedit;
