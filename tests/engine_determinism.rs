@@ -3,8 +3,7 @@
 //! were produced by the native engine.
 //!
 //! The tests are written for both targets (`wasm_bindgen_test` in headless Chromium, `test`
-//! natively). The native run needs `svcsim-engine` as a native dev-dependency of this package;
-//! until `Cargo.toml` has one, this file is compiled for wasm32 only.
+//! natively), so one file checks both builds against the same values.
 
 mod common;
 
