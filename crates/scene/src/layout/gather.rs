@@ -1,0 +1,219 @@
+//! Layout phase *gather*: what to draw, read from the cluster once — the nodes in grid order
+//! with the pods each shows, the Services in display order, and what the row outside the
+//! cluster holds. Nothing is positioned yet.
+
+use super::ids::ObjectId;
+use super::LayoutOptions;
+use std::collections::{BTreeMap, BTreeSet};
+use svcsim_engine::api::core::{Pod, Service};
+use svcsim_engine::api::discovery::Endpoint;
+use svcsim_engine::cluster::Store;
+use svcsim_engine::trace::DEFAULT_EXTERNAL_CLIENT;
+
+/// Namespaces whose pods are "system pods" (summarised unless [`LayoutOptions::show_system`]).
+const SYSTEM_NAMESPACES: &[&str] = &["kube-system", "local-path-storage", "metallb-system"];
+
+/// Whether a pod is a CoreDNS pod (kubeadm labels them `k8s-app=kube-dns`).
+pub fn is_coredns(pod: &Pod) -> bool {
+    pod.metadata.namespace == "kube-system"
+        && pod.metadata.labels.get("k8s-app").map(String::as_str) == Some("kube-dns")
+}
+
+fn is_hidden_system_pod(pod: &Pod, opts: &LayoutOptions) -> bool {
+    !opts.show_system
+        && SYSTEM_NAMESPACES.contains(&pod.metadata.namespace.as_str())
+        && !is_coredns(pod)
+}
+
+/// `kind-worker2` sorts after `kind-worker` and before `kind-worker10`.
+fn natural_key(s: &str) -> (String, u64, String) {
+    let digits = s.len() - s.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (head, tail) = s.split_at(s.len() - digits);
+    let n = if tail.is_empty() {
+        0
+    } else {
+        tail.parse().unwrap_or(u64::MAX)
+    };
+    (head.to_string(), n, s.to_string())
+}
+
+/// One node's content before positioning.
+pub(super) struct NodeBox<'a> {
+    pub(super) name: String,
+    pub(super) id: ObjectId,
+    pub(super) control_plane: bool,
+    pub(super) ip: String,
+    pub(super) cidr: String,
+    pub(super) pods: Vec<&'a Pod>,
+    pub(super) hidden: Vec<&'a Pod>,
+    pub(super) unscheduled: bool,
+}
+
+/// What the row above the cluster holds besides the external client and "other hosts".
+pub(super) struct Outside<'a> {
+    /// LoadBalancer addresses, each with the first Service (in display order) that has it.
+    pub(super) lbs: Vec<(String, &'a Service)>,
+    /// Manual endpoints: slice addresses that are neither pods, nodes nor LBs.
+    pub(super) externals: BTreeSet<String>,
+}
+
+/// Everything the later phases draw, read from the cluster.
+pub(super) struct Gathered<'a> {
+    /// Control planes first, then natural name order; last, the "not scheduled" box if any
+    /// pod has no node. Each node's pods are in creation order.
+    pub(super) nodes: Vec<NodeBox<'a>>,
+    /// How many real nodes there are: the grid's column count depends on this alone.
+    pub(super) node_count: usize,
+    /// Sorted: the user's first, then system ones.
+    pub(super) services: Vec<&'a Service>,
+    pub(super) outside: Outside<'a>,
+    /// Pod IP → pod, for endpoints without a `targetRef` (hostNetwork pods have the node's IP).
+    pub(super) pod_by_ip: BTreeMap<&'a str, ObjectId>,
+}
+
+/// Read what to draw from the store.
+pub(super) fn gather<'a>(store: &'a Store, opts: &LayoutOptions) -> Gathered<'a> {
+    let (nodes, node_count) = gather_nodes(store, opts);
+    let services = sorted_services(store);
+    let pod_by_ip: BTreeMap<&str, ObjectId> = store
+        .pods
+        .values()
+        .filter(|p| !p.status.pod_ip.is_empty() && !p.spec.host_network)
+        .map(|p| {
+            (
+                p.status.pod_ip.as_str(),
+                ObjectId::pod(&p.metadata.namespace, &p.metadata.name),
+            )
+        })
+        .collect();
+    let outside = gather_outside(store, &nodes, &services, &pod_by_ip);
+    Gathered {
+        nodes,
+        node_count,
+        services,
+        outside,
+        pod_by_ip,
+    }
+}
+
+/// The nodes and their pods (shown or hidden as system pods), plus the "not scheduled" box;
+/// and the number of real nodes.
+fn gather_nodes<'a>(store: &'a Store, opts: &LayoutOptions) -> (Vec<NodeBox<'a>>, usize) {
+    let mut nodes: Vec<NodeBox> = store
+        .nodes
+        .values()
+        .map(|n| NodeBox {
+            name: n.metadata.name.clone(),
+            id: ObjectId::Node(n.metadata.name.clone()),
+            control_plane: n.is_control_plane(),
+            ip: n.internal_ip().unwrap_or_default().to_string(),
+            cidr: n.spec.pod_cidr.clone(),
+            pods: Vec::new(),
+            hidden: Vec::new(),
+            unscheduled: false,
+        })
+        .collect();
+    nodes.sort_by_cached_key(|n| (!n.control_plane, natural_key(&n.name)));
+    let node_index: BTreeMap<String, usize> = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.name.clone(), i))
+        .collect();
+    let mut unscheduled = NodeBox {
+        name: "not scheduled".to_string(),
+        id: ObjectId::Unscheduled,
+        control_plane: false,
+        ip: String::new(),
+        cidr: String::new(),
+        pods: Vec::new(),
+        hidden: Vec::new(),
+        unscheduled: true,
+    };
+    for pod in store.pods.values() {
+        let target = match node_index.get(&pod.spec.node_name) {
+            Some(&i) => &mut nodes[i],
+            None => &mut unscheduled,
+        };
+        if is_hidden_system_pod(pod, opts) {
+            target.hidden.push(pod);
+        } else {
+            target.pods.push(pod);
+        }
+    }
+    if !unscheduled.pods.is_empty() || !unscheduled.hidden.is_empty() {
+        nodes.push(unscheduled);
+    }
+    for n in &mut nodes {
+        // Creation order: a new pod lands after the others, nobody moves.
+        n.pods.sort_by(|a, b| {
+            (
+                a.metadata.creation_timestamp,
+                &a.metadata.namespace,
+                &a.metadata.name,
+            )
+                .cmp(&(
+                    b.metadata.creation_timestamp,
+                    &b.metadata.namespace,
+                    &b.metadata.name,
+                ))
+        });
+    }
+    (nodes, node_index.len())
+}
+
+/// The Services in display order: the user's first, then system ones.
+fn sorted_services(store: &Store) -> Vec<&Service> {
+    let mut services: Vec<&Service> = store.services.values().collect();
+    services.sort_by_key(|s| {
+        (
+            SYSTEM_NAMESPACES.contains(&s.metadata.namespace.as_str()),
+            s.metadata.namespace.clone(),
+            s.metadata.name.clone(),
+        )
+    });
+    services
+}
+
+/// Outside the cluster: what the row above it holds.
+fn gather_outside<'a>(
+    store: &'a Store,
+    nodes: &[NodeBox],
+    services: &[&'a Service],
+    pod_by_ip: &BTreeMap<&str, ObjectId>,
+) -> Outside<'a> {
+    let mut lbs: Vec<(String, &Service)> = Vec::new();
+    for s in services {
+        for ing in &s.status.load_balancer.ingress {
+            if !ing.ip.is_empty() && !lbs.iter().any(|(ip, _)| *ip == ing.ip) {
+                lbs.push((ing.ip.clone(), s));
+            }
+        }
+    }
+    // Manual endpoints: slice addresses that are neither pods, nodes nor LBs.
+    let inside_ips: BTreeSet<String> = nodes
+        .iter()
+        .filter(|n| !n.unscheduled)
+        .map(|n| n.ip.clone())
+        .chain(lbs.iter().map(|(ip, _)| ip.clone()))
+        .chain(std::iter::once(DEFAULT_EXTERNAL_CLIENT.to_string()))
+        .collect();
+    let mut externals: BTreeSet<String> = BTreeSet::new();
+    for slice in store.endpoint_slices.values() {
+        for ep in &slice.endpoints {
+            if ep_pod(ep).is_none() {
+                for a in &ep.addresses {
+                    if !pod_by_ip.contains_key(a.as_str()) && !inside_ips.contains(a) {
+                        externals.insert(a.clone());
+                    }
+                }
+            }
+        }
+    }
+    Outside { lbs, externals }
+}
+
+/// The pod an endpoint's `targetRef` names.
+pub(super) fn ep_pod(ep: &Endpoint) -> Option<ObjectId> {
+    let r = ep.target_ref.as_ref()?;
+    (r.kind == "Pod" && !r.name.is_empty()).then(|| ObjectId::pod(&r.namespace, &r.name))
+}
