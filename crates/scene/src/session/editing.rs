@@ -113,7 +113,7 @@ impl Editing {
             base_config: ClusterConfig::default(),
             owned: BTreeSet::new(),
         };
-        e.rebuild(&Manifests::read(&Source::new(SOURCE_NAME, text)), text);
+        e.rebuild(&Manifests::parse(&Source::new(SOURCE_NAME, text)), text);
         e
     }
 
@@ -136,9 +136,9 @@ impl Editing {
 
     /// Apply `text` to the running cluster (see the module docs). The text is read once.
     pub fn apply_text(&mut self, text: &str) -> Applied {
-        let manifests = Manifests::read(&Source::new(SOURCE_NAME, text));
-        if manifests.has_document_errors() {
-            self.finish(manifests.document_errors(), text);
+        let manifests = Manifests::parse(&Source::new(SOURCE_NAME, text));
+        if !manifests.errors().is_empty() {
+            self.finish(manifests.error_results(), text);
             return Applied::KeptPrevious;
         }
         if manifests.cluster_config() != self.base_config {

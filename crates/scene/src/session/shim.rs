@@ -12,16 +12,16 @@ pub struct Manifests {
 }
 
 impl Manifests {
-    pub fn read(source: &Source) -> Manifests {
+    pub fn parse(source: &Source) -> Manifests {
         Manifests {
             source: source.clone(),
             parsed: manifest::parse(&source.text),
         }
     }
-    pub fn has_document_errors(&self) -> bool {
-        !self.parsed.errors.is_empty()
+    pub fn errors(&self) -> &[(usize, svcsim_engine::manifest::ManifestError)] {
+        &self.parsed.errors
     }
-    pub fn document_errors(&self) -> Vec<ApplyResult> {
+    pub fn error_results(&self) -> Vec<ApplyResult> {
         self.parsed
             .errors
             .iter()
