@@ -9,7 +9,7 @@ use crate::console::ConsolePanel;
 use crate::editor::Editor;
 use crate::inspector::Inspector;
 use crate::journey::{EventList, JourneyControls};
-use crate::model::{use_frame_loop, Model};
+use crate::model::{use_frame_loop, use_model, use_player, use_prefs, Model, Player};
 use crate::persist;
 use leptos::html;
 use leptos::prelude::*;
@@ -89,8 +89,9 @@ pub fn App() -> impl IntoView {
     }
 
     // Theme and presentation mode on the document element.
+    let prefs = use_prefs();
     Effect::new(move |_| {
-        let settings = model.settings();
+        let settings = prefs.get();
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
@@ -101,7 +102,9 @@ pub fn App() -> impl IntoView {
         }
     });
 
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| on_key(model, &ev));
+    // Handles are taken here: the listener runs outside the component tree's context.
+    let player = use_player();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| on_key(model, player, &ev));
     on_cleanup(move || keys.remove());
 
     view! {
@@ -161,7 +164,7 @@ fn services_table(cluster: &svcsim_engine::cluster::Cluster) -> String {
 }
 
 /// Keyboard shortcuts (not while typing in a field, except Escape and Ctrl+Enter).
-fn on_key(model: Model, ev: &web_sys::KeyboardEvent) {
+fn on_key(model: Model, player: Player, ev: &web_sys::KeyboardEvent) {
     let target = ev
         .target()
         .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
@@ -187,15 +190,15 @@ fn on_key(model: Model, ev: &web_sys::KeyboardEvent) {
         // Space on a focused button presses the button.
         " " if tag.as_deref() != Some("BUTTON") => {
             ev.prevent_default();
-            model.update(Session::toggle_play);
+            player.toggle();
         }
         "ArrowRight" if has_journey && !ev.shift_key() => {
             ev.prevent_default();
-            model.update(Session::step_forward);
+            player.step_forward();
         }
         "ArrowLeft" if has_journey && !ev.shift_key() => {
             ev.prevent_default();
-            model.update(Session::step_back);
+            player.step_back();
         }
         "?" => model.ui.help_open.set(true),
         _ => {}
@@ -205,9 +208,10 @@ fn on_key(model: Model, ev: &web_sys::KeyboardEvent) {
 /// The page-wide controls.
 #[component]
 fn Banner() -> impl IntoView {
-    let model = crate::model::use_model();
+    let model = use_model();
+    let prefs = use_prefs();
     let example_options = move || {
-        let current = model.settings().example.unwrap_or_default();
+        let current = prefs.get().example.unwrap_or_default();
         examples::ALL
             .iter()
             .map(|e| {
@@ -227,7 +231,7 @@ fn Banner() -> impl IntoView {
     };
     let on_mode = move |ev| {
         if let Some(m) = ProxyMode::parse(&event_target_value(&ev)) {
-            model.update(|s| s.set_proxy_mode(m));
+            prefs.set_proxy_mode(m);
         }
     };
     let share = move |_| {
@@ -244,8 +248,8 @@ fn Banner() -> impl IntoView {
             None => model.say("Could not put the link in the address bar."),
         }
     };
-    let dark = move || model.settings().theme == Some(Theme::Dark);
-    let presenting = move || model.settings().presentation;
+    let dark = move || prefs.get().theme == Some(Theme::Dark);
+    let presenting = move || prefs.get().presentation;
     view! {
         <header class="banner">
             <h1>"svcsim"</h1>
@@ -253,7 +257,7 @@ fn Banner() -> impl IntoView {
             <div class="toolbar" role="toolbar" aria-label="Page">
                 <label for="example">"Example"</label>
                 <select id="example" on:change=on_example>
-                    <option value="" disabled=true selected=move || model.settings().example.is_none()>
+                    <option value="" disabled=true selected=move || prefs.get().example.is_none()>
                         "(your own)"
                     </option>
                     {example_options}
@@ -273,8 +277,7 @@ fn Banner() -> impl IntoView {
                     id="theme"
                     aria-pressed=move || dark().to_string()
                     on:click=move |_| {
-                        let next = if dark() { Theme::Light } else { Theme::Dark };
-                        model.update(|s| s.set_theme(next));
+                        prefs.set_theme(if dark() { Theme::Light } else { Theme::Dark });
                     }
                 >
                     "Dark"
@@ -284,8 +287,7 @@ fn Banner() -> impl IntoView {
                     id="presentation"
                     aria-pressed=move || presenting().to_string()
                     on:click=move |_| {
-                        let on = !presenting();
-                        model.update(|s| s.set_presentation(on));
+                        prefs.set_presentation(!presenting());
                     }
                 >
                     "Present"
@@ -303,10 +305,10 @@ fn Banner() -> impl IntoView {
 /// The example's concept and what to look at.
 #[component]
 fn Explanation() -> impl IntoView {
-    let model = crate::model::use_model();
+    let prefs = use_prefs();
     move || {
-        model
-            .settings()
+        prefs
+            .get()
             .example
             .and_then(|id| examples::by_id(&id))
             .map(|e| {
@@ -323,7 +325,7 @@ fn Explanation() -> impl IntoView {
 /// Above the canvas: pick an object, zoom, the simulated clock and the perf counter.
 #[component]
 fn StageBar() -> impl IntoView {
-    let model = crate::model::use_model();
+    let model = use_model();
     let selection_options = move || {
         let sel = model.selection().map(|s| s.to_string()).unwrap_or_default();
         model.with_scene(|s| {
@@ -392,7 +394,7 @@ fn StageBar() -> impl IntoView {
 /// The keyboard shortcuts.
 #[component]
 fn HelpDialog() -> impl IntoView {
-    let model = crate::model::use_model();
+    let model = use_model();
     let help_ref: NodeRef<html::Dialog> = NodeRef::new();
     Effect::new(move |_| {
         let open = model.ui.help_open.get();

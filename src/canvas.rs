@@ -4,7 +4,7 @@
 //! only when something changed (the draw effect re-runs on its inputs; the frame loop moves the
 //! packet overlay).
 
-use crate::model::{now_ms, use_model};
+use crate::model::{now_ms, use_model, use_prefs};
 use leptos::html;
 use leptos::prelude::*;
 use std::cell::Cell;
@@ -377,6 +377,7 @@ pub fn export_png() {
 #[component]
 pub fn ClusterCanvas() -> impl IntoView {
     let model = use_model();
+    let prefs = use_prefs();
     let view = model.ui.view;
     let canvas: NodeRef<html::Canvas> = NodeRef::new();
     let hover: RwSignal<Option<ObjectId>> = RwSignal::new(None);
@@ -404,7 +405,7 @@ pub fn ClusterCanvas() -> impl IntoView {
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
         // Layout changes (presentation mode, the aspect below) resize the element.
-        let settings = model.settings();
+        let settings = prefs.get();
         // As tall as the scene needs at the canvas' width (no empty bands), but no taller than
         // the window below the canvas' top: on a projector the whole cluster is on the first
         // screen, under the controls, without scrolling (at least 55% of the window).

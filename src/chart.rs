@@ -2,7 +2,7 @@
 //! `<canvas>` (plotters-canvas), with the same numbers as a list beside it (the text
 //! alternative, and what tests read).
 
-use crate::model::use_model;
+use crate::model::{use_model, use_player, use_prefs};
 use leptos::html;
 use leptos::prelude::*;
 use plotters::prelude::*;
@@ -109,11 +109,13 @@ pub fn draw(
 #[component]
 pub fn DistributionChart() -> impl IntoView {
     let model = use_model();
+    let player = use_player();
+    let prefs = use_prefs();
     let canvas: NodeRef<html::Canvas> = NodeRef::new();
     Effect::new(move |_| {
-        let theme = model.settings().theme.unwrap_or(Theme::Light);
+        let theme = prefs.get().theme.unwrap_or(Theme::Light);
         let Some(el) = canvas.get() else { return };
-        model.with_journey(|p| {
+        player.with_journey(|p| {
             let d = p.distribution();
             let Some(d) = d else { return };
             let dpr = web_sys::window()
@@ -132,7 +134,7 @@ pub fn DistributionChart() -> impl IntoView {
         });
     });
     let items = move || {
-        model.with_journey(|p| {
+        player.with_journey(|p| {
             p.distribution()
                 .map(|d| {
                     bars(d)
@@ -158,7 +160,7 @@ pub fn DistributionChart() -> impl IntoView {
         })
     };
     view! {
-        <div class="chart" class:hidden=move || model.with_journey(|p| p.distribution().is_none())>
+        <div class="chart" class:hidden=move || player.with_journey(|p| p.distribution().is_none())>
             <canvas
                 id="chart"
                 node_ref=canvas

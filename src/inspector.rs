@@ -3,19 +3,20 @@
 //! rules with the current hop's rules highlighted), and the teaching actions that apply to it.
 
 use crate::actions::Actions;
-use crate::model::use_model;
+use crate::model::{use_model, use_player};
 use leptos::prelude::*;
 
 /// The inspector panel.
 #[component]
 pub fn Inspector() -> impl IntoView {
     let model = use_model();
+    let player = use_player();
     // Recomputed when the cluster, the selection or the current hop changes — not on every
     // animation frame while a packet travels between two hops.
-    let hop = Memo::new(move |_| model.with_playback(|p| p.current()));
+    let hop = Memo::new(move |_| player.position().0);
     let panel = Memo::new(move |_| {
         hop.track();
-        model.with_journey(|_| ());
+        player.with_journey(|_| ());
         model.selection();
         model.with_cluster(|s| s.inspector())
     });

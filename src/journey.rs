@@ -4,24 +4,19 @@
 //! playhead live in the session (`svcsim_scene::playback`); these components show them and
 //! forward clicks.
 
-use crate::model::{use_model, Model};
+use crate::model::{use_model, use_player, use_prefs};
 use leptos::prelude::*;
 use svcsim_scene::animation::HopEvent;
 use svcsim_scene::journey::{destinations, sources};
-use svcsim_scene::session::Session;
-
-/// Send one request (or 100) with the form's source and destination.
-fn send(model: Model, count: u32) {
-    let r = model.update(|s| s.send(count));
-    model.ui.journey_error.set(r.and_then(Result::err));
-}
 
 /// The send form and the player controls (above the canvas).
 #[component]
 pub fn JourneyControls() -> impl IntoView {
     let model = use_model();
+    let player = use_player();
+    let prefs = use_prefs();
     let source_options = move || {
-        let current = model.settings().source.unwrap_or_default();
+        let current = prefs.get().source.unwrap_or_default();
         model
             .with_cluster(|s| sources(s.cluster()))
             .into_iter()
@@ -38,32 +33,31 @@ pub fn JourneyControls() -> impl IntoView {
             .map(|d| view! { <option value=d></option> })
             .collect_view()
     };
-    let current = Memo::new(move |_| model.with_playback(|p| (p.current(), p.is_playing())));
+    let position = Memo::new(move |_| player.position());
     let step_label = move || {
-        let (cur, _) = current.get();
-        model.with_journey(|p| match p.events().len() {
+        let (cur, _) = position.get();
+        player.with_journey(|p| match p.events().len() {
             0 => "no journey yet".to_string(),
             n => format!("hop {} of {n}", cur + 1),
         })
     };
-    let playing = move || current.get().1;
+    let playing = move || position.get().1;
     view! {
         <form
             class="journey-form"
             aria-label="Send a request"
             on:submit=move |ev| {
                 ev.prevent_default();
-                send(model, 1);
+                player.send(1);
             }
         >
             <label for="source">"From"</label>
             <select
                 id="source"
                 on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    model.update(|s| s.set_source(v));
+                    prefs.set_source(event_target_value(&ev));
                 }
-                prop:value=move || model.settings().source.unwrap_or_default()
+                prop:value=move || prefs.get().source.unwrap_or_default()
             >
                 {source_options}
             </select>
@@ -75,15 +69,12 @@ pub fn JourneyControls() -> impl IntoView {
                 placeholder="my-service:80"
                 spellcheck="false"
                 autocomplete="off"
-                prop:value=move || model.settings().dest.unwrap_or_default()
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    model.update(|s| s.set_dest(v));
-                }
+                prop:value=move || prefs.get().dest.unwrap_or_default()
+                on:input=move |ev| prefs.set_dest(event_target_value(&ev))
             />
             <datalist id="dest-list">{dest_options}</datalist>
             <button type="submit" id="send">"Send"</button>
-            <button type="button" id="send100" on:click=move |_| send(model, 100)>
+            <button type="button" id="send100" on:click=move |_| player.send(100)>
                 "Send 100"
             </button>
         </form>
@@ -92,7 +83,7 @@ pub fn JourneyControls() -> impl IntoView {
                 type="button"
                 id="step-back"
                 title="Previous hop (←)"
-                on:click=move |_| { model.update(Session::step_back); }
+                on:click=move |_| player.step_back()
             >
                 "◀ Back"
             </button>
@@ -101,7 +92,7 @@ pub fn JourneyControls() -> impl IntoView {
                 id="play"
                 title="Play / pause (Space)"
                 aria-pressed=move || playing().to_string()
-                on:click=move |_| { model.update(Session::toggle_play); }
+                on:click=move |_| player.toggle()
             >
                 {move || if playing() { "Pause" } else { "Play" }}
             </button>
@@ -109,11 +100,11 @@ pub fn JourneyControls() -> impl IntoView {
                 type="button"
                 id="step-forward"
                 title="Next hop (→)"
-                on:click=move |_| { model.update(Session::step_forward); }
+                on:click=move |_| player.step_forward()
             >
                 "Next ▶"
             </button>
-            <button type="button" id="replay" on:click=move |_| { model.update(Session::replay); }>
+            <button type="button" id="replay" on:click=move |_| player.replay()>
                 "↺ Replay"
             </button>
             <label for="speed">"Speed"</label>
@@ -121,10 +112,10 @@ pub fn JourneyControls() -> impl IntoView {
                 id="speed"
                 on:change=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
-                        model.update(|s| s.set_speed(v));
+                        prefs.set_speed(v);
                     }
                 }
-                prop:value=move || model.settings().speed().to_string()
+                prop:value=move || prefs.get().speed().to_string()
             >
                 <option value="0.25">"¼×"</option>
                 <option value="0.5">"½×"</option>
@@ -199,13 +190,13 @@ fn hop_detail(e: &HopEvent) -> impl IntoView {
 /// The event list and the current hop's details.
 #[component]
 pub fn EventList() -> impl IntoView {
-    let model = use_model();
+    let player = use_player();
     // The rows re-render when the journey changes or the packet reaches another hop, not on
     // every animation frame.
-    let current = Memo::new(move |_| model.with_playback(|p| p.current()));
+    let current = Memo::new(move |_| player.position().0);
     let items = move || {
         let cur = current.get();
-        model.with_journey(|p| {
+        player.with_journey(|p| {
             p.events()
                 .iter()
                 .enumerate()
@@ -215,7 +206,7 @@ pub fn EventList() -> impl IntoView {
                             <button
                                 type="button"
                                 aria-current=if i == cur { "step" } else { "false" }
-                                on:click=move |_| { model.update(|s| s.goto_hop(i)); }
+                                on:click=move |_| player.goto(i)
                             >
                                 {row_text(i, e)}
                             </button>
@@ -226,13 +217,13 @@ pub fn EventList() -> impl IntoView {
         })
     };
     let outcome = move || {
-        model
+        player
             .with_journey(|p| p.outcome())
             .unwrap_or_else(|| "Send a request to see its journey here.".to_string())
     };
     let detail = move || {
         let cur = current.get();
-        model.with_journey(|p| p.events().get(cur).map(hop_detail))
+        player.with_journey(|p| p.events().get(cur).map(hop_detail))
     };
     view! {
         <section class="panel events-panel" aria-labelledby="events-heading">

@@ -15,10 +15,11 @@
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use svcsim_engine::proxy::ProxyMode;
 use svcsim_scene::layout::{ObjectId, Scene, View};
 use svcsim_scene::playback::{Overlay, Playback};
 use svcsim_scene::session::{Revisions, Session};
-use svcsim_scene::settings::Settings;
+use svcsim_scene::settings::{Settings, Theme};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -61,8 +62,101 @@ pub fn use_model() -> Model {
     expect_context::<Model>()
 }
 
+/// The journey player's handle: the event list, the player controls, the chart and the
+/// shortcuts read the journey and drive the playhead through it, and can do nothing else.
+#[derive(Clone, Copy)]
+pub struct Player(Model);
+
+/// The player the page's root provided.
+pub fn use_player() -> Player {
+    expect_context::<Player>()
+}
+
+impl Player {
+    /// The journey, its rows and the distribution; re-runs only when another journey is shown.
+    pub fn with_journey<R>(&self, f: impl FnOnce(&Playback) -> R) -> R {
+        self.0.read(self.0.journey, |s| f(s.playback()))
+    }
+
+    /// The hop shown now and whether the journey plays (re-runs on every frame while playing:
+    /// read it in a `Memo`).
+    pub fn position(&self) -> (usize, bool) {
+        self.0.journey.track();
+        self.0.read(self.0.playhead, |s| {
+            (s.playback().current(), s.playback().is_playing())
+        })
+    }
+
+    /// Send one request (or 100) with the form's source and destination; the form shows why
+    /// not.
+    pub fn send(&self, count: u32) {
+        let r = self.0.update(|s| s.send(count));
+        self.0.ui.journey_error.set(r.and_then(Result::err));
+    }
+
+    pub fn toggle(&self) {
+        self.0.update(Session::toggle_play);
+    }
+
+    pub fn step_forward(&self) {
+        self.0.update(Session::step_forward);
+    }
+
+    pub fn step_back(&self) {
+        self.0.update(Session::step_back);
+    }
+
+    pub fn goto(&self, hop: usize) {
+        self.0.update(|s| s.goto_hop(hop));
+    }
+
+    pub fn replay(&self) {
+        self.0.update(Session::replay);
+    }
+}
+
+/// The settings' handle: theme, presentation, speed, the journey form, kube-proxy's mode.
+#[derive(Clone, Copy)]
+pub struct Prefs(Model);
+
+/// The settings the page's root provided.
+pub fn use_prefs() -> Prefs {
+    expect_context::<Prefs>()
+}
+
+impl Prefs {
+    pub fn get(&self) -> Settings {
+        self.0.read(self.0.settings, |s| s.settings().clone())
+    }
+
+    pub fn set_theme(&self, theme: Theme) {
+        self.0.update(|s| s.set_theme(theme));
+    }
+
+    pub fn set_presentation(&self, on: bool) {
+        self.0.update(|s| s.set_presentation(on));
+    }
+
+    pub fn set_speed(&self, speed: f64) {
+        self.0.update(|s| s.set_speed(speed));
+    }
+
+    pub fn set_source(&self, source: String) {
+        self.0.update(|s| s.set_source(source));
+    }
+
+    pub fn set_dest(&self, dest: String) {
+        self.0.update(|s| s.set_dest(dest));
+    }
+
+    pub fn set_proxy_mode(&self, mode: ProxyMode) {
+        self.0.update(|s| s.set_proxy_mode(mode));
+    }
+}
+
 impl Model {
-    /// Wrap `session` and provide the model to every component below the caller.
+    /// Wrap `session` and provide the model, the [`Player`] and the [`Prefs`] to every
+    /// component below the caller.
     pub fn provide(session: Session) -> Model {
         let r = session.revisions();
         let model = Model {
@@ -86,6 +180,8 @@ impl Model {
             },
         };
         provide_context(model);
+        provide_context(Player(model));
+        provide_context(Prefs(model));
         model
     }
 
@@ -114,28 +210,12 @@ impl Model {
         self.read(self.text, |s| f(s.draft()))
     }
 
-    /// The journey, its timeline and the last distribution, not the playhead: for views that
-    /// change only when another journey is shown (the event list's rows, the chart).
-    pub fn with_journey<R>(&self, f: impl FnOnce(&Playback) -> R) -> R {
-        self.read(self.journey, |s| f(s.playback()))
-    }
-
-    /// The playback including its playhead (re-runs on every animation frame while playing).
-    pub fn with_playback<R>(&self, f: impl FnOnce(&Playback) -> R) -> R {
-        self.journey.track();
-        self.read(self.playhead, |s| f(s.playback()))
-    }
-
     /// What the canvas draws over the scene for the journey now.
     pub fn overlay(&self, reduced_motion: bool) -> Overlay {
         self.scene.track();
         self.settings.track();
-        self.with_playback(|_| ());
-        self.session.with_value(|s| s.overlay(reduced_motion))
-    }
-
-    pub fn settings(&self) -> Settings {
-        self.read(self.settings, |s| s.settings().clone())
+        self.journey.track();
+        self.read(self.playhead, |s| s.overlay(reduced_motion))
     }
 
     pub fn selection(&self) -> Option<ObjectId> {
