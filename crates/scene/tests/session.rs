@@ -406,6 +406,11 @@ fn send_100_keeps_the_distribution_and_errors_say_what_is_wrong() {
     let d = s.playback().distribution().unwrap();
     assert_eq!(d.endpoints.len(), 3);
     assert_eq!(d.endpoints.iter().map(|e| e.connections).sum::<u32>(), 100);
+    // The chart's bars: one per endpoint, named after its pod, none failed.
+    let bars = svcsim_scene::distribution::bars(d);
+    assert_eq!(bars.len(), 3);
+    assert!(bars.iter().all(|b| b.label.starts_with("my-app-") && !b.failed));
+    assert_eq!(bars.iter().map(|b| b.count).sum::<u32>(), 100);
     assert!(s.playback().journey().is_some());
     // A name nobody serves is a journey too: the DNS lookup fails.
     s.set_dest("nope:80");
@@ -460,7 +465,18 @@ fn console_commands_change_the_cluster_and_their_packets_play_in_turn() {
             "kubectl exec client -- curl -s my-service; kubectl exec client -- curl -s my-service"
         )
     );
-    assert!(!s.complete("kubectl get po", 14).candidates.is_empty());
+    // Tab: one candidate completes the word and adds a space; several extend to their common
+    // prefix; none leave the line alone.
+    let done = s.complete("kubectl desc", 12);
+    assert_eq!(done.apply_to("kubectl desc"), "kubectl describe ");
+    let done = s.complete("kubectl get pods my-", 20);
+    assert!(done.candidates.len() > 1, "{:?}", done.candidates);
+    let line = done.apply_to("kubectl get pods my-");
+    let word = line.strip_prefix("kubectl get pods ").unwrap();
+    assert!(word.len() > "my-app-".len(), "{line}");
+    assert!(done.candidates.iter().all(|c| c.starts_with(word)), "{line}");
+    let done = s.complete("kubectl get pods zz", 19);
+    assert_eq!(done.apply_to("kubectl get pods zz"), "kubectl get pods zz");
 }
 
 #[test]
