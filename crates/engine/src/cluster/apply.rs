@@ -839,7 +839,7 @@ fn plural_of(resource: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::ClusterConfig;
+    use crate::config::ClusterConfig;
 
     const LECTURE_SVC: &str = "apiVersion: v1
 kind: Service

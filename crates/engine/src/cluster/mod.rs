@@ -1,16 +1,18 @@
-//! The simulated cluster: configuration, the object store, simulated time, and `apply`, which
-//! runs kube-apiserver's create/update flow (defaults → allocation → validation → store).
+//! The simulated cluster: the object store, simulated time, and `apply`, which runs
+//! kube-apiserver's create/update flow (defaults → allocation → validation → store), on a
+//! [`ClusterConfig`] ([`crate::config`]).
 //!
 //! Controllers ([`crate::controllers`]) run after every change and every tick of simulated time,
 //! level-triggered, until the cluster settles.
 
 mod apply;
-pub mod config;
 mod mutations;
 pub mod store;
 
+/// The configuration lives one floor down ([`crate::config`], below `alloc`, which needs it);
+/// re-exported so `cluster::ClusterConfig` and `cluster::config::…` keep working for callers.
+pub use crate::config::{self, ClusterConfig, NodeConfig};
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
-pub use config::{ClusterConfig, NodeConfig};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
 pub use store::{ObjectKey, Store};
 

@@ -22,8 +22,8 @@ pub use eval::{
 };
 pub use model::{Protocol, ProxyView};
 
-use crate::alloc::ipv4::Cidr;
 use crate::cluster::Cluster;
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use std::net::Ipv4Addr;
 

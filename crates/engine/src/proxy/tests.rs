@@ -9,7 +9,8 @@ use crate::api::core::{
     ClientIpConfig, LoadBalancerIngress, Service, ServicePort, SessionAffinityConfig,
 };
 use crate::api::discovery::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
-use crate::cluster::{ClusterConfig, ObjectKey};
+use crate::cluster::ObjectKey;
+use crate::config::ClusterConfig;
 use crate::sim::Rng;
 use std::net::Ipv4Addr;
 

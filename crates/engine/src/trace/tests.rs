@@ -1,5 +1,5 @@
 use super::*;
-use crate::cluster::ClusterConfig;
+use crate::config::ClusterConfig;
 
 fn step(table: &str, chain: &str, text: &str) -> Step {
     Step {

@@ -3,6 +3,10 @@
 //! The default is what `kind create cluster` builds with a config of one control-plane node and
 //! two workers (kind's defaults: pod subnet 10.244.0.0/16, service subnet 10.96.0.0/16), plus a
 //! MetalLB pool on kind's docker network, as the MetalLB-on-kind guide sets up.
+//!
+//! A floor of its own, below [`crate::alloc`] and [`crate::cluster`]: the allocators are sized
+//! from it (service range, NodePort range, node pod CIDRs, pools) and the cluster owns one, so
+//! it depends only on [`crate::api`] (kind's document) and [`crate::ipv4`].
 
 use crate::api::setup::{IpAddressPool, KindCluster};
 use serde::Serialize;
@@ -93,9 +97,8 @@ impl ClusterConfig {
         }
         let pod_subnet = non_empty(&kind.networking.pod_subnet, "10.244.0.0/16");
         let service_subnet = non_empty(&kind.networking.service_subnet, "10.96.0.0/16");
-        let pod_base = crate::alloc::ipv4::Cidr::parse(&pod_subnet).unwrap_or_else(|| {
-            crate::alloc::ipv4::Cidr::parse("10.244.0.0/16").unwrap_or_default()
-        });
+        let pod_base = crate::ipv4::Cidr::parse(&pod_subnet)
+            .unwrap_or_else(|| crate::ipv4::Cidr::parse("10.244.0.0/16").unwrap_or_default());
         let (mut cp, mut worker) = (0usize, 0usize);
         let nodes = roles
             .into_iter()
@@ -163,14 +166,14 @@ impl ClusterConfig {
 
     /// The first usable IP of the service range: the `kubernetes` Service's ClusterIP.
     pub fn kubernetes_service_ip(&self) -> String {
-        crate::alloc::ipv4::Cidr::parse(&self.service_subnet)
+        crate::ipv4::Cidr::parse(&self.service_subnet)
             .map(|c| c.nth(1).to_string())
             .unwrap_or_else(|| "10.96.0.1".to_string())
     }
 
     /// kubeadm's DNS Service IP: the 10th address of the service range.
     pub fn dns_service_ip(&self) -> String {
-        crate::alloc::ipv4::Cidr::parse(&self.service_subnet)
+        crate::ipv4::Cidr::parse(&self.service_subnet)
             .map(|c| c.nth(10).to_string())
             .unwrap_or_else(|| "10.96.0.10".to_string())
     }
