@@ -161,7 +161,7 @@ impl Sim {
 
     /// The kube-proxy mode in use.
     pub fn mode(&self) -> ProxyMode {
-        ProxyMode::from_cluster(&self.cluster)
+        self.cluster.proxy_mode()
     }
 
     /// Build the cluster again from scratch from `text` (not settled: time runs on screen).
@@ -169,7 +169,7 @@ impl Sim {
         let config = config_for(text);
         let mut effective = config.clone();
         if let Some(mode) = self.mode_override {
-            effective.kube_proxy_mode = mode.as_str().to_string();
+            effective.kube_proxy_mode = mode;
         }
         self.cluster = Cluster::new(effective, self.seed);
         self.base_config = config;
@@ -288,7 +288,7 @@ impl Sim {
     /// Switch kube-proxy's mode (the rules are rebuilt from the same Services and slices).
     pub fn set_mode(&mut self, mode: ProxyMode) {
         self.mode_override = Some(mode);
-        self.cluster.config.kube_proxy_mode = mode.as_str().to_string();
+        self.cluster.set_proxy_mode(mode);
         self.revision += 1;
     }
 

@@ -11,6 +11,45 @@
 use crate::api::setup::{IpAddressPool, KindCluster};
 use serde::Serialize;
 
+/// kube-proxy's `--proxy-mode` (kind `networking.kubeProxyMode`): which data plane programs
+/// the Services. Serialized as kube-proxy spells it (`iptables`, `nftables`, `ipvs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProxyMode {
+    /// kube-proxy's default on Linux, and kind's.
+    #[default]
+    Iptables,
+    Nftables,
+    Ipvs,
+}
+
+impl ProxyMode {
+    /// Parse `iptables`, `nftables` or `ipvs` (kind's `networking.kubeProxyMode` values),
+    /// ignoring case and surrounding blanks.
+    pub fn parse(s: &str) -> Option<ProxyMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "iptables" => Some(ProxyMode::Iptables),
+            "nftables" => Some(ProxyMode::Nftables),
+            "ipvs" => Some(ProxyMode::Ipvs),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+            ProxyMode::Ipvs => "ipvs",
+        }
+    }
+}
+
+impl std::fmt::Display for ProxyMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One node of the cluster as configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -40,8 +79,8 @@ pub struct ClusterConfig {
     pub node_port_range: (u16, u16),
     /// kubelet `clusterDomain`.
     pub cluster_domain: String,
-    /// `iptables`, `nftables` or `ipvs` (kind `networking.kubeProxyMode`).
-    pub kube_proxy_mode: String,
+    /// kube-proxy's mode (kind `networking.kubeProxyMode`).
+    pub kube_proxy_mode: ProxyMode,
     /// kube-controller-manager `--max-endpoints-per-slice`.
     pub max_endpoints_per_slice: usize,
     /// Addresses LoadBalancer Services get (MetalLB `IPAddressPool`s; first listed first).
@@ -157,7 +196,9 @@ impl ClusterConfig {
             service_subnet,
             node_port_range: (30000, 32767),
             cluster_domain: "cluster.local".to_string(),
-            kube_proxy_mode: non_empty(&kind.networking.kube_proxy_mode, "iptables"),
+            // Unset means kind's default, iptables. kind itself refuses any other value
+            // ("invalid kubeProxyMode"); svcsim has always run such a cluster in iptables mode.
+            kube_proxy_mode: ProxyMode::parse(&kind.networking.kube_proxy_mode).unwrap_or_default(),
             max_endpoints_per_slice: 100,
             lb_pools: vec![default_pool()],
             kubernetes_version: "v1.34.0".to_string(),
@@ -194,4 +235,31 @@ pub fn default_pool() -> IpAddressPool {
     pool.metadata.namespace = "metallb-system".to_string();
     pool.spec.addresses = vec![DEFAULT_LB_RANGE.to_string()];
     pool
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_mode(mode: &str) -> ClusterConfig {
+        let mut kind = KindCluster::default();
+        kind.networking.kube_proxy_mode = mode.to_string();
+        ClusterConfig::from_kind(&kind)
+    }
+
+    #[test]
+    fn kube_proxy_mode_comes_from_the_kind_document() {
+        assert_eq!(with_mode("").kube_proxy_mode, ProxyMode::Iptables);
+        assert_eq!(with_mode("nftables").kube_proxy_mode, ProxyMode::Nftables);
+        assert_eq!(with_mode(" IPVS ").kube_proxy_mode, ProxyMode::Ipvs);
+        // kind refuses other values; svcsim runs such a cluster in iptables mode.
+        assert_eq!(with_mode("bpf").kube_proxy_mode, ProxyMode::Iptables);
+        assert_eq!(
+            ClusterConfig::default().kube_proxy_mode,
+            ProxyMode::Iptables
+        );
+        // Serialized as kube-proxy spells it, as the string field was.
+        let json = serde_json::to_value(with_mode("ipvs")).unwrap();
+        assert_eq!(json["kubeProxyMode"], "ipvs");
+    }
 }

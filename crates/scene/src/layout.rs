@@ -1216,7 +1216,7 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     let title = format!(
         "cluster {} · kube-proxy {} · Services {} · pods {}",
         cluster.config.name,
-        cluster.config.kube_proxy_mode,
+        cluster.proxy_mode(),
         cluster.config.service_subnet,
         cluster.config.pod_subnet
     );
@@ -1339,7 +1339,7 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
                 Some(&kp),
                 kp_rect.center().x,
                 kp_rect.y + 18.0,
-                &format!("kube-proxy {}", short_mode(&cluster.config.kube_proxy_mode)),
+                &format!("kube-proxy {}", short_mode(cluster.proxy_mode().as_str())),
                 FONT_SMALL,
                 false,
                 Align::Center,

@@ -1015,7 +1015,14 @@ fn node_rules_on_a_kind_cluster() {
             .insert(ObjectKey::new("ns1", s.metadata.name.clone()), s);
     }
     let node = c.config.nodes[1].name.clone();
-    assert_eq!(ProxyMode::from_cluster(&c), ProxyMode::Iptables);
+    assert_eq!(c.proxy_mode(), ProxyMode::Iptables);
+    let mut ipvs = c.clone();
+    ipvs.set_proxy_mode(ProxyMode::Ipvs);
+    assert_eq!(ipvs.proxy_mode(), ProxyMode::Ipvs);
+    assert_eq!(
+        node_rules(&ipvs, &node, ipvs.proxy_mode()).unwrap().mode,
+        ProxyMode::Ipvs
+    );
     let rules = node_rules(&c, &node, ProxyMode::Iptables).unwrap();
     let out = render(&rules);
     assert!(

@@ -382,9 +382,7 @@ impl<'c> TraceSession<'c> {
     }
 
     pub fn with_options(cluster: &'c Cluster, options: TraceOptions) -> TraceSession<'c> {
-        let mode = options
-            .mode
-            .unwrap_or_else(|| ProxyMode::from_cluster(cluster));
+        let mode = options.mode.unwrap_or_else(|| cluster.proxy_mode());
         TraceSession {
             cluster,
             topology: Topology::from_cluster(cluster),
