@@ -150,26 +150,8 @@ fn event(index: usize, phase: Phase, leg: &str, number: usize, h: &Hop) -> HopEv
         nat: h.before != h.after,
         before,
         after,
-        rules: h
-            .rules
-            .iter()
-            .map(|r| {
-                if r.text.starts_with("-A ") || r.chain == r.text {
-                    format!("{}: {}", r.table, r.text)
-                } else {
-                    format!("{} {}: {}", r.table, r.chain, r.text)
-                }
-            })
-            .collect(),
-        lb: h.lb.as_ref().map(|d| {
-            format!(
-                "{}: endpoint {} of {} (p={})",
-                d.chain,
-                u64::from(d.chosen) + 1,
-                d.candidates,
-                d.probability
-            )
-        }),
+        rules: h.rules.iter().map(|r| r.to_string()).collect(),
+        lb: h.lb.as_ref().map(|d| d.to_string()),
         affinity_hit: h.affinity_hit,
     }
 }

@@ -1093,3 +1093,65 @@ fn hostile_inputs_do_not_panic() {
         );
     }
 }
+
+/// How a matched rule and a load-balancing choice read in `svcsim trace` and on the page.
+#[test]
+fn step_and_lb_decision_display() {
+    let step = |table: &str, chain: &str, text: &str| Step {
+        table: table.into(),
+        chain: chain.into(),
+        index: 0,
+        text: text.into(),
+    };
+    for (s, want) in [
+        // iptables-save lines name their chain: only the table goes in front.
+        (
+            step(
+                "nat",
+                "KUBE-SVC-X",
+                "-A KUBE-SVC-X -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-A",
+            ),
+            "nat: -A KUBE-SVC-X -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-A",
+        ),
+        // An IPVS virtual server is its own chain.
+        (
+            step("ipvs", "TCP  10.96.0.5:80 rr", "TCP  10.96.0.5:80 rr"),
+            "ipvs: TCP  10.96.0.5:80 rr",
+        ),
+        // An IPVS real server and an nft rule do not say where they are.
+        (
+            step("ipvs", "TCP  10.96.0.5:80 rr", "  -> 10.244.1.2:9376"),
+            "ipvs TCP  10.96.0.5:80 rr:   -> 10.244.1.2:9376",
+        ),
+        (
+            step(
+                "ip kube-proxy",
+                "service-X-ns1/svc1/tcp/p80",
+                "numgen random mod 2 vmap { 0 : goto endpoint-A, 1 : goto endpoint-B }",
+            ),
+            "ip kube-proxy service-X-ns1/svc1/tcp/p80: numgen random mod 2 vmap { 0 : goto endpoint-A, 1 : goto endpoint-B }",
+        ),
+    ] {
+        assert_eq!(s.to_string(), want);
+    }
+    let lb = LbDecision {
+        chain: "KUBE-SVC-X".into(),
+        candidates: 3,
+        chosen: 1,
+        probability: "0.50000000000".into(),
+    };
+    assert_eq!(
+        lb.to_string(),
+        "KUBE-SVC-X: endpoint 2 of 3 (p=0.50000000000)"
+    );
+    let last = LbDecision {
+        chosen: u32::MAX,
+        probability: "1/4294967295".into(),
+        candidates: u32::MAX,
+        ..lb
+    };
+    assert_eq!(
+        last.to_string(),
+        "KUBE-SVC-X: endpoint 4294967296 of 4294967295 (p=1/4294967295)"
+    );
+}
