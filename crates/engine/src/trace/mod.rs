@@ -35,7 +35,7 @@ pub use dest::{parse_destination, DestError, Destination, Origin, DEFAULT_EXTERN
 use crate::api::core::Pod;
 use crate::cluster::Cluster;
 use crate::dns::{
-    self, AnswerSource, DnsResponse, PodDnsType, Query, Rcode, RecordType, Resolution, ResolvConf,
+    self, AnswerSource, DnsResponse, PodDnsType, Query, RecordType, Resolution, ResolvConf,
     ResolverFlavor, Upstream,
 };
 use crate::net::{
@@ -667,7 +667,8 @@ impl<'c> TraceSession<'c> {
                 outcome: flow.outcome,
             });
             if !answered {
-                return no_answer(q, &server);
+                // Nobody answered (refused or dropped): glibc reports `TRY_AGAIN`.
+                return DnsResponse::servfail(q, &server, AnswerSource::NodeResolver);
             }
             let mut r = response;
             // CoreDNS's `loadbalance` plugin shuffles A records in every answer it sends.
@@ -1685,23 +1686,6 @@ fn node_listener(cluster: &Cluster, node: &str, port: u16, protocol: Protocol) -
                 p.metadata.namespace, p.metadata.name
             )
         })
-}
-
-/// The resolver's view of a query nobody answered (refused or dropped): glibc reports
-/// `TRY_AGAIN`, which svcsim shows as SERVFAIL.
-fn no_answer(q: &Query, server: &str) -> DnsResponse {
-    DnsResponse {
-        id: q.id(),
-        question: q.clone(),
-        rcode: Rcode::ServFail,
-        authoritative: false,
-        recursion_available: false,
-        answer: Vec::new(),
-        authority: Vec::new(),
-        additional: Vec::new(),
-        server: server.to_string(),
-        source: AnswerSource::NodeResolver,
-    }
 }
 
 #[cfg(test)]
