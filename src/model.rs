@@ -198,7 +198,6 @@ pub fn use_frame_loop(model: Model, on_frame: FrameHook) {
         let sim_ms = (dt * speed).round();
         if sim_ms >= 1.0 {
             // The cast is exact: sim_ms is a small positive whole number.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             let ms = sim_ms as u64;
             model.update_sim(|sim| sim.tick(ms));
         }
