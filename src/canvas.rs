@@ -432,7 +432,6 @@ pub fn ClusterCanvas() -> impl IntoView {
         let dpr = web_sys::window()
             .map_or(1.0, |w| w.device_pixel_ratio())
             .max(0.5);
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if el.width() != pw || el.height() != ph {
             el.set_width(pw);

@@ -40,9 +40,7 @@ pub fn draw(
     }
     let px = |v: f64| -> u32 {
         // Font and margin sizes: small positive numbers.
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let r = (v * dpr).round().max(1.0) as u32;
-        r
+        (v * dpr).round().max(1.0) as u32
     };
     let font = ("sans-serif", px(16.0)).into_font().color(&fg);
     let n = u32::try_from(bars.len()).unwrap_or(u32::MAX);
@@ -123,7 +121,6 @@ pub fn DistributionChart() -> impl IntoView {
                 .max(1.0);
             let css_w = f64::from(el.client_width().max(300));
             let css_h = f64::from(el.client_height().max(200));
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
             {
                 el.set_width((css_w * dpr) as u32);
                 el.set_height((css_h * dpr) as u32);

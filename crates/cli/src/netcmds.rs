@@ -315,7 +315,7 @@ pub fn rules(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let mode = mode.unwrap_or_else(|| ProxyMode::from_cluster(&cluster));
+    let mode = mode.unwrap_or_else(|| cluster.proxy_mode());
     match proxy::node_rules(&cluster, &node, mode) {
         Ok(r) if json => print_json(&mut out, &r),
         Ok(r) => out.out(proxy::render(&r)),

@@ -7,6 +7,8 @@
 //! Layers, each with one job (see ARCHITECTURE.md):
 //! * [`manifest`]: text → a tree of values that remember their line and column;
 //! * [`api`]: the tree → typed Kubernetes objects, with kube-apiserver's strict decoding;
+//! * [`ipv4`]: IPv4 prefix arithmetic (no dependencies; every layer that handles addresses);
+//! * [`config`]: what shapes a cluster before any object exists (kind's `Cluster` document);
 //! * [`validate`]: defaults and kube-apiserver's validation rules, with its exact messages;
 //! * [`alloc`]: ClusterIP, NodePort, LoadBalancer and pod IP allocators;
 //! * [`cluster`]: the object store and `apply`, which runs the API server's create/update flow;
@@ -20,9 +22,11 @@
 pub mod alloc;
 pub mod api;
 pub mod cluster;
+pub mod config;
 pub mod controllers;
 pub mod dns;
 pub mod generate;
+pub mod ipv4;
 pub mod manifest;
 pub mod net;
 pub mod printers;

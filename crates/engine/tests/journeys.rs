@@ -15,37 +15,7 @@ use svcsim_engine::sim::Rng;
 use svcsim_engine::trace::*;
 
 /// The lecture's MyApp backends (3 replicas listening on 9376) and a client pod.
-const BACKENDS: &str = "
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: my-app
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: MyApp
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: MyApp
-        app: my-app
-    spec:
-      containers:
-        - name: app
-          image: registry.k8s.io/e2e-test-images/agnhost:2.53
-          ports:
-            - containerPort: 9376
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: client
-spec:
-  containers:
-    - name: c
-      image: busybox
-";
+const BACKENDS: &str = include_str!("fixtures/myapp.yaml");
 
 const CLUSTER_IP: &str = include_str!("../../cli/tests/fixtures/clusterip-selector.yaml");
 const WITHOUT_SELECTOR: &str = include_str!("../../cli/tests/fixtures/without-selector.yaml");

@@ -163,9 +163,14 @@ fn sextet(c: u8) -> Option<u32> {
 }
 
 /// Decode base64url without padding (a trailing `=` padding is tolerated, as some chat apps
-/// add it). Err carries the 0-based position of the first bad character.
+/// add it). Err carries the 0-based position of the first bad character; a foreign character
+/// is reported where it is even when it also makes the length impossible (4n+1: the last
+/// character is then the bad one).
 fn base64url_decode(s: &str) -> Result<Vec<u8>, usize> {
     let bytes = s.trim_end_matches('=').as_bytes();
+    if let Some(p) = bytes.iter().position(|&c| sextet(c).is_none()) {
+        return Err(p);
+    }
     if bytes.len() % 4 == 1 {
         return Err(bytes.len().saturating_sub(1));
     }
@@ -206,5 +211,8 @@ mod tests {
         assert_eq!(base64url_decode("Zg==").unwrap(), b"f");
         assert_eq!(base64url_decode("Z"), Err(0));
         assert_eq!(base64url_decode("Zm9v!"), Err(4));
+        // A foreign character in a link of impossible length is still found where it is.
+        assert_eq!(base64url_decode("Zm*9v"), Err(2));
+        assert_eq!(base64url_decode("Zm9vY"), Err(4));
     }
 }

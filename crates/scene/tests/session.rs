@@ -409,7 +409,9 @@ fn send_100_keeps_the_distribution_and_errors_say_what_is_wrong() {
     // The chart's bars: one per endpoint, named after its pod, none failed.
     let bars = svcsim_scene::distribution::bars(d);
     assert_eq!(bars.len(), 3);
-    assert!(bars.iter().all(|b| b.label.starts_with("my-app-") && !b.failed));
+    assert!(bars
+        .iter()
+        .all(|b| b.label.starts_with("my-app-") && !b.failed));
     assert_eq!(bars.iter().map(|b| b.count).sum::<u32>(), 100);
     assert!(s.playback().journey().is_some());
     // A name nobody serves is a journey too: the DNS lookup fails.
@@ -474,7 +476,10 @@ fn console_commands_change_the_cluster_and_their_packets_play_in_turn() {
     let line = done.apply_to("kubectl get pods my-");
     let word = line.strip_prefix("kubectl get pods ").unwrap();
     assert!(word.len() > "my-app-".len(), "{line}");
-    assert!(done.candidates.iter().all(|c| c.starts_with(word)), "{line}");
+    assert!(
+        done.candidates.iter().all(|c| c.starts_with(word)),
+        "{line}"
+    );
     let done = s.complete("kubectl get pods zz", 19);
     assert_eq!(done.apply_to("kubectl get pods zz"), "kubectl get pods zz");
 }

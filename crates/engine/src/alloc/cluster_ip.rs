@@ -6,7 +6,7 @@
 //! IPAddress-based allocator's (default since 1.33).
 
 use super::bitmap::{range_offset, BandedBitmap};
-use super::ipv4::Cidr;
+use crate::ipv4::Cidr;
 use crate::sim::Rng;
 use std::net::Ipv4Addr;
 

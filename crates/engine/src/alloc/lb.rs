@@ -5,8 +5,8 @@
 //! specific address with `spec.loadBalancerIP` (deprecated) or the `metallb.io/loadBalancerIPs`
 //! annotation.
 
-use super::ipv4::{parse_ipv4, Cidr};
 use crate::api::setup::IpAddressPool;
+use crate::ipv4::{parse_ipv4, Cidr};
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
@@ -136,7 +136,7 @@ impl LbAllocator {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::config::default_pool;
+    use crate::config::default_pool;
 
     #[test]
     fn lowest_free_first() {

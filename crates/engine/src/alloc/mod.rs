@@ -4,7 +4,6 @@
 
 pub mod bitmap;
 pub mod cluster_ip;
-pub mod ipv4;
 pub mod lb;
 pub mod node_port;
 pub mod pod_ip;
@@ -12,7 +11,11 @@ pub mod service;
 
 pub use service::{AllocError, Reservation};
 
-use crate::cluster::ClusterConfig;
+/// The prefix arithmetic moved down to [`crate::ipv4`] (config needs it too, below `alloc`);
+/// re-exported so `alloc::ipv4::…` keeps working for callers.
+pub use crate::ipv4;
+
+use crate::config::ClusterConfig;
 use std::collections::BTreeMap;
 
 /// All allocators of a cluster.

@@ -5,7 +5,7 @@
 //! replacement pod gets a *new* IP rather than the one just freed — exactly what a class sees
 //! when a pod is killed.
 
-use super::ipv4::Cidr;
+use crate::ipv4::Cidr;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 

@@ -315,9 +315,7 @@ pub fn int<T: TryFrom<i64>>(cx: &mut Cx, node: &Node, at: &At, go_type: &str) ->
             }
         },
         // JSON has one number type: 80.0 decodes into an int32 fine, 80.5 does not.
-        Value::Float(f) if f.fract() == 0.0 && f.is_finite() && f.abs() < 9.0e15 =>
-        {
-            #[allow(clippy::cast_possible_truncation)]
+        Value::Float(f) if f.fract() == 0.0 && f.is_finite() && f.abs() < 9.0e15 => {
             match T::try_from(*f as i64) {
                 Ok(v) => Some(v),
                 Err(_) => {

@@ -839,20 +839,10 @@ fn plural_of(resource: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::ClusterConfig;
+    use crate::config::ClusterConfig;
 
-    const LECTURE_SVC: &str = "apiVersion: v1
-kind: Service
-metadata:
-  name: my-service
-spec:
-  selector:
-    app.kubernetes.io/name: MyApp
-  ports:
-    - protocol: TCP
-      port: 80
-      targetPort: 9376
-";
+    /// The lecture's `my-service` (80 → 9376, selecting MyApp); line numbers below refer to it.
+    const LECTURE_SVC: &str = include_str!("../../../../assets/examples/service.yaml");
 
     fn cluster() -> Cluster {
         Cluster::new(ClusterConfig::default(), 0)

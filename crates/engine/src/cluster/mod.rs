@@ -1,16 +1,20 @@
-//! The simulated cluster: configuration, the object store, simulated time, and `apply`, which
-//! runs kube-apiserver's create/update flow (defaults → allocation → validation → store).
+//! The simulated cluster: the object store, simulated time, and `apply`, which runs
+//! kube-apiserver's create/update flow (defaults → allocation → validation → store), on a
+//! [`ClusterConfig`] ([`crate::config`]).
 //!
 //! Controllers ([`crate::controllers`]) run after every change and every tick of simulated time,
 //! level-triggered, until the cluster settles.
 
 mod apply;
-pub mod config;
 mod mutations;
 pub mod store;
 
+/// The configuration lives one floor down ([`crate::config`], below `alloc`, which needs it);
+/// re-exported so `cluster::ClusterConfig` and `cluster::config::…` keep working for callers.
+pub use crate::config::{self, ClusterConfig, NodeConfig};
+
+use crate::config::ProxyMode;
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
-pub use config::{ClusterConfig, NodeConfig};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
 pub use store::{ObjectKey, Store};
 
@@ -98,6 +102,18 @@ impl Cluster {
         crate::controllers::bootstrap(&mut cluster);
         cluster.settle();
         cluster
+    }
+
+    /// The kube-proxy mode every node runs (kind's `networking.kubeProxyMode`).
+    pub fn proxy_mode(&self) -> ProxyMode {
+        self.config.kube_proxy_mode
+    }
+
+    /// Switch kube-proxy's mode on every node. Nothing else changes: the rules are rebuilt
+    /// from the same Services and EndpointSlices the next time they are read, as kube-proxy
+    /// restarted with another `--proxy-mode` would resync them.
+    pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
+        self.config.kube_proxy_mode = mode;
     }
 
     /// Run simulated time forward by `ms`: fire due timers in order, reconciling after each.

@@ -5,7 +5,6 @@
 //! then the worker nodes join and get their kube-proxy and kindnet pods.
 
 use super::state;
-use crate::alloc::ipv4::parse_ipv4;
 use crate::api::apps::{PodTemplateSpec, Workload, WorkloadKind, WorkloadSpec};
 use crate::api::core::{
     Container, ContainerPort, EndpointAddress, EndpointSubset, Endpoints, EndpointsPort,
@@ -16,7 +15,9 @@ use crate::api::discovery::{
     Endpoint, EndpointConditions, EndpointPort, EndpointSlice, SERVICE_NAME_LABEL,
 };
 use crate::api::meta::{LabelSelector, ObjectMeta, OwnerReference};
-use crate::cluster::{Cluster, NodeConfig};
+use crate::cluster::Cluster;
+use crate::config::NodeConfig;
+use crate::ipv4::parse_ipv4;
 use std::collections::BTreeMap;
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {

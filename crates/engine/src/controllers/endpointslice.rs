@@ -148,7 +148,7 @@ fn pod_to_endpoint(pod: &Pod, node: Option<&Node>, svc: &Service, family: &str) 
         .filter(|ip| (family == "IPv6") == ip.contains(':'))
         .filter_map(|ip| {
             if family == "IPv4" {
-                crate::alloc::ipv4::parse_ipv4(ip).map(|a| a.to_string())
+                crate::ipv4::parse_ipv4(ip).map(|a| a.to_string())
             } else {
                 ip.parse::<std::net::Ipv6Addr>().ok().map(|a| a.to_string())
             }

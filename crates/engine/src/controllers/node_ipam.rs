@@ -8,9 +8,9 @@
 //! give a new kind node container.
 
 use super::state;
-use crate::alloc::ipv4::Cidr;
 use crate::api::core::NodeAddress;
 use crate::cluster::Cluster;
+use crate::ipv4::Cidr;
 use std::net::Ipv4Addr;
 
 /// kind's docker network.

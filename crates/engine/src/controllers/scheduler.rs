@@ -276,7 +276,8 @@ fn bind(c: &mut Cluster, key: &ObjectKey, node: &str) {
 
 #[cfg(test)]
 mod max_pods_tests {
-    use crate::cluster::{Cluster, ClusterConfig};
+    use crate::cluster::Cluster;
+    use crate::config::ClusterConfig;
     use crate::manifest::Source;
 
     #[test]

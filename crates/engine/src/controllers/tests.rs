@@ -8,7 +8,8 @@ use crate::api::core::{
 };
 use crate::api::discovery::EndpointSlice;
 use crate::api::meta::{LabelSelector, ObjectMeta};
-use crate::cluster::{Cluster, ClusterConfig, ObjectKey};
+use crate::cluster::{Cluster, ObjectKey};
+use crate::config::ClusterConfig;
 use std::collections::BTreeMap;
 
 fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
@@ -645,7 +646,7 @@ fn many_endpoints_are_packed_100_100_50() {
             labels: BTreeMap::new(),
         });
     }
-    let mut c = Cluster::new(crate::cluster::ClusterConfig::from_kind(&kind), 0);
+    let mut c = Cluster::new(crate::config::ClusterConfig::from_kind(&kind), 0);
     add_workload(&mut c, WorkloadKind::Deployment, "big", 250, "big", &[]);
     add_service(&mut c, "big", "big", IntOrString::Int(80), false);
     c.settle();
@@ -872,7 +873,7 @@ fn same_seed_same_cluster() {
 #[test]
 fn load_balancer_pool_exhaustion_is_reported_and_retried() {
     let mut config = ClusterConfig::default();
-    let mut pool = crate::cluster::config::default_pool();
+    let mut pool = crate::config::default_pool();
     pool.spec.addresses = vec!["172.18.255.200/32".into()];
     config.lb_pools = vec![pool];
     let mut c = Cluster::new(config, 1);

@@ -280,6 +280,29 @@ pub struct DnsResponse {
 }
 
 impl DnsResponse {
+    /// An empty SERVFAIL to `question` from `server` (no `aa`, no `ra`, no records).
+    ///
+    /// SERVFAIL is the answer when the name could not be looked up at all, as opposed to
+    /// NXDOMAIN (it does not exist): CoreDNS sends it when it cannot answer (its upstream
+    /// failed); and a stub resolver whose query got no answer — refused, or dropped on the way
+    /// to the nameserver — gives up with `TRY_AGAIN` (glibc's `h_errno`), which svcsim shows as
+    /// this SERVFAIL standing in for the missing reply, so the search walk stops as glibc's
+    /// does. `source` says who stands behind it.
+    pub fn servfail(question: &Query, server: &str, source: AnswerSource) -> DnsResponse {
+        DnsResponse {
+            id: question.id(),
+            question: question.clone(),
+            rcode: Rcode::ServFail,
+            authoritative: false,
+            recursion_available: false,
+            answer: Vec::new(),
+            authority: Vec::new(),
+            additional: Vec::new(),
+            server: server.to_string(),
+            source,
+        }
+    }
+
     /// glibc's notion of success (`__res_context_query`): NOERROR with at least one answer.
     pub fn is_positive(&self) -> bool {
         self.rcode == Rcode::NoError && !self.answer.is_empty()
@@ -560,5 +583,21 @@ mod tests {
         let mut again = two();
         loadbalance(&mut again, &mut Rng::new(3));
         assert_eq!(again.addresses(), orders[3]);
+    }
+
+    #[test]
+    fn servfail_is_an_empty_answer() {
+        let q = Query::parse("my-service", RecordType::A).unwrap();
+        let r = DnsResponse::servfail(&q, "10.96.0.10", AnswerSource::NodeResolver);
+        assert_eq!((r.id, r.rcode), (q.id(), Rcode::ServFail));
+        assert_eq!(r.question, q);
+        assert!(!r.authoritative && !r.recursion_available);
+        assert!(r.answer.is_empty() && r.authority.is_empty() && r.additional.is_empty());
+        assert_eq!(
+            (r.server.as_str(), r.source),
+            ("10.96.0.10", AnswerSource::NodeResolver)
+        );
+        assert!(!r.is_positive() && !r.is_nodata());
+        assert_eq!(r.summary(), "A my-service → no records (SERVFAIL)");
     }
 }

@@ -16,7 +16,8 @@
 //! [`loadbalance`]) a caller-seeded RNG: the same inputs print the same `dig` output anywhere.
 //!
 //! ```
-//! use svcsim_engine::cluster::{Cluster, ClusterConfig};
+//! use svcsim_engine::cluster::Cluster;
+//! use svcsim_engine::config::ClusterConfig;
 //! use svcsim_engine::dns::{answer, Query, RecordType, Upstream};
 //!
 //! let cluster = Cluster::new(ClusterConfig::default(), 0);

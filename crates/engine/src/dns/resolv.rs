@@ -345,7 +345,7 @@ pub fn resolv_conf(cluster: &Cluster, pod: &Pod) -> ResolvConf {
 mod tests {
     use super::*;
     use crate::api::core::PodDnsConfigOption;
-    use crate::cluster::ClusterConfig;
+    use crate::config::ClusterConfig;
 
     fn pod(ns: &str) -> Pod {
         let mut p = Pod::default();

@@ -7,7 +7,8 @@ use crate::api::core::{Namespace, Pod, Service, ServicePort};
 use crate::api::discovery::{
     Endpoint, EndpointConditions, EndpointPort, EndpointSlice, SERVICE_NAME_LABEL,
 };
-use crate::cluster::{Cluster, ClusterConfig, ObjectKey};
+use crate::cluster::{Cluster, ObjectKey};
+use crate::config::ClusterConfig;
 use crate::sim::Rng;
 use std::net::Ipv4Addr;
 

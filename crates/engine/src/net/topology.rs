@@ -16,9 +16,9 @@
 //!   them to the node that owns the address if it is a node IP, else to the first Ready node
 //!   by name (document your own choice with [`crate::trace::TraceOptions::via_node`]).
 
-use crate::alloc::ipv4::Cidr;
 use crate::api::core::{Pod, Service};
 use crate::cluster::Cluster;
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::net::Ipv4Addr;
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn kind_routes() {
-        let c = Cluster::new(crate::cluster::ClusterConfig::default(), 0);
+        let c = Cluster::new(crate::config::ClusterConfig::default(), 0);
         let t = Topology::from_cluster(&c);
         assert_eq!(t.nodes.len(), 3);
         assert_eq!(t.gateway, Ipv4Addr::new(172, 18, 0, 1));

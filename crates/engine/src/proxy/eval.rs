@@ -17,6 +17,7 @@ use super::nftables::{
 use super::{NodeRules, ProxyMode};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::net::Ipv4Addr;
 
 /// Upper bound on rules visited per evaluation (guards against jump loops in hand-built rules).
@@ -76,6 +77,36 @@ pub struct LbDecision {
     /// The probability printed on the rule that matched (`0.33333333349`), or `1/n` for
     /// nft numgen / IPVS rr, or `1` for the unconditional last iptables rule.
     pub probability: String,
+}
+
+impl fmt::Display for Step {
+    /// One line per matched rule, as the trace and the page list them: `nat: -A KUBE-SVC-… -j
+    /// KUBE-SEP-…`. An `iptables-save` line (`-A CHAIN …`) and an IPVS virtual server (whose
+    /// line is its own chain) already say where they are, so only the table goes in front;
+    /// an nft rule does not name its chain, so it gets `ip kube-proxy service-…: …`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.text.starts_with("-A ") || self.chain == self.text {
+            write!(f, "{}: {}", self.table, self.text)
+        } else {
+            write!(f, "{} {}: {}", self.table, self.chain, self.text)
+        }
+    }
+}
+
+impl fmt::Display for LbDecision {
+    /// `KUBE-SVC-…: endpoint 2 of 3 (p=0.50000000000)`: the chain (or IPVS virtual server)
+    /// that chose, which candidate (1-based, in kube-proxy's endpoint order) and the
+    /// probability printed on the rule that matched.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: endpoint {} of {} (p={})",
+            self.chain,
+            u64::from(self.chosen) + 1,
+            self.candidates,
+            self.probability
+        )
+    }
 }
 
 /// What finally happens to the packet.

@@ -4,7 +4,7 @@
 
 use super::hash::{endpoint_hash, port_proto_hash};
 use super::model::{Protocol, ProxyView, ServicePortInfo};
-use crate::alloc::ipv4::Cidr;
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

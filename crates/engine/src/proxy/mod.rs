@@ -17,50 +17,20 @@ pub mod ipvs;
 pub mod model;
 pub mod nftables;
 
+/// The mode is part of the cluster's configuration ([`crate::config`]); re-exported here, where
+/// it selects the rule builder.
+pub use crate::config::ProxyMode;
 pub use eval::{
     evaluate, evaluate_stateful, Hook, IpvsState, LbDecision, Outcome, PacketView, Step, Verdict,
 };
 pub use model::{Protocol, ProxyView};
 
-use crate::alloc::ipv4::Cidr;
 use crate::cluster::Cluster;
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use std::net::Ipv4Addr;
 
-/// kube-proxy's `--proxy-mode`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProxyMode {
-    Iptables,
-    Nftables,
-    Ipvs,
-}
-
-impl ProxyMode {
-    /// Parse `iptables`, `nftables` or `ipvs` (kind's `networking.kubeProxyMode` values).
-    pub fn parse(s: &str) -> Option<ProxyMode> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "iptables" => Some(ProxyMode::Iptables),
-            "nftables" => Some(ProxyMode::Nftables),
-            "ipvs" => Some(ProxyMode::Ipvs),
-            _ => None,
-        }
-    }
-
-    /// The mode the cluster was created with (`iptables` when unset or unknown, as kind).
-    pub fn from_cluster(cluster: &Cluster) -> ProxyMode {
-        ProxyMode::parse(&cluster.config.kube_proxy_mode).unwrap_or(ProxyMode::Iptables)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProxyMode::Iptables => "iptables",
-            ProxyMode::Nftables => "nftables",
-            ProxyMode::Ipvs => "ipvs",
-        }
-    }
-}
-
+/// Parsing a user-typed mode (`svcsim rules --mode`) reports [`ProxyError::UnknownMode`].
 impl std::str::FromStr for ProxyMode {
     type Err = ProxyError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

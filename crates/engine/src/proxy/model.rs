@@ -7,9 +7,9 @@
 //! picks the usable ones for this node. This module reproduces that view, so every backend
 //! (iptables, nftables, IPVS) is written from the same facts.
 
-use crate::alloc::ipv4::Cidr;
 use crate::api::core::Service;
 use crate::api::discovery::EndpointSlice;
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;

@@ -4,7 +4,7 @@
 
 use super::hash::nft_hash_and_truncate;
 use super::model::{EndpointInfo, Protocol, ProxyView, ServicePortInfo};
-use crate::alloc::ipv4::Cidr;
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;

@@ -9,7 +9,8 @@ use crate::api::core::{
     ClientIpConfig, LoadBalancerIngress, Service, ServicePort, SessionAffinityConfig,
 };
 use crate::api::discovery::{Endpoint, EndpointConditions, EndpointPort, EndpointSlice};
-use crate::cluster::{ClusterConfig, ObjectKey};
+use crate::cluster::ObjectKey;
+use crate::config::ClusterConfig;
 use crate::sim::Rng;
 use std::net::Ipv4Addr;
 
@@ -1014,7 +1015,14 @@ fn node_rules_on_a_kind_cluster() {
             .insert(ObjectKey::new("ns1", s.metadata.name.clone()), s);
     }
     let node = c.config.nodes[1].name.clone();
-    assert_eq!(ProxyMode::from_cluster(&c), ProxyMode::Iptables);
+    assert_eq!(c.proxy_mode(), ProxyMode::Iptables);
+    let mut ipvs = c.clone();
+    ipvs.set_proxy_mode(ProxyMode::Ipvs);
+    assert_eq!(ipvs.proxy_mode(), ProxyMode::Ipvs);
+    assert_eq!(
+        node_rules(&ipvs, &node, ipvs.proxy_mode()).unwrap().mode,
+        ProxyMode::Ipvs
+    );
     let rules = node_rules(&c, &node, ProxyMode::Iptables).unwrap();
     let out = render(&rules);
     assert!(
@@ -1084,4 +1092,66 @@ fn hostile_inputs_do_not_panic() {
             &no_affinity,
         );
     }
+}
+
+/// How a matched rule and a load-balancing choice read in `svcsim trace` and on the page.
+#[test]
+fn step_and_lb_decision_display() {
+    let step = |table: &str, chain: &str, text: &str| Step {
+        table: table.into(),
+        chain: chain.into(),
+        index: 0,
+        text: text.into(),
+    };
+    for (s, want) in [
+        // iptables-save lines name their chain: only the table goes in front.
+        (
+            step(
+                "nat",
+                "KUBE-SVC-X",
+                "-A KUBE-SVC-X -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-A",
+            ),
+            "nat: -A KUBE-SVC-X -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-A",
+        ),
+        // An IPVS virtual server is its own chain.
+        (
+            step("ipvs", "TCP  10.96.0.5:80 rr", "TCP  10.96.0.5:80 rr"),
+            "ipvs: TCP  10.96.0.5:80 rr",
+        ),
+        // An IPVS real server and an nft rule do not say where they are.
+        (
+            step("ipvs", "TCP  10.96.0.5:80 rr", "  -> 10.244.1.2:9376"),
+            "ipvs TCP  10.96.0.5:80 rr:   -> 10.244.1.2:9376",
+        ),
+        (
+            step(
+                "ip kube-proxy",
+                "service-X-ns1/svc1/tcp/p80",
+                "numgen random mod 2 vmap { 0 : goto endpoint-A, 1 : goto endpoint-B }",
+            ),
+            "ip kube-proxy service-X-ns1/svc1/tcp/p80: numgen random mod 2 vmap { 0 : goto endpoint-A, 1 : goto endpoint-B }",
+        ),
+    ] {
+        assert_eq!(s.to_string(), want);
+    }
+    let lb = LbDecision {
+        chain: "KUBE-SVC-X".into(),
+        candidates: 3,
+        chosen: 1,
+        probability: "0.50000000000".into(),
+    };
+    assert_eq!(
+        lb.to_string(),
+        "KUBE-SVC-X: endpoint 2 of 3 (p=0.50000000000)"
+    );
+    let last = LbDecision {
+        chosen: u32::MAX,
+        probability: "1/4294967295".into(),
+        candidates: u32::MAX,
+        ..lb
+    };
+    assert_eq!(
+        last.to_string(),
+        "KUBE-SVC-X: endpoint 4294967296 of 4294967295 (p=1/4294967295)"
+    );
 }

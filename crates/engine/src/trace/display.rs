@@ -44,11 +44,7 @@ fn write_hops(f: &mut fmt::Formatter<'_>, hops: &[Hop], indent: &str) -> fmt::Re
             writeln!(f, "{indent}       {}", h.note)?;
         }
         for r in &h.rules {
-            if r.text.starts_with("-A ") || r.chain == r.text {
-                writeln!(f, "{indent}         {}: {}", r.table, r.text)?;
-            } else {
-                writeln!(f, "{indent}         {} {}: {}", r.table, r.chain, r.text)?;
-            }
+            writeln!(f, "{indent}         {r}")?;
         }
         if h.after != h.before {
             writeln!(f, "{indent}       now {}", h.after)?;

@@ -1,43 +1,7 @@
 use super::*;
-use crate::cluster::ClusterConfig;
-
-fn step(table: &str, chain: &str, text: &str) -> Step {
-    Step {
-        table: table.into(),
-        chain: chain.into(),
-        index: 0,
-        text: text.into(),
-    }
-}
-
-#[test]
-fn postrouting_steps_go_to_the_masquerade_hop() {
-    let steps = vec![
-        step("nat", "PREROUTING", "-A PREROUTING -j KUBE-SERVICES"),
-        step(
-            "nat",
-            "KUBE-SEP-X",
-            "-A KUBE-SEP-X -j DNAT --to-destination 10.244.1.2:80",
-        ),
-        step("nat", "POSTROUTING", "-A POSTROUTING -j KUBE-POSTROUTING"),
-        step("nat", "KUBE-POSTROUTING", "-j MASQUERADE --random-fully"),
-    ];
-    let (pre, post) = split_postrouting(&steps, true);
-    assert_eq!((pre.len(), post.len()), (2, 2));
-    let (pre, post) = split_postrouting(&steps, false);
-    assert_eq!((pre.len(), post.len()), (4, 0));
-    assert_eq!(dnat_rule_name(&steps), "KUBE-SEP-X");
-    assert_eq!(dnat_rule_name(&[]), "");
-}
-
-#[test]
-fn node_listeners() {
-    let c = Cluster::new(ClusterConfig::default(), 0);
-    assert!(node_listener(&c, "kind-worker", 10250, Protocol::Tcp).is_some());
-    assert!(node_listener(&c, "kind-control-plane", 6443, Protocol::Tcp).is_some());
-    assert!(node_listener(&c, "kind-worker", 6443, Protocol::Tcp).is_none());
-    assert!(node_listener(&c, "kind-worker", 10250, Protocol::Udp).is_none());
-}
+use crate::cluster::Cluster;
+use crate::config::ClusterConfig;
+use crate::sim::Rng;
 
 #[test]
 fn node_to_the_api_server_through_the_kubernetes_service() {

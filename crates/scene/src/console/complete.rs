@@ -9,7 +9,7 @@ use super::node::node_names;
 use super::shell::lex;
 use super::Console;
 use svcsim_engine::cluster::Cluster;
-use svcsim_engine::proxy::{self, ProxyMode};
+use svcsim_engine::proxy;
 
 /// What Tab offers: replace `line[replace_from..cursor]` with one of `candidates` (sorted,
 /// without duplicates; one candidate means an unambiguous completion).
@@ -410,7 +410,7 @@ fn node_program_candidates(cluster: &Cluster, node: &str, before: &[String]) -> 
                     .find(|w| w.first().is_some_and(|f| f == "-t"))
                     .and_then(|w| w.get(1).cloned())
                     .unwrap_or_else(|| "filter".to_string());
-                let mode = ProxyMode::from_cluster(cluster);
+                let mode = cluster.proxy_mode();
                 let save = proxy::node_rules(cluster, node, mode)
                     .map(|r| proxy::render_iptables_save(&r))
                     .unwrap_or_default();

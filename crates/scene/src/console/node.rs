@@ -237,7 +237,7 @@ fn run_on_node(cluster: &Cluster, node: &str, command: &[String]) -> ConsoleOutp
     let Some((prog, args)) = command.split_first() else {
         return ConsoleOutput::default();
     };
-    let mode = ProxyMode::from_cluster(cluster);
+    let mode = cluster.proxy_mode();
     let rules = match proxy::node_rules(cluster, node, mode) {
         Ok(r) => r,
         Err(e) => return ConsoleOutput::fail(format!("svcsim: {e}"), 1),

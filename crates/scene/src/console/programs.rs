@@ -159,7 +159,7 @@ impl<'c> Resolver<'c> {
     /// is sent and SERVFAIL stands in.
     fn ask(&mut self, server: &str, q: &Query, rng: &mut Rng) -> DnsResponse {
         if self.lost.is_some() {
-            return servfail(q, server);
+            return DnsResponse::servfail(q, server, AnswerSource::Kubernetes);
         }
         if let Ok(ip) = server.parse::<Ipv4Addr>() {
             if !ip.is_loopback() {
@@ -174,7 +174,7 @@ impl<'c> Resolver<'c> {
                     self.journeys.push(j);
                     if let Some(f) = failure {
                         self.lost = Some(f.to_string());
-                        return servfail(q, server);
+                        return DnsResponse::servfail(q, server, AnswerSource::Kubernetes);
                     }
                 }
             }
@@ -198,21 +198,6 @@ impl<'c> Resolver<'c> {
         rng: &mut Rng,
     ) -> Resolution {
         dns::walk(conf, name, qtype, flavor, |q| self.ask(server, q, rng))
-    }
-}
-
-fn servfail(q: &Query, server: &str) -> DnsResponse {
-    DnsResponse {
-        id: q.id(),
-        question: q.clone(),
-        rcode: Rcode::ServFail,
-        authoritative: false,
-        recursion_available: false,
-        answer: Vec::new(),
-        authority: Vec::new(),
-        additional: Vec::new(),
-        server: server.to_string(),
-        source: AnswerSource::Kubernetes,
     }
 }
 

@@ -221,7 +221,7 @@ impl Grid {
         let title = format!(
             "cluster {} · kube-proxy {} · Services {} · pods {}",
             cluster.config.name,
-            cluster.config.kube_proxy_mode,
+            cluster.proxy_mode(),
             cluster.config.service_subnet,
             cluster.config.pod_subnet
         );

@@ -134,7 +134,7 @@ fn draw_kube_proxy(scene: &mut Scene, cluster: &Cluster, node: &str, rect: Rect)
         Some(&kp),
         kp_rect.center().x,
         kp_rect.y + 18.0,
-        &format!("kube-proxy {}", short_mode(&cluster.config.kube_proxy_mode)),
+        &format!("kube-proxy {}", short_mode(cluster.proxy_mode().as_str())),
         FONT_SMALL,
         false,
         Align::Center,

@@ -4,7 +4,6 @@
 use svcsim_engine::api::{decode_object, Object};
 use svcsim_engine::cluster::{ApplyError, ApplyResult, Cluster, ClusterConfig};
 use svcsim_engine::manifest::{self, Source};
-use svcsim_engine::proxy::ProxyMode;
 
 pub struct Manifests {
     source: Source,
@@ -69,20 +68,12 @@ impl Manifests {
 
 pub trait ClusterShim {
     fn apply_manifests(&mut self, m: &Manifests) -> Vec<ApplyResult>;
-    fn set_proxy_mode(&mut self, mode: ProxyMode);
-    fn proxy_mode(&self) -> ProxyMode;
     fn generation(&self) -> (u64, usize, usize, usize);
 }
 
 impl ClusterShim for Cluster {
     fn apply_manifests(&mut self, m: &Manifests) -> Vec<ApplyResult> {
         self.apply(&m.source)
-    }
-    fn set_proxy_mode(&mut self, mode: ProxyMode) {
-        self.config.kube_proxy_mode = mode.as_str().to_string();
-    }
-    fn proxy_mode(&self) -> ProxyMode {
-        ProxyMode::from_cluster(self)
     }
     fn generation(&self) -> (u64, usize, usize, usize) {
         (

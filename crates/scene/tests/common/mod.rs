@@ -7,39 +7,13 @@ use svcsim_engine::manifest::Source;
 use svcsim_engine::sim::Rng;
 use svcsim_engine::trace::{parse_destination, trace, Journey, Origin, TraceOptions};
 
-pub const APP: &str = "
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: my-app
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app.kubernetes.io/name: MyApp
-  template:
-    metadata:
-      labels:
-        app.kubernetes.io/name: MyApp
-    spec:
-      containers:
-        - name: app
-          image: registry.k8s.io/e2e-test-images/agnhost:2.53
-          ports:
-            - containerPort: 9376
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: my-service
-spec:
-  selector:
-    app.kubernetes.io/name: MyApp
-  ports:
-    - protocol: TCP
-      port: 80
-      targetPort: 9376
----
+/// The lecture's MyApp backends and client (shared with the engine's tests), `my-service`, and
+/// the same pods behind a NodePort and a LoadBalancer Service.
+pub const APP: &str = concat!(
+    include_str!("../../../engine/tests/fixtures/myapp.yaml"),
+    "---\n",
+    include_str!("../../../../assets/examples/service.yaml"),
+    "---
 apiVersion: v1
 kind: Service
 metadata:
@@ -65,16 +39,8 @@ spec:
     - port: 80
       targetPort: 9376
       nodePort: 30008
----
-apiVersion: v1
-kind: Pod
-metadata:
-  name: client
-spec:
-  containers:
-    - name: client
-      image: busybox:1.36
-";
+"
+);
 
 pub fn cluster_from(yaml: &str) -> Cluster {
     let (cluster, results) = Cluster::from_sources(&[Source::new("test.yaml", yaml)], 7);

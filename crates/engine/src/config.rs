@@ -3,9 +3,52 @@
 //! The default is what `kind create cluster` builds with a config of one control-plane node and
 //! two workers (kind's defaults: pod subnet 10.244.0.0/16, service subnet 10.96.0.0/16), plus a
 //! MetalLB pool on kind's docker network, as the MetalLB-on-kind guide sets up.
+//!
+//! A floor of its own, below [`crate::alloc`] and [`crate::cluster`]: the allocators are sized
+//! from it (service range, NodePort range, node pod CIDRs, pools) and the cluster owns one, so
+//! it depends only on [`crate::api`] (kind's document) and [`crate::ipv4`].
 
 use crate::api::setup::{IpAddressPool, KindCluster};
 use serde::Serialize;
+
+/// kube-proxy's `--proxy-mode` (kind `networking.kubeProxyMode`): which data plane programs
+/// the Services. Serialized as kube-proxy spells it (`iptables`, `nftables`, `ipvs`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProxyMode {
+    /// kube-proxy's default on Linux, and kind's.
+    #[default]
+    Iptables,
+    Nftables,
+    Ipvs,
+}
+
+impl ProxyMode {
+    /// Parse `iptables`, `nftables` or `ipvs` (kind's `networking.kubeProxyMode` values),
+    /// ignoring case and surrounding blanks.
+    pub fn parse(s: &str) -> Option<ProxyMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "iptables" => Some(ProxyMode::Iptables),
+            "nftables" => Some(ProxyMode::Nftables),
+            "ipvs" => Some(ProxyMode::Ipvs),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyMode::Iptables => "iptables",
+            ProxyMode::Nftables => "nftables",
+            ProxyMode::Ipvs => "ipvs",
+        }
+    }
+}
+
+impl std::fmt::Display for ProxyMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// One node of the cluster as configured.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -36,8 +79,8 @@ pub struct ClusterConfig {
     pub node_port_range: (u16, u16),
     /// kubelet `clusterDomain`.
     pub cluster_domain: String,
-    /// `iptables`, `nftables` or `ipvs` (kind `networking.kubeProxyMode`).
-    pub kube_proxy_mode: String,
+    /// kube-proxy's mode (kind `networking.kubeProxyMode`).
+    pub kube_proxy_mode: ProxyMode,
     /// kube-controller-manager `--max-endpoints-per-slice`.
     pub max_endpoints_per_slice: usize,
     /// Addresses LoadBalancer Services get (MetalLB `IPAddressPool`s; first listed first).
@@ -93,9 +136,8 @@ impl ClusterConfig {
         }
         let pod_subnet = non_empty(&kind.networking.pod_subnet, "10.244.0.0/16");
         let service_subnet = non_empty(&kind.networking.service_subnet, "10.96.0.0/16");
-        let pod_base = crate::alloc::ipv4::Cidr::parse(&pod_subnet).unwrap_or_else(|| {
-            crate::alloc::ipv4::Cidr::parse("10.244.0.0/16").unwrap_or_default()
-        });
+        let pod_base = crate::ipv4::Cidr::parse(&pod_subnet)
+            .unwrap_or_else(|| crate::ipv4::Cidr::parse("10.244.0.0/16").unwrap_or_default());
         let (mut cp, mut worker) = (0usize, 0usize);
         let nodes = roles
             .into_iter()
@@ -154,7 +196,9 @@ impl ClusterConfig {
             service_subnet,
             node_port_range: (30000, 32767),
             cluster_domain: "cluster.local".to_string(),
-            kube_proxy_mode: non_empty(&kind.networking.kube_proxy_mode, "iptables"),
+            // Unset means kind's default, iptables. kind itself refuses any other value
+            // ("invalid kubeProxyMode"); svcsim has always run such a cluster in iptables mode.
+            kube_proxy_mode: ProxyMode::parse(&kind.networking.kube_proxy_mode).unwrap_or_default(),
             max_endpoints_per_slice: 100,
             lb_pools: vec![default_pool()],
             kubernetes_version: "v1.34.0".to_string(),
@@ -163,14 +207,14 @@ impl ClusterConfig {
 
     /// The first usable IP of the service range: the `kubernetes` Service's ClusterIP.
     pub fn kubernetes_service_ip(&self) -> String {
-        crate::alloc::ipv4::Cidr::parse(&self.service_subnet)
+        crate::ipv4::Cidr::parse(&self.service_subnet)
             .map(|c| c.nth(1).to_string())
             .unwrap_or_else(|| "10.96.0.1".to_string())
     }
 
     /// kubeadm's DNS Service IP: the 10th address of the service range.
     pub fn dns_service_ip(&self) -> String {
-        crate::alloc::ipv4::Cidr::parse(&self.service_subnet)
+        crate::ipv4::Cidr::parse(&self.service_subnet)
             .map(|c| c.nth(10).to_string())
             .unwrap_or_else(|| "10.96.0.10".to_string())
     }
@@ -191,4 +235,31 @@ pub fn default_pool() -> IpAddressPool {
     pool.metadata.namespace = "metallb-system".to_string();
     pool.spec.addresses = vec![DEFAULT_LB_RANGE.to_string()];
     pool
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_mode(mode: &str) -> ClusterConfig {
+        let mut kind = KindCluster::default();
+        kind.networking.kube_proxy_mode = mode.to_string();
+        ClusterConfig::from_kind(&kind)
+    }
+
+    #[test]
+    fn kube_proxy_mode_comes_from_the_kind_document() {
+        assert_eq!(with_mode("").kube_proxy_mode, ProxyMode::Iptables);
+        assert_eq!(with_mode("nftables").kube_proxy_mode, ProxyMode::Nftables);
+        assert_eq!(with_mode(" IPVS ").kube_proxy_mode, ProxyMode::Ipvs);
+        // kind refuses other values; svcsim runs such a cluster in iptables mode.
+        assert_eq!(with_mode("bpf").kube_proxy_mode, ProxyMode::Iptables);
+        assert_eq!(
+            ClusterConfig::default().kube_proxy_mode,
+            ProxyMode::Iptables
+        );
+        // Serialized as kube-proxy spells it, as the string field was.
+        let json = serde_json::to_value(with_mode("ipvs")).unwrap();
+        assert_eq!(json["kubeProxyMode"], "ipvs");
+    }
 }
