@@ -318,6 +318,7 @@ fn get(args: Args, stdin: &mut dyn Read) -> Outcome {
         all_namespaces: args.all_namespaces,
         wide: output == Output::Wide,
         name,
+        ..GetOptions::default()
     };
     match printers::get(&cluster, &resource, &opts, output) {
         Ok(g) => {

@@ -264,11 +264,15 @@ fn retain(cluster: &Cluster, r: Resource, keep: impl Fn(&ObjectMeta) -> bool) ->
         Resource::Endpoints => s.endpoints.retain(|_, o| keep(&o.metadata)),
         Resource::Nodes => s.nodes.retain(|_, o| keep(&o.metadata)),
         Resource::Namespaces => s.namespaces.retain(|_, o| keep(&o.metadata)),
-        Resource::Deployments | Resource::ReplicaSets => {
-            let kind = if r == Resource::Deployments {
-                WorkloadKind::Deployment
-            } else {
-                WorkloadKind::ReplicaSet
+        Resource::Deployments
+        | Resource::ReplicaSets
+        | Resource::StatefulSets
+        | Resource::DaemonSets => {
+            let kind = match r {
+                Resource::Deployments => WorkloadKind::Deployment,
+                Resource::ReplicaSets => WorkloadKind::ReplicaSet,
+                Resource::StatefulSets => WorkloadKind::StatefulSet,
+                _ => WorkloadKind::DaemonSet,
             };
             s.workloads
                 .retain(|(k, _), o| *k != kind || keep(&o.metadata));
@@ -301,6 +305,18 @@ fn objects(
             .workloads
             .iter()
             .filter(|((k, _), _)| *k == WorkloadKind::ReplicaSet)
+            .map(|(_, o)| &o.metadata)
+            .collect(),
+        Resource::StatefulSets => s
+            .workloads
+            .iter()
+            .filter(|((k, _), _)| *k == WorkloadKind::StatefulSet)
+            .map(|(_, o)| &o.metadata)
+            .collect(),
+        Resource::DaemonSets => s
+            .workloads
+            .iter()
+            .filter(|((k, _), _)| *k == WorkloadKind::DaemonSet)
             .map(|(_, o)| &o.metadata)
             .collect(),
     };
@@ -340,7 +356,9 @@ enum Kind {
 
 fn resource_kind(word: &str) -> Option<Kind> {
     let lower = word.to_ascii_lowercase();
-    if let Some(r) = Resource::parse(&lower) {
+    if let Some(r) = Resource::parse(&lower)
+        .filter(|r| !matches!(r, Resource::StatefulSets | Resource::DaemonSets))
+    {
         return Some(Kind::Listed(r));
     }
     Some(match lower.as_str() {
@@ -588,6 +606,7 @@ impl Console {
             all_namespaces: all,
             wide: output == Output::Wide,
             name: single,
+            ..GetOptions::default()
         };
         let errors = std::mem::take(&mut o.stderr);
         match printers::get_resource(source, r, &opts, output) {
@@ -720,6 +739,8 @@ impl Console {
                 Resource::Services => ("service", r.singular()),
                 Resource::Deployments => ("deployment", r.singular()),
                 Resource::ReplicaSets => ("replicaset", r.singular()),
+                Resource::StatefulSets => ("statefulset", r.singular()),
+                Resource::DaemonSets => ("daemonset", r.singular()),
                 Resource::EndpointSlices => ("endpointslice", r.singular()),
                 Resource::Endpoints => ("endpoints", r.singular()),
                 Resource::Nodes | Resource::Namespaces => {
