@@ -5,8 +5,8 @@
 //! (whose errors already read as kubectl's). Usage errors are printed as kubectl's cobra/pflag
 //! layer prints them: `error: …` then `See 'kubectl VERB --help' for usage.`
 
-use super::flags::{self, boolean, value, Parsed, Spec};
 use super::{Console, ConsoleOutput};
+use crate::cmdline::{self, boolean, int, string, Parsed, Spec};
 use std::collections::BTreeMap;
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::api::core::Pod;
@@ -87,54 +87,54 @@ Use \"kubectl <command> --help\" for more information about a given command.
 ";
 
 pub(crate) const GET_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("all-namespaces", Some('A')),
-    value("output", Some('o')),
-    value("selector", Some('l')),
+    string("output", Some('o')),
+    string("selector", Some('l')),
     boolean("show-labels", None),
     boolean("no-headers", None),
     boolean("watch", Some('w')),
     boolean("help", Some('h')),
 ];
 pub(crate) const DESCRIBE_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("all-namespaces", Some('A')),
-    value("selector", Some('l')),
+    string("selector", Some('l')),
     boolean("help", Some('h')),
 ];
 pub(crate) const DELETE_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
-    value("selector", Some('l')),
+    string("namespace", Some('n')),
+    string("selector", Some('l')),
     boolean("all", None),
     boolean("force", None),
     boolean("now", None),
     boolean("wait", None),
-    value("grace-period", None),
+    string("grace-period", None),
     boolean("help", Some('h')),
 ];
 pub(crate) const SCALE_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
-    value("replicas", None),
+    string("namespace", Some('n')),
+    int("replicas", None, 32),
     boolean("help", Some('h')),
 ];
 pub(crate) const EXEC_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
-    value("container", Some('c')),
+    string("namespace", Some('n')),
+    string("container", Some('c')),
     boolean("stdin", Some('i')),
     boolean("tty", Some('t')),
     boolean("quiet", Some('q')),
     boolean("help", Some('h')),
 ];
 pub(crate) const EVENTS_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("all-namespaces", Some('A')),
     boolean("help", Some('h')),
 ];
 const CONFIG_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("current", None),
     boolean("minify", None),
-    value("output", Some('o')),
+    string("output", Some('o')),
     boolean("help", Some('h')),
 ];
 
@@ -476,9 +476,9 @@ impl Console {
             }
             return failure(msg);
         }
-        let p = match flags::parse(&rest, verb_flags(&verb)) {
+        let p = match cmdline::parse(&rest, verb_flags(&verb)) {
             Ok(p) => p,
-            Err(e) => return usage(&e, &verb),
+            Err(e) => return usage(&e.to_string(), &verb),
         };
         if p.flag("help") {
             let mut o = ConsoleOutput::default();
@@ -805,19 +805,9 @@ impl Console {
             Ok(x) => x,
             Err(e) => return usage(&e, "scale"),
         };
-        let Some(replicas) = p.value("replicas") else {
+        // pflag checked the number while parsing (`--replicas` is an int flag).
+        let Some(replicas) = p.int("replicas").and_then(|n| i32::try_from(n).ok()) else {
             return failure("error: required flag(s) \"replicas\" not set");
-        };
-        let replicas: i32 = match replicas.parse() {
-            Ok(n) => n,
-            Err(_) => {
-                return usage(
-                    &format!(
-                        "invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"
-                    ),
-                    "scale",
-                )
-            }
         };
         if resource.is_empty() {
             return failure("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");

@@ -23,7 +23,6 @@
 //! input panics.
 
 mod complete;
-mod flags;
 mod kubectl;
 mod node;
 mod programs;
