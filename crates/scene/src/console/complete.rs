@@ -3,7 +3,7 @@
 //! for `exec` and `delete pod`, services for `describe svc`, deployments for `scale`), node
 //! names for `docker exec`, flags, and the commands a pod or a node can run.
 
-use super::kubectl::{names_of, verb_flags, VERBS};
+use super::kubectl::{names_of, split_verb, verb_flags, VERBS};
 use super::node::node_names;
 use super::shell::lex;
 use super::Console;
@@ -253,21 +253,8 @@ impl Console {
                 ns = v.to_string();
             }
         }
-        // The verb: the first operand.
-        let mut verb: Option<(usize, &str)> = None;
-        let mut i = 0;
-        while let Some(a) = args.get(i) {
-            if a == "-n" || a == "--namespace" {
-                i += 2;
-                continue;
-            }
-            if !a.starts_with('-') {
-                verb = Some((i, a.as_str()));
-                break;
-            }
-            i += 1;
-        }
-        let Some((at, verb)) = verb else {
+        // The verb: the first operand, found as the command line's is.
+        let Some((at, verb)) = split_verb(args) else {
             if current.starts_with('-') {
                 return own(&["--namespace", "-n"]);
             }
