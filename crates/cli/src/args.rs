@@ -3,7 +3,9 @@
 //! Flags may appear anywhere (before or after the command, as with kubectl); `--` ends flag
 //! parsing. Value flags accept `--flag v`, `--flag=v`, `-f v`, `-fv` and `-f=v`.
 
+use crate::outcome::Outcome;
 use svcsim_engine::printers::Output;
+use svcsim_engine::proxy::ProxyMode;
 
 /// Everything the command line said.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -245,6 +247,80 @@ impl Args {
             _ => {}
         }
         Ok(())
+    }
+}
+
+/// What the commands check about their operands and output formats.
+impl Args {
+    /// trace, dns and rules print text, or JSON with `-o json`.
+    pub fn json_only(&self, command: &str) -> Result<bool, Outcome> {
+        match self.output {
+            None => Ok(false),
+            Some(Output::Json) => Ok(true),
+            Some(_) => Err(Outcome::default().usage_error(
+                &format!("svcsim {command} prints text or -o json"),
+                Some(command),
+            )),
+        }
+    }
+
+    /// The one operand after the command (`what` names it in the error).
+    pub fn one_operand(&self, command: &str, what: &str) -> Result<String, Outcome> {
+        match self.positionals.get(1..).unwrap_or(&[]) {
+            [one] => Ok(one.clone()),
+            [] => {
+                Err(Outcome::default().usage_error(&format!("{what} is required"), Some(command)))
+            }
+            more => Err(Outcome::default().usage_error(
+                &format!("svcsim {command} takes one {what}, got {}", more.len()),
+                Some(command),
+            )),
+        }
+    }
+
+    /// `--mode`, parsed.
+    pub fn mode(&self, command: &str) -> Result<Option<ProxyMode>, Outcome> {
+        match &self.mode {
+            None => Ok(None),
+            Some(m) => m
+                .parse::<ProxyMode>()
+                .map(Some)
+                .map_err(|e| Outcome::default().usage_error(&e.to_string(), Some(command))),
+        }
+    }
+
+    /// `RESOURCE NAME`, `RESOURCE/NAME` or `RESOURCE` after the command.
+    pub fn resource_and_name(&self, command: &str) -> Result<(String, Option<String>), Outcome> {
+        let operands = self.positionals.get(1..).unwrap_or(&[]);
+        let Some(first) = operands.first() else {
+            let mut o = Outcome::default();
+            if command == "get" {
+                o.err("You must specify the type of resource to get. Use \"svcsim --help\" for the supported resources.");
+                o.err("");
+            }
+            return Err(o.usage_error("Required resource not specified.", Some(command)));
+        };
+        let (resource, mut name) = match first.split_once('/') {
+            Some((r, n)) => (r.to_string(), Some(n.to_string())),
+            None => (first.clone(), None),
+        };
+        match operands.get(1..).unwrap_or(&[]) {
+            [] => {}
+            [n] if name.is_none() => name = Some(n.clone()),
+            _ => {
+                return Err(Outcome::default().usage_error(
+                    &format!("svcsim {command} takes one RESOURCE and at most one NAME"),
+                    Some(command),
+                ))
+            }
+        }
+        if name.as_deref() == Some("") {
+            return Err(Outcome::default().usage_error(
+                "arguments in resource/name form must have a single resource and name",
+                Some(command),
+            ));
+        }
+        Ok((resource, name))
     }
 }
 
