@@ -15,7 +15,11 @@ pub fn apply(args: Args, stdin: &mut dyn Read) -> Outcome {
     if args.files.is_empty() {
         return Outcome::default().usage_error("must specify one of -f and -k", Some("apply"));
     }
-    if args.namespace.is_some() || args.all_namespaces || args.output.is_some() {
+    if args.namespace.is_some()
+        || args.all_namespaces
+        || args.output.is_some()
+        || args.selector.is_some()
+    {
         return Outcome::default().usage_error(
             "svcsim apply takes only -f and --seed (set metadata.namespace in the manifest)",
             Some("apply"),

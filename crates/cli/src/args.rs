@@ -42,6 +42,8 @@ pub struct Args {
     pub mode: Option<String>,
     /// `--via` (trace): the node externally-routed traffic enters.
     pub via: Option<String>,
+    /// `-l` / `--selector` (get, describe): a label selector, as typed.
+    pub selector: Option<String>,
 }
 
 /// A command-line error, printed as kubectl prints pflag errors (`error: …`).
@@ -64,6 +66,7 @@ const FLAGS: &[Spec] = &[
     string("node", None),
     string("mode", None),
     string("via", None),
+    string("selector", Some('l')),
 ];
 
 /// The `-o` formats svcsim supports, in kubectl's wording.
@@ -109,6 +112,7 @@ impl Args {
                 "node" => args.node = text(),
                 "mode" => args.mode = text(),
                 "via" => args.via = text(),
+                "selector" => args.selector = text(),
                 _ => {}
             }
         }
@@ -153,40 +157,6 @@ impl Args {
                 .map(Some)
                 .map_err(|e| Outcome::default().usage_error(&e.to_string(), Some(command))),
         }
-    }
-
-    /// `RESOURCE NAME`, `RESOURCE/NAME` or `RESOURCE` after the command.
-    pub fn resource_and_name(&self, command: &str) -> Result<(String, Option<String>), Outcome> {
-        let operands = self.positionals.get(1..).unwrap_or(&[]);
-        let Some(first) = operands.first() else {
-            let mut o = Outcome::default();
-            if command == "get" {
-                o.err("You must specify the type of resource to get. Use \"svcsim --help\" for the supported resources.");
-                o.err("");
-            }
-            return Err(o.usage_error("Required resource not specified.", Some(command)));
-        };
-        let (resource, mut name) = match first.split_once('/') {
-            Some((r, n)) => (r.to_string(), Some(n.to_string())),
-            None => (first.clone(), None),
-        };
-        match operands.get(1..).unwrap_or(&[]) {
-            [] => {}
-            [n] if name.is_none() => name = Some(n.clone()),
-            _ => {
-                return Err(Outcome::default().usage_error(
-                    &format!("svcsim {command} takes one RESOURCE and at most one NAME"),
-                    Some(command),
-                ))
-            }
-        }
-        if name.as_deref() == Some("") {
-            return Err(Outcome::default().usage_error(
-                "arguments in resource/name form must have a single resource and name",
-                Some(command),
-            ));
-        }
-        Ok((resource, name))
     }
 }
 

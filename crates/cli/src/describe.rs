@@ -4,11 +4,42 @@ use crate::args::Args;
 use crate::input::build_reporting;
 use crate::outcome::Outcome;
 use std::io::Read;
-use svcsim_engine::printers::{self, Resource};
+use svcsim_engine::printers::{self, GetError, GetOptions, Resource};
 
-/// `svcsim describe service [NAME]`.
+/// `RESOURCE NAME`, `RESOURCE/NAME` or `RESOURCE` after `describe`.
+fn resource_and_name(args: &Args) -> Result<(String, Option<String>), Outcome> {
+    let operands = args.positionals.get(1..).unwrap_or(&[]);
+    let Some(first) = operands.first() else {
+        return Err(
+            Outcome::default().usage_error("Required resource not specified.", Some("describe"))
+        );
+    };
+    let (resource, mut name) = match first.split_once('/') {
+        Some((r, n)) => (r.to_string(), Some(n.to_string())),
+        None => (first.clone(), None),
+    };
+    match operands.get(1..).unwrap_or(&[]) {
+        [] => {}
+        [n] if name.is_none() => name = Some(n.clone()),
+        _ => {
+            return Err(Outcome::default().usage_error(
+                "svcsim describe takes one RESOURCE and at most one NAME",
+                Some("describe"),
+            ))
+        }
+    }
+    if name.as_deref() == Some("") {
+        return Err(Outcome::default().usage_error(
+            "arguments in resource/name form must have a single resource and name",
+            Some("describe"),
+        ));
+    }
+    Ok((resource, name))
+}
+
+/// `svcsim describe service [NAME | -l SELECTOR]`.
 pub fn describe(args: Args, stdin: &mut dyn Read) -> Outcome {
-    let (resource, name) = match args.resource_and_name("describe") {
+    let (resource, name) = match resource_and_name(&args) {
         Ok(x) => x,
         Err(o) => return o,
     };
@@ -34,22 +65,30 @@ pub fn describe(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    if args.all_namespaces && name.is_some() {
-        out.err("error: a resource cannot be retrieved by name across all namespaces");
+    let opts = GetOptions {
+        namespace: args.namespace.clone(),
+        all_namespaces: args.all_namespaces,
+        selector: args.selector.clone(),
+        ..GetOptions::default()
+    };
+    let has_selector = args
+        .selector
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty());
+    let failure = |mut out: Outcome, e: GetError| {
+        out.err(e.to_string());
         out.code = 1;
-        return out;
-    }
-    let ns = args
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".to_string());
+        out
+    };
+    let ns = opts.namespace_or_default().to_string();
     let targets: Vec<(String, String)> = match &name {
+        Some(_) if has_selector => return failure(out, GetError::NameWithSelector),
+        Some(_) if args.all_namespaces => return failure(out, GetError::NameAcrossNamespaces),
         Some(n) => vec![(ns.clone(), n.clone())],
-        None => cluster
-            .store
-            .services_in((!args.all_namespaces).then_some(ns.as_str()))
-            .map(|s| (s.metadata.namespace.clone(), s.metadata.name.clone()))
-            .collect(),
+        None => match printers::list_objects(&cluster, Resource::Services, &opts) {
+            Ok(found) => found.into_iter().map(|o| (o.namespace, o.name)).collect(),
+            Err(e) => return failure(out, e),
+        },
     };
     if targets.is_empty() {
         out.err(printers::no_resources_found(

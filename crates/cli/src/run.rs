@@ -22,8 +22,9 @@ manifests given with -f, lets simulated time settle, and prints the result.
 
 Usage:
   svcsim apply -f FILE [-f FILE...] [--seed N]
-  svcsim get RESOURCE [NAME] [-n NAMESPACE | -A] [-o wide|json|yaml|name] [-f FILE...] [--seed N]
-  svcsim describe service [NAME] [-n NAMESPACE] [-f FILE...] [--seed N]
+  svcsim get RESOURCE [NAME]... [-l SELECTOR] [-n NAMESPACE | -A] [-o wide|json|yaml|name]
+             [-f FILE...] [--seed N]
+  svcsim describe service [NAME | -l SELECTOR] [-n NAMESPACE | -A] [-f FILE...] [--seed N]
   svcsim trace -f FILE... --from pod/NAME|node/NAME|external[/IP] [-n NS] DEST
                [--proto tcp|udp|sctp] [--count N] [--mode M] [--via NODE] [-o json]
   svcsim dns -f FILE... --from pod/NAME|node/NAME [-n NS] NAME
@@ -32,8 +33,14 @@ Usage:
   svcsim version
 
 Resources:
-  services (svc), endpointslices, endpoints (ep), pods (po), nodes (no),
-  deployments (deploy), replicasets (rs), namespaces (ns)
+  services (svc), endpointslices, endpoints (ep), pods (po), nodes (no), daemonsets (ds),
+  deployments (deploy), replicasets (rs), statefulsets (sts), namespaces (ns)
+RESOURCE may be a comma list (svc,ep: one table per type, names as service/NAME) or all
+(pods, services, daemonsets, deployments, replicasets, statefulsets); RESOURCE/NAME...
+gets objects of several types by name.
+
+SELECTOR is kubectl's label selector: app=web, app==web, app!=web, app, !app,
+'app in (web,api)', 'app notin (db)'; requirements separated by commas must all hold.
 
 DEST is IP, IP:port, NAME or NAME:port (port 80 when omitted); a NAME is resolved by the
 source's resolver first, and every DNS query is traced too.
@@ -43,6 +50,7 @@ Flags:
       --seed N            seed for every random choice (ClusterIPs, nodePorts, names); default 0
   -n, --namespace NS      namespace to read from (default \"default\")
   -A, --all-namespaces    list across all namespaces
+  -l, --selector SELECTOR get/describe: only objects whose labels match SELECTOR
   -o, --output FORMAT     wide, json, yaml or name (trace, dns, rules: json)
       --from SOURCE       trace/dns: where the packet starts (pod/NAME, node/NAME, external)
       --proto PROTO       trace: tcp (default), udp or sctp
