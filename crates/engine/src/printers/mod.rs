@@ -7,6 +7,10 @@
 //! Everything is a pure function of the cluster: ages are measured at the cluster's simulated
 //! wall time ([`Cluster::wall_now`]), so output is reproducible.
 //!
+//! `get`'s arguments are read here too ([`get_args`]: comma lists, `all`, several names,
+//! `TYPE/NAME`, `-l` with the API server's selector grammar), so the CLI and the web console
+//! answer the same command line the same way.
+//!
 //! kubectl writes some things to stderr (warnings, "No resources found …") and some errors are
 //! texts in their own right; [`GetOutput`] and [`GetError`] keep those apart so a caller (the
 //! CLI, the web console) can route them.
