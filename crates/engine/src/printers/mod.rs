@@ -151,8 +151,9 @@ pub enum GetError {
     #[error("error: a resource cannot be retrieved by name across all namespaces")]
     NameAcrossNamespaces,
     /// The API server could not parse `-l`: kube-apiserver answers 400 with the parser's
-    /// message and kubectl adds what it was listing (`EnhanceListError` in
-    /// `cli-runtime/pkg/resource/helper.go`). `resource` is the GroupVersionResource as Go
+    /// message (`labels.Parse`, through `Convert_string_To_labels_Selector`) and kubectl adds
+    /// what it was listing (`EnhanceListError`, applied by cli-runtime's `resource.Selector`
+    /// visitor, `pkg/resource/selector.go`). `resource` is the GroupVersionResource as Go
     /// prints it (`/v1, Resource=pods`), `selector` the text sent.
     #[error("Error from server (BadRequest): Unable to find \"{resource}\" that match label selector {}, field selector \"\": {message}", crate::validate::field::go_quote(.selector))]
     BadSelector {
