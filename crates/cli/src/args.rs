@@ -1,9 +1,15 @@
-//! A small pflag-like argument parser: kubectl's flag spellings and its error texts.
+//! The command line, typed: [`svcsim_scene::cmdline`] (the pflag-like parser the page's
+//! console uses too) reads it with kubectl's spellings and error texts, and [`Args`] holds what
+//! each flag means to svcsim.
 //!
 //! Flags may appear anywhere (before or after the command, as with kubectl); `--` ends flag
-//! parsing. Value flags accept `--flag v`, `--flag=v`, `-f v`, `-fv` and `-f=v`.
+//! parsing (what follows are operands). Value flags accept `--flag v`, `--flag=v`, `-f v`,
+//! `-fv` and `-f=v`.
 
+use crate::outcome::Outcome;
 use svcsim_engine::printers::Output;
+use svcsim_engine::proxy::ProxyMode;
+use svcsim_scene::cmdline::{self, boolean, string, uint, Spec};
 
 /// Everything the command line said.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -36,82 +42,32 @@ pub struct Args {
     pub mode: Option<String>,
     /// `--via` (trace): the node externally-routed traffic enters.
     pub via: Option<String>,
+    /// `-l` / `--selector` (get, describe): a label selector, as typed.
+    pub selector: Option<String>,
 }
 
 /// A command-line error, printed as kubectl prints pflag errors (`error: …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArgError(pub String);
 
-#[derive(Clone, Copy)]
-enum Flag {
-    Filename,
-    Seed,
-    Namespace,
-    Output,
-    AllNamespaces,
-    Help,
-    From,
-    Proto,
-    Count,
-    Type,
-    Node,
-    Mode,
-    Via,
-}
-
-impl Flag {
-    fn long(name: &str) -> Option<Flag> {
-        Some(match name {
-            "filename" => Flag::Filename,
-            "seed" => Flag::Seed,
-            "namespace" => Flag::Namespace,
-            "output" => Flag::Output,
-            "all-namespaces" => Flag::AllNamespaces,
-            "help" => Flag::Help,
-            "from" => Flag::From,
-            "proto" | "protocol" => Flag::Proto,
-            "count" => Flag::Count,
-            "type" => Flag::Type,
-            "node" => Flag::Node,
-            "mode" => Flag::Mode,
-            "via" => Flag::Via,
-            _ => return None,
-        })
-    }
-
-    fn short(c: char) -> Option<Flag> {
-        Some(match c {
-            'f' => Flag::Filename,
-            'n' => Flag::Namespace,
-            'o' => Flag::Output,
-            'A' => Flag::AllNamespaces,
-            'h' => Flag::Help,
-            _ => return None,
-        })
-    }
-
-    fn takes_value(self) -> bool {
-        !matches!(self, Flag::AllNamespaces | Flag::Help)
-    }
-
-    fn long_name(self) -> &'static str {
-        match self {
-            Flag::Filename => "filename",
-            Flag::Seed => "seed",
-            Flag::Namespace => "namespace",
-            Flag::Output => "output",
-            Flag::AllNamespaces => "all-namespaces",
-            Flag::Help => "help",
-            Flag::From => "from",
-            Flag::Proto => "proto",
-            Flag::Count => "count",
-            Flag::Type => "type",
-            Flag::Node => "node",
-            Flag::Mode => "mode",
-            Flag::Via => "via",
-        }
-    }
-}
+/// Every flag of every command (svcsim's commands share one flag set).
+const FLAGS: &[Spec] = &[
+    string("filename", Some('f')),
+    uint("seed", None, 64),
+    string("namespace", Some('n')),
+    string("output", Some('o')),
+    boolean("all-namespaces", Some('A')),
+    boolean("help", Some('h')),
+    string("from", None),
+    string("proto", None),
+    string("protocol", None),
+    uint("count", None, 32),
+    string("type", None),
+    string("node", None),
+    string("mode", None),
+    string("via", None),
+    string("selector", Some('l')),
+];
 
 /// The `-o` formats svcsim supports, in kubectl's wording.
 pub const ALLOWED_FORMATS: &str = "json,name,wide,yaml";
@@ -119,132 +75,88 @@ pub const ALLOWED_FORMATS: &str = "json,name,wide,yaml";
 impl Args {
     /// Parse the arguments after the program name.
     pub fn parse(raw: &[String]) -> Result<Args, ArgError> {
-        let mut args = Args::default();
-        let mut i = 0;
-        let mut flags_done = false;
-        while let Some(arg) = raw.get(i) {
-            i += 1;
-            if flags_done || arg == "-" || !arg.starts_with('-') {
-                args.positionals.push(arg.clone());
-                continue;
-            }
-            if arg == "--" {
-                flags_done = true;
-                continue;
-            }
-            if let Some(long) = arg.strip_prefix("--") {
-                let (name, inline) = match long.split_once('=') {
-                    Some((n, v)) => (n, Some(v.to_string())),
-                    None => (long, None),
-                };
-                let flag =
-                    Flag::long(name).ok_or_else(|| ArgError(format!("unknown flag: --{name}")))?;
-                if flag.takes_value() {
-                    let value = match inline {
-                        Some(v) => v,
-                        None => {
-                            let v = raw.get(i).cloned().ok_or_else(|| {
-                                ArgError(format!("flag needs an argument: --{name}"))
-                            })?;
-                            i += 1;
-                            v
-                        }
-                    };
-                    args.set(flag, value)?;
-                } else {
-                    if let Some(v) = inline {
-                        args.set_bool(flag, &v)?;
-                    } else {
-                        args.set_bool(flag, "true")?;
+        let parsed = cmdline::parse(raw, FLAGS).map_err(|e| ArgError(e.to_string()))?;
+        let mut args = Args {
+            positionals: parsed.positionals.clone(),
+            ..Args::default()
+        };
+        args.positionals
+            .extend(parsed.rest.iter().flatten().cloned());
+        // In command-line order, so the first bad value is the one reported.
+        for (flag, value) in parsed.flags() {
+            let text = || Some(value.to_string());
+            match flag {
+                "filename" => args.files.push(value.to_string()),
+                "seed" => args.seed = value.parse().unwrap_or_default(),
+                "namespace" => {
+                    if value.is_empty() {
+                        return Err(ArgError(
+                            "a namespace must be specified (-n/--namespace)".into(),
+                        ));
                     }
+                    args.namespace = text();
                 }
-                continue;
-            }
-            // Shorthand flags, possibly grouped (`-Ah`) or with an attached value (`-nprod`).
-            let body = arg.get(1..).unwrap_or("");
-            for (pos, c) in body.char_indices() {
-                let flag = Flag::short(c)
-                    .ok_or_else(|| ArgError(format!("unknown shorthand flag: '{c}' in {arg}")))?;
-                if flag.takes_value() {
-                    let rest = body.get(pos + c.len_utf8()..).unwrap_or("");
-                    let value = if !rest.is_empty() {
-                        rest.strip_prefix('=').unwrap_or(rest).to_string()
-                    } else {
-                        let v = raw.get(i).cloned().ok_or_else(|| {
-                            ArgError(format!("flag needs an argument: '{c}' in {arg}"))
-                        })?;
-                        i += 1;
-                        v
-                    };
-                    args.set(flag, value)?;
-                    break;
+                "output" => {
+                    args.output = Some(Output::parse(value).ok_or_else(|| {
+                        ArgError(format!(
+                            "unable to match a printer suitable for the output format \"{value}\", allowed formats are: {ALLOWED_FORMATS}"
+                        ))
+                    })?);
                 }
-                args.set_bool(flag, "true")?;
+                "all-namespaces" => args.all_namespaces = value == "true",
+                "help" => args.help = value == "true",
+                "from" => args.from = text(),
+                "proto" | "protocol" => args.proto = text(),
+                "count" => args.count = value.parse().ok(),
+                "type" => args.qtype = text(),
+                "node" => args.node = text(),
+                "mode" => args.mode = text(),
+                "via" => args.via = text(),
+                "selector" => args.selector = text(),
+                _ => {}
             }
         }
         Ok(args)
     }
+}
 
-    fn set(&mut self, flag: Flag, value: String) -> Result<(), ArgError> {
-        match flag {
-            Flag::Filename => self.files.push(value),
-            Flag::Seed => {
-                self.seed = value.parse::<u64>().map_err(|_| {
-                    ArgError(format!(
-                        "invalid argument \"{value}\" for \"--seed\" flag: strconv.ParseUint: parsing \"{value}\": invalid syntax"
-                    ))
-                })?;
-            }
-            Flag::Namespace => {
-                if value.is_empty() {
-                    return Err(ArgError(
-                        "a namespace must be specified (-n/--namespace)".into(),
-                    ));
-                }
-                self.namespace = Some(value);
-            }
-            Flag::Output => {
-                self.output = Some(Output::parse(&value).ok_or_else(|| {
-                    ArgError(format!(
-                        "unable to match a printer suitable for the output format \"{value}\", allowed formats are: {ALLOWED_FORMATS}"
-                    ))
-                })?);
-            }
-            Flag::AllNamespaces | Flag::Help => self.set_bool(flag, &value)?,
-            Flag::From => self.from = Some(value),
-            Flag::Proto => self.proto = Some(value),
-            Flag::Count => {
-                self.count = Some(value.parse::<u32>().map_err(|_| {
-                    ArgError(format!(
-                        "invalid argument \"{value}\" for \"--count\" flag: strconv.ParseUint: parsing \"{value}\": invalid syntax"
-                    ))
-                })?);
-            }
-            Flag::Type => self.qtype = Some(value),
-            Flag::Node => self.node = Some(value),
-            Flag::Mode => self.mode = Some(value),
-            Flag::Via => self.via = Some(value),
+/// What the commands check about their operands and output formats.
+impl Args {
+    /// trace, dns and rules print text, or JSON with `-o json`.
+    pub fn json_only(&self, command: &str) -> Result<bool, Outcome> {
+        match self.output {
+            None => Ok(false),
+            Some(Output::Json) => Ok(true),
+            Some(_) => Err(Outcome::default().usage_error(
+                &format!("svcsim {command} prints text or -o json"),
+                Some(command),
+            )),
         }
-        Ok(())
     }
 
-    fn set_bool(&mut self, flag: Flag, value: &str) -> Result<(), ArgError> {
-        let b = match value {
-            "1" | "t" | "T" | "true" | "TRUE" | "True" => true,
-            "0" | "f" | "F" | "false" | "FALSE" | "False" => false,
-            _ => {
-                return Err(ArgError(format!(
-                    "invalid argument \"{value}\" for \"--{}\" flag: strconv.ParseBool: parsing \"{value}\": invalid syntax",
-                    flag.long_name()
-                )))
+    /// The one operand after the command (`what` names it in the error).
+    pub fn one_operand(&self, command: &str, what: &str) -> Result<String, Outcome> {
+        match self.positionals.get(1..).unwrap_or(&[]) {
+            [one] => Ok(one.clone()),
+            [] => {
+                Err(Outcome::default().usage_error(&format!("{what} is required"), Some(command)))
             }
-        };
-        match flag {
-            Flag::AllNamespaces => self.all_namespaces = b,
-            Flag::Help => self.help = b,
-            _ => {}
+            more => Err(Outcome::default().usage_error(
+                &format!("svcsim {command} takes one {what}, got {}", more.len()),
+                Some(command),
+            )),
         }
-        Ok(())
+    }
+
+    /// `--mode`, parsed.
+    pub fn mode(&self, command: &str) -> Result<Option<ProxyMode>, Outcome> {
+        match &self.mode {
+            None => Ok(None),
+            Some(m) => m
+                .parse::<ProxyMode>()
+                .map(Some)
+                .map_err(|e| Outcome::default().usage_error(&e.to_string(), Some(command))),
+        }
     }
 }
 

@@ -5,9 +5,17 @@
 //! output, on every machine.
 #![forbid(unsafe_code)]
 
+// Imports only go down: main → run (dispatch) → the commands → args, input, outcome.
+mod apply;
 mod args;
-mod netcmds;
+mod describe;
+mod dns;
+mod get;
+mod input;
+mod outcome;
+mod rules;
 mod run;
+mod trace;
 
 use std::io::Write;
 
@@ -21,11 +29,11 @@ fn main() {
     // Write errors (a closed pipe) are not worth a panic.
     for (stream, text) in &out.log {
         let _ = match stream {
-            run::Stream::Stdout => {
+            outcome::Stream::Stdout => {
                 let mut o = std::io::stdout().lock();
                 o.write_all(text.as_bytes()).and_then(|()| o.flush())
             }
-            run::Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
+            outcome::Stream::Stderr => std::io::stderr().lock().write_all(text.as_bytes()),
         };
     }
     std::process::exit(out.code);

@@ -2,94 +2,43 @@
 //! API server's error cases. Expected ClusterIPs, nodePorts, names and ages were taken from a
 //! run with `--seed 0` (the default) and frozen: the engine is deterministic per seed.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+mod common;
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
-
-/// Run svcsim in the fixtures directory (so file names in messages are the bare names).
-fn svcsim_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_svcsim"))
-        .args(args)
-        .current_dir(fixtures())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("svcsim runs");
-    if let Some(mut pipe) = child.stdin.take() {
-        pipe.write_all(stdin.as_bytes()).expect("stdin written");
-    }
-    let out = child.wait_with_output().expect("svcsim finishes");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-fn svcsim(args: &[&str]) -> Run {
-    svcsim_with_stdin(args, "")
-}
-
-#[track_caller]
-fn ok(args: &[&str], stdout: &str) {
-    let r = svcsim(args);
-    assert_eq!(r.stderr, "", "stderr of {args:?}");
-    assert_eq!(r.stdout, stdout, "stdout of {args:?}");
-    assert_eq!(r.code, 0, "exit code of {args:?}");
-}
-
-#[track_caller]
-fn fails(args: &[&str], stdout: &str, stderr: &str) {
-    let r = svcsim(args);
-    assert_eq!(r.stderr, stderr, "stderr of {args:?}");
-    assert_eq!(r.stdout, stdout, "stdout of {args:?}");
-    assert_eq!(r.code, 1, "exit code of {args:?}");
-}
+use common::{fails, fails_after, ok, svcsim, svcsim_with_stdin};
 
 // ---------------------------------------------------------------------------------------------
 // The lecture's examples
 
 #[test]
 fn cluster_ip_with_selector_and_deployment() {
-    ok(
-        &["apply", "-f", "clusterip-selector.yaml"],
-        "service/my-service created\ndeployment.apps/my-app created\n",
+    assert_eq!(
+        ok(&["apply", "-f", "clusterip-selector.yaml"]),
+        "service/my-service created\ndeployment.apps/my-app created\n"
     );
-    ok(
-        &["get", "svc", "-f", "clusterip-selector.yaml"],
+    assert_eq!(
+        ok(&["get", "svc", "-f", "clusterip-selector.yaml"]),
         "\
 NAME         TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE
 kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP   4s
 my-service   ClusterIP   10.96.163.255   <none>        80/TCP    2s
-",
+"
     );
-    ok(
-        &["get", "endpointslices", "-f", "clusterip-selector.yaml"],
+    assert_eq!(
+        ok(&["get", "endpointslices", "-f", "clusterip-selector.yaml"]),
         "\
 NAME               ADDRESSTYPE   PORTS   ENDPOINTS                          AGE
 kubernetes         IPv4          6443    172.18.0.2                         4s
 my-service-dnkwg   IPv4          9376    10.244.2.2,10.244.1.2,10.244.1.3   2s
-",
+"
     );
-    ok(
-        &[
+    assert_eq!(
+        ok(&[
             "describe",
             "svc",
             "my-service",
             "-f",
             "clusterip-selector.yaml",
-        ],
+        ]),
         "\
 Name:                     my-service
 Namespace:                default
@@ -107,7 +56,7 @@ Endpoints:                10.244.2.2:9376,10.244.1.2:9376,10.244.1.3:9376
 Session Affinity:         None
 Internal Traffic Policy:  Cluster
 Events:                   <none>
-",
+"
     );
 }
 
@@ -138,33 +87,33 @@ fn cluster_ip_pods_and_legacy_endpoints() {
 
 #[test]
 fn service_without_selector_and_manual_slice() {
-    ok(
-        &["apply", "-f", "without-selector.yaml"],
-        "service/my-service created\nendpointslice.discovery.k8s.io/my-service-1 created\n",
+    assert_eq!(
+        ok(&["apply", "-f", "without-selector.yaml"]),
+        "service/my-service created\nendpointslice.discovery.k8s.io/my-service-1 created\n"
     );
-    ok(
-        &["get", "svc", "-f", "without-selector.yaml"],
+    assert_eq!(
+        ok(&["get", "svc", "-f", "without-selector.yaml"]),
         "\
 NAME         TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE
 kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP   2s
 my-service   ClusterIP   10.96.163.255   <none>        80/TCP    0s
-",
+"
     );
-    ok(
-        &["get", "endpointslice", "-f", "without-selector.yaml"],
+    assert_eq!(
+        ok(&["get", "endpointslice", "-f", "without-selector.yaml"]),
         "\
 NAME           ADDRESSTYPE   PORTS   ENDPOINTS           AGE
 kubernetes     IPv4          6443    172.18.0.2          2s
 my-service-1   IPv4          9376    10.4.5.6,10.1.2.3   0s
-",
+"
     );
-    ok(
-        &[
+    assert_eq!(
+        ok(&[
             "describe",
             "service/my-service",
             "-f",
             "without-selector.yaml",
-        ],
+        ]),
         "\
 Name:                     my-service
 Namespace:                default
@@ -182,26 +131,26 @@ Endpoints:                10.4.5.6:9376,10.1.2.3:9376
 Session Affinity:         None
 Internal Traffic Policy:  Cluster
 Events:                   <none>
-",
+"
     );
 }
 
 #[test]
 fn node_port_30008() {
-    ok(
-        &["apply", "-f", "nodeport.yaml"],
-        "service/myapp-service created\n",
+    assert_eq!(
+        ok(&["apply", "-f", "nodeport.yaml"]),
+        "service/myapp-service created\n"
     );
-    ok(
-        &["get", "svc", "-f", "nodeport.yaml"],
+    assert_eq!(
+        ok(&["get", "svc", "-f", "nodeport.yaml"]),
         "\
 NAME            TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)        AGE
 kubernetes      ClusterIP   10.96.0.1       <none>        443/TCP        2s
 myapp-service   NodePort    10.96.163.255   <none>        80:30008/TCP   0s
-",
+"
     );
-    ok(
-        &[
+    assert_eq!(
+        ok(&[
             "get",
             "svc",
             "myapp-service",
@@ -209,8 +158,8 @@ myapp-service   NodePort    10.96.163.255   <none>        80:30008/TCP   0s
             "name",
             "-f",
             "nodeport.yaml",
-        ],
-        "service/myapp-service\n",
+        ]),
+        "service/myapp-service\n"
     );
 }
 
@@ -237,17 +186,17 @@ fn node_port_slide_typo_is_a_yaml_error() {
 
 #[test]
 fn load_balancer_gets_a_metallb_address() {
-    ok(
-        &["apply", "-f", "loadbalancer.yaml"],
-        "service/my-service created\n",
+    assert_eq!(
+        ok(&["apply", "-f", "loadbalancer.yaml"]),
+        "service/my-service created\n"
     );
-    ok(
-        &["get", "svc", "-f", "loadbalancer.yaml"],
+    assert_eq!(
+        ok(&["get", "svc", "-f", "loadbalancer.yaml"]),
         "\
 NAME         TYPE           CLUSTER-IP      EXTERNAL-IP      PORT(S)        AGE
 kubernetes   ClusterIP      10.96.0.1       <none>           443/TCP        3s
 my-service   LoadBalancer   10.96.163.255   172.18.255.200   80:32621/TCP   1s
-",
+"
     );
     let r = svcsim(&["describe", "svc", "my-service", "-f", "loadbalancer.yaml"]);
     assert_eq!(r.code, 0);
@@ -262,30 +211,26 @@ my-service   LoadBalancer   10.96.163.255   172.18.255.200   80:32621/TCP   1s
 
 #[test]
 fn external_name_in_prod() {
-    ok(
-        &["apply", "-f", "externalname.yaml"],
-        "namespace/prod created\nservice/my-service created\n",
+    assert_eq!(
+        ok(&["apply", "-f", "externalname.yaml"]),
+        "namespace/prod created\nservice/my-service created\n"
     );
-    ok(
-        &["get", "svc", "-n", "prod", "-f", "externalname.yaml"],
+    assert_eq!(
+        ok(&["get", "svc", "-n", "prod", "-f", "externalname.yaml"]),
         "\
 NAME         TYPE           CLUSTER-IP   EXTERNAL-IP               PORT(S)   AGE
 my-service   ExternalName   <none>       my.database.example.com   <none>    0s
-",
+"
     );
-    ok(
-        &["get", "ns", "prod", "-f", "externalname.yaml"],
-        "NAME   STATUS   AGE\nprod   Active   0s\n",
+    assert_eq!(
+        ok(&["get", "ns", "prod", "-f", "externalname.yaml"]),
+        "NAME   STATUS   AGE\nprod   Active   0s\n"
     );
 }
 
 #[test]
 fn external_name_without_its_namespace() {
-    fails(
-        &["apply", "-f", "externalname-no-namespace.yaml"],
-        "",
-        "Error from server (NotFound): error when creating \"externalname-no-namespace.yaml\": namespaces \"prod\" not found\n  --> externalname-no-namespace.yaml:2:1\n",
-    );
+    fails(&["apply", "-f", "externalname-no-namespace.yaml"], "Error from server (NotFound): error when creating \"externalname-no-namespace.yaml\": namespaces \"prod\" not found\n  --> externalname-no-namespace.yaml:2:1\n");
     // `get` still runs: the apply error on stderr, then kubectl's empty-listing message.
     let r = svcsim(&[
         "get",
@@ -305,26 +250,26 @@ fn external_name_without_its_namespace() {
 
 #[test]
 fn headless_service() {
-    ok(
-        &["apply", "-f", "headless.yaml"],
-        "service/my-service created\n",
+    assert_eq!(
+        ok(&["apply", "-f", "headless.yaml"]),
+        "service/my-service created\n"
     );
-    ok(
-        &["get", "svc", "-f", "headless.yaml"],
+    assert_eq!(
+        ok(&["get", "svc", "-f", "headless.yaml"]),
         "\
 NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
 kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   2s
 my-service   ClusterIP   None         <none>        80/TCP    0s
-",
+"
     );
     // No pod matches app=my-app: the controller's placeholder slice.
-    ok(
-        &["get", "endpointslices", "-f", "headless.yaml"],
+    assert_eq!(
+        ok(&["get", "endpointslices", "-f", "headless.yaml"]),
         "\
 NAME               ADDRESSTYPE   PORTS     ENDPOINTS    AGE
 kubernetes         IPv4          6443      172.18.0.2   2s
 my-service-9fvzb   IPv4          <unset>   <unset>      0s
-",
+"
     );
 }
 
@@ -345,20 +290,12 @@ fn fresh_cluster_services_all_namespaces() {
 
 #[test]
 fn node_port_out_of_range() {
-    fails(
-        &["apply", "-f", "err-nodeport-range.yaml"],
-        "",
-        "The Service \"myapp-service\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767\n  --> err-nodeport-range.yaml:10:7\n",
-    );
+    fails(&["apply", "-f", "err-nodeport-range.yaml"], "The Service \"myapp-service\" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767\n  --> err-nodeport-range.yaml:10:7\n");
 }
 
 #[test]
 fn node_port_already_allocated() {
-    fails(
-        &["apply", "-f", "err-nodeport-duplicate.yaml"],
-        "service/myapp-service created\n",
-        "The Service \"other-service\" is invalid: spec.ports[0].nodePort: Invalid value: 30008: provided port is already allocated\n  --> err-nodeport-duplicate.yaml:21:7\n",
-    );
+    fails_after(&["apply", "-f", "err-nodeport-duplicate.yaml"], "service/myapp-service created\n", "The Service \"other-service\" is invalid: spec.ports[0].nodePort: Invalid value: 30008: provided port is already allocated\n  --> err-nodeport-duplicate.yaml:21:7\n");
 }
 
 #[test]
@@ -384,38 +321,22 @@ fn node_port_taken_across_files() {
 
 #[test]
 fn cluster_ip_already_allocated() {
-    fails(
-        &["apply", "-f", "err-clusterip-taken.yaml"],
-        "service/first created\n",
-        "The Service \"second\" is invalid: spec.clusterIPs: Invalid value: []string{\"10.96.100.100\"}: failed to allocate IP 10.96.100.100: provided IP is already allocated\n  --> err-clusterip-taken.yaml:15:3\n",
-    );
+    fails_after(&["apply", "-f", "err-clusterip-taken.yaml"], "service/first created\n", "The Service \"second\" is invalid: spec.clusterIPs: Invalid value: []string{\"10.96.100.100\"}: failed to allocate IP 10.96.100.100: provided IP is already allocated\n  --> err-clusterip-taken.yaml:15:3\n");
 }
 
 #[test]
 fn cluster_ip_outside_the_range() {
-    fails(
-        &["apply", "-f", "err-clusterip-range.yaml"],
-        "",
-        "The Service \"outside\" is invalid: spec.clusterIPs: Invalid value: []string{\"192.168.1.10\"}: failed to allocate IP 192.168.1.10: the provided network does not match the current range\n  --> err-clusterip-range.yaml:6:3\n",
-    );
+    fails(&["apply", "-f", "err-clusterip-range.yaml"], "The Service \"outside\" is invalid: spec.clusterIPs: Invalid value: []string{\"192.168.1.10\"}: failed to allocate IP 192.168.1.10: the provided network does not match the current range\n  --> err-clusterip-range.yaml:6:3\n");
 }
 
 #[test]
 fn unknown_field_is_a_bad_request() {
-    fails(
-        &["apply", "-f", "err-unknown-field.yaml"],
-        "",
-        "Error from server (BadRequest): error when creating \"err-unknown-field.yaml\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].targetPrt\"\n  --> err-unknown-field.yaml:9:7\n",
-    );
+    fails(&["apply", "-f", "err-unknown-field.yaml"], "Error from server (BadRequest): error when creating \"err-unknown-field.yaml\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[0].targetPrt\"\n  --> err-unknown-field.yaml:9:7\n");
 }
 
 #[test]
 fn unsupported_type() {
-    fails(
-        &["apply", "-f", "err-type-foo.yaml"],
-        "",
-        "The Service \"my-service\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n  --> err-type-foo.yaml:6:3\n",
-    );
+    fails(&["apply", "-f", "err-type-foo.yaml"], "The Service \"my-service\" is invalid: spec.type: Unsupported value: \"Foo\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"\n  --> err-type-foo.yaml:6:3\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,17 +346,14 @@ fn unsupported_type() {
 fn not_found_and_unknown_resource() {
     fails(
         &["get", "svc", "nope", "-f", "nodeport.yaml"],
-        "",
         "Error from server (NotFound): services \"nope\" not found\n",
     );
     fails(
         &["describe", "svc", "nope"],
-        "",
         "Error from server (NotFound): services \"nope\" not found\n",
     );
     fails(
         &["get", "widgets"],
-        "",
         "error: the server doesn't have a resource type \"widgets\"\n",
     );
     let r = svcsim(&["get", "pods"]);
@@ -516,33 +434,215 @@ fn output_is_deterministic_per_seed() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// get with several types, all, and -l (kubectl/pkg/cmd/get, cli-runtime's resource builder,
+// apimachinery's labels.Parse)
+
+#[test]
+fn get_comma_list_prints_a_table_per_type() {
+    let r = svcsim(&["get", "svc,ep", "-f", "clusterip-selector.yaml"]);
+    assert_eq!(
+        r.stderr,
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    );
+    assert_eq!(
+        r.stdout,
+        "\
+NAME                 TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE
+service/kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP   4s
+service/my-service   ClusterIP   10.96.163.255   <none>        80/TCP    2s
+
+NAME                   ENDPOINTS                                         AGE
+endpoints/kubernetes   172.18.0.2:6443                                   4s
+endpoints/my-service   10.244.1.2:9376,10.244.1.3:9376,10.244.2.2:9376   2s
+"
+    );
+    assert_eq!(r.code, 0);
+    // `TYPE,TYPE NAME` asks each type for NAME.
+    let r = svcsim(&[
+        "get",
+        "svc,ep",
+        "my-service",
+        "-o",
+        "name",
+        "-f",
+        "clusterip-selector.yaml",
+    ]);
+    assert_eq!(
+        (r.stdout.as_str(), r.code),
+        ("service/my-service\nendpoints/my-service\n", 0)
+    );
+    fails_after(
+        &[
+            "get",
+            "svc/my-service",
+            "deploy/my-app",
+            "pod/nope",
+            "-o",
+            "name",
+            "-f",
+            "clusterip-selector.yaml",
+        ],
+        "service/my-service\ndeployment.apps/my-app\n",
+        "Error from server (NotFound): pods \"nope\" not found\n",
+    );
+    fails(
+        &["get", "svc,widgets"],
+        "error: the server doesn't have a resource type \"widgets\"\n",
+    );
+}
+
+#[test]
+fn get_all() {
+    assert_eq!(
+        ok(&["get", "all", "-f", "clusterip-selector.yaml"]),
+        "\
+NAME                          READY   STATUS    RESTARTS   AGE
+pod/my-app-859ff7cd86-8wdhs   1/1     Running   0          2s
+pod/my-app-859ff7cd86-s4f4p   1/1     Running   0          2s
+pod/my-app-859ff7cd86-xtsfz   1/1     Running   0          2s
+
+NAME                 TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)   AGE
+service/kubernetes   ClusterIP   10.96.0.1       <none>        443/TCP   4s
+service/my-service   ClusterIP   10.96.163.255   <none>        80/TCP    2s
+
+NAME                     READY   UP-TO-DATE   AVAILABLE   AGE
+deployment.apps/my-app   3/3     3            3           2s
+
+NAME                                DESIRED   CURRENT   READY   AGE
+replicaset.apps/my-app-859ff7cd86   3         3         3       2s
+"
+    );
+    // kind runs kindnet and kube-proxy as DaemonSets: `all -A` shows them between the
+    // services and the deployments.
+    assert_eq!(
+        ok(&["get", "all", "-A", "-o", "name", "-l", "tier=node"]),
+        "pod/kindnet-4sfs7\npod/kindnet-gft5w\npod/kindnet-q9vwx\ndaemonset.apps/kindnet\n"
+    );
+    fails(
+        &["get", "all", "my-app"],
+        "error: you must specify only one resource\n",
+    );
+}
+
+#[test]
+fn get_with_a_selector() {
+    let my_app = "app.kubernetes.io/name=MyApp";
+    assert_eq!(
+        ok(&[
+            "get",
+            "pods,svc",
+            "-l",
+            my_app,
+            "-o",
+            "name",
+            "-f",
+            "clusterip-selector.yaml"
+        ]),
+        "pod/my-app-859ff7cd86-8wdhs\npod/my-app-859ff7cd86-s4f4p\npod/my-app-859ff7cd86-xtsfz\n"
+    );
+    assert_eq!(
+        ok(&["get", "pods", "--selector", my_app, "-o", "wide", "-f", "clusterip-selector.yaml"]),
+        "\
+NAME                      READY   STATUS    RESTARTS   AGE   IP           NODE           NOMINATED NODE   READINESS GATES
+my-app-859ff7cd86-8wdhs   1/1     Running   0          2s    10.244.2.2   kind-worker2   <none>           <none>
+my-app-859ff7cd86-s4f4p   1/1     Running   0          2s    10.244.1.2   kind-worker    <none>           <none>
+my-app-859ff7cd86-xtsfz   1/1     Running   0          2s    10.244.1.3   kind-worker    <none>           <none>
+"
+    );
+    assert_eq!(
+        ok(&["get", "svc,deploy", "-A", "-l", "k8s-app in (kube-dns)"]),
+        "\
+NAMESPACE     NAME               TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)                  AGE
+kube-system   service/kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   2s
+
+NAMESPACE     NAME                      READY   UP-TO-DATE   AVAILABLE   AGE
+kube-system   deployment.apps/coredns   2/2     2            2           2s
+"
+    );
+    // Nothing matches: kubectl's message on stderr, exit 0.
+    for (args, message) in [
+        (
+            &["get", "pods,svc", "-l", "app=nope"][..],
+            "No resources found in default namespace.\n",
+        ),
+        (
+            &["get", "svc", "-A", "-l", "app=nope"],
+            "No resources found\n",
+        ),
+        (
+            &["get", "nodes", "-l", "!kubernetes.io/os"],
+            "No resources found\n",
+        ),
+    ] {
+        let r = svcsim(args);
+        assert_eq!(
+            (r.stdout.as_str(), r.stderr.as_str(), r.code),
+            ("", message, 0),
+            "{args:?}"
+        );
+    }
+    let r = svcsim(&["describe", "svc", "-l", "component=apiserver"]);
+    assert!(
+        r.stdout
+            .starts_with("Name:                     kubernetes\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn selector_errors() {
+    // kube-apiserver parses the selector, once per type listed; kubectl names the type.
+    fails(
+        &["get", "pods,svc", "-l", "app in (web"],
+        "\
+Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"app in (web\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'
+Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"app in (web\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'
+",
+    );
+    fails(
+        &["get", "deploy", "-l", "app=web,"],
+        "Error from server (BadRequest): Unable to find \"apps/v1, Resource=deployments\" that match label selector \"app=web,\", field selector \"\": found '', expected: identifier after ','\n",
+    );
+    fails(
+        &["get", "svc", "-l", "app=b@d"],
+        "Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"app=b@d\", field selector \"\": unable to parse requirement: values[0][app]: Invalid value: \"b@d\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')\n",
+    );
+    fails(
+        &["get", "svc", "kubernetes", "-l", "a=b"],
+        "error: name cannot be provided when a selector is specified\n",
+    );
+    fails(
+        &["get", "svc/kubernetes", "-l", "a=b"],
+        "error: selectors and the all flag cannot be used when passing resource/name arguments\n",
+    );
+    fails(
+        &["describe", "svc", "-l", "a in"],
+        "Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"a in\", field selector \"\": unable to parse requirement: found '' expected: '('\n",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Command line
 
 #[test]
 fn usage_errors_exit_1() {
     fails(
         &["get", "svc", "--watch"],
-        "",
         "error: unknown flag: --watch\nSee 'svcsim get --help' for usage.\n",
     );
     fails(
         &["get", "svc", "-w"],
-        "",
         "error: unknown shorthand flag: 'w' in -w\nSee 'svcsim get --help' for usage.\n",
     );
-    fails(
-        &["get", "svc", "-o", "table"],
-        "",
-        "error: unable to match a printer suitable for the output format \"table\", allowed formats are: json,name,wide,yaml\nSee 'svcsim get --help' for usage.\n",
-    );
+    fails(&["get", "svc", "-o", "table"], "error: unable to match a printer suitable for the output format \"table\", allowed formats are: json,name,wide,yaml\nSee 'svcsim get --help' for usage.\n");
     fails(
         &["apply", "-f", "missing.yaml"],
-        "",
         "error: the path \"missing.yaml\" does not exist\n",
     );
     fails(
         &["explode"],
-        "",
         "error: unknown command \"explode\" for \"svcsim\"\nRun 'svcsim --help' for usage.\n",
     );
 }

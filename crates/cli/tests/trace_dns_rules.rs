@@ -1,43 +1,9 @@
 //! `svcsim trace`, `svcsim dns` and `svcsim rules` on the lecture's fixtures. Expected text was
 //! taken from a run with `--seed 0` (the default) and frozen: the engine is deterministic.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn svcsim(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_svcsim"))
-        .args(args)
-        .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"))
-        .output()
-        .expect("svcsim runs");
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
-}
-
-#[track_caller]
-fn ok(args: &[&str]) -> String {
-    let r = svcsim(args);
-    assert_eq!(r.stderr, "", "stderr of {args:?}");
-    assert_eq!(r.code, 0, "exit code of {args:?}");
-    r.stdout
-}
-
-#[track_caller]
-fn fails(args: &[&str], stderr: &str) {
-    let r = svcsim(args);
-    assert_eq!(r.stderr, stderr, "stderr of {args:?}");
-    assert_eq!(r.stdout, "", "stdout of {args:?}");
-    assert_eq!(r.code, 1, "exit code of {args:?}");
-}
+use common::{fails, ok};
 
 const SVC: [&str; 4] = ["-f", "clusterip-selector.yaml", "-f", "client.yaml"];
 

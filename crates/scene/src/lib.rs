@@ -9,6 +9,7 @@
 //! * [`playback`]: the journey on screen: timeline, playhead, queue, the canvas overlay;
 //! * [`distribution`]: "Send 100" as bars;
 //! * [`journey`]: the journey form's sources, destinations and origin encoding;
+//! * [`cmdline`]: the pflag-like flag parser kubectl's command lines need (console and CLI);
 //! * [`console`]: the terminal's commands (`kubectl …`, `iptables-save`, `nslookup` …) run against a cluster;
 //! * [`inspect`]: the inspector's content, and why a Service has no endpoints;
 //! * [`highlight`]: the editor's YAML colouring and gutter, as HTML;
@@ -18,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 pub mod animation;
+pub mod cmdline;
 pub mod console;
 pub mod distribution;
 pub mod examples;

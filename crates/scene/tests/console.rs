@@ -192,6 +192,191 @@ web-74548b76bd-qd49l   1/1     Running   0          2s    app=web,pod-template-h
 }
 
 #[test]
+fn get_comma_lists_all_and_selectors() {
+    let mut c = cluster();
+    let mut k = Console::new();
+    // Several types: one table each, a blank line between, NAME as kind/name.
+    let o = run(&mut k, &mut c, "kubectl get svc,ep");
+    ok(&o);
+    assert_eq!(
+        o.stdout,
+        "\
+NAME                   TYPE           CLUSTER-IP     EXTERNAL-IP               PORT(S)   AGE
+service/db             ExternalName   <none>         my.database.example.com   <none>    2s
+service/empty          ClusterIP      10.96.243.70   <none>                    80/TCP    2s
+service/kubernetes     ClusterIP      10.96.0.1      <none>                    443/TCP   4s
+service/web            ClusterIP      10.96.148.87   <none>                    80/TCP    2s
+service/web-headless   ClusterIP      None           <none>                    80/TCP    2s
+
+NAME                     ENDPOINTS                                         AGE
+endpoints/empty          <none>                                            2s
+endpoints/kubernetes     172.18.0.2:6443                                   4s
+endpoints/web            10.244.1.2:9376,10.244.1.3:9376,10.244.2.3:9376   2s
+endpoints/web-headless   10.244.1.2:9376,10.244.1.3:9376,10.244.2.3:9376   2s
+"
+    );
+    assert_eq!(
+        o.stderr,
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    );
+    // `all`: pods, services, then the apps group (daemonsets, deployments, replicasets,
+    // statefulsets); empty types print nothing.
+    let o = run(&mut k, &mut c, "kubectl get all");
+    ok(&o);
+    assert_eq!(
+        o.stdout,
+        "\
+NAME                       READY   STATUS    RESTARTS   AGE
+pod/client                 1/1     Running   0          2s
+pod/web-74548b76bd-dnkwg   1/1     Running   0          2s
+pod/web-74548b76bd-dtxts   1/1     Running   0          2s
+pod/web-74548b76bd-qd49l   1/1     Running   0          2s
+
+NAME                   TYPE           CLUSTER-IP     EXTERNAL-IP               PORT(S)   AGE
+service/db             ExternalName   <none>         my.database.example.com   <none>    2s
+service/empty          ClusterIP      10.96.243.70   <none>                    80/TCP    2s
+service/kubernetes     ClusterIP      10.96.0.1      <none>                    443/TCP   4s
+service/web            ClusterIP      10.96.148.87   <none>                    80/TCP    2s
+service/web-headless   ClusterIP      None           <none>                    80/TCP    2s
+
+NAME                  READY   UP-TO-DATE   AVAILABLE   AGE
+deployment.apps/web   3/3     3            3           2s
+
+NAME                             DESIRED   CURRENT   READY   AGE
+replicaset.apps/web-74548b76bd   3         3         3       2s
+"
+    );
+    let o = run(&mut k, &mut c, "kubectl get all -A | grep daemonset");
+    assert_eq!(
+        o.stdout,
+        "kube-system   daemonset.apps/kindnet      3         3         3       3            3           kubernetes.io/os=linux   4s\nkube-system   daemonset.apps/kube-proxy   3         3         3       3            3           kubernetes.io/os=linux   4s\n"
+    );
+    // -l filters every type; -o name lists kind/name.
+    let o = run(&mut k, &mut c, "kubectl get pods,svc -l app=web -o name");
+    assert_eq!(
+        o.stdout,
+        "pod/web-74548b76bd-dnkwg\npod/web-74548b76bd-dtxts\npod/web-74548b76bd-qd49l\n"
+    );
+    let o = run(
+        &mut k,
+        &mut c,
+        "kubectl get po -l 'app in (web),pod-template-hash' -o wide",
+    );
+    assert_eq!(
+        o.stdout.lines().next(),
+        Some("NAME                   READY   STATUS    RESTARTS   AGE   IP           NODE           NOMINATED NODE   READINESS GATES")
+    );
+    assert_eq!(o.stdout.lines().count(), 4);
+    let o = run(
+        &mut k,
+        &mut c,
+        "kubectl get all -A --selector=k8s-app=kube-dns -o name",
+    );
+    assert_eq!(
+        o.stdout,
+        "pod/coredns-8564d4dc8c-btls5\npod/coredns-8564d4dc8c-p7zbn\nservice/kube-dns\ndeployment.apps/coredns\nreplicaset.apps/coredns-8564d4dc8c\n"
+    );
+    let o = run(
+        &mut k,
+        &mut c,
+        "kubectl get pods -l '!app,role notin (server)' -o name",
+    );
+    assert_eq!(o.stdout, "pod/client\n");
+    // A type with no match prints nothing; the other keeps its kind/name form.
+    let o = run(&mut k, &mut c, "kubectl get pods,svc -l 'role in (client)'");
+    assert_eq!(
+        o.stdout,
+        "NAME         READY   STATUS    RESTARTS   AGE\npod/client   1/1     Running   0          2s\n"
+    );
+    // Nothing matches: kubectl's message on stderr, success.
+    let o = run(&mut k, &mut c, "kubectl get pods,svc -l app=nope");
+    assert_eq!(
+        (o.stdout.as_str(), o.stderr.as_str(), o.exit_code),
+        ("", "No resources found in default namespace.\n", 0)
+    );
+    let o = run(&mut k, &mut c, "kubectl get svc -A -l app=nope");
+    assert_eq!(o.stderr, "No resources found\n");
+    // TYPE/NAME pairs of different types, with --show-labels.
+    let o = run(
+        &mut k,
+        &mut c,
+        "kubectl get pod/client svc/web --show-labels",
+    );
+    assert_eq!(
+        o.stdout,
+        "NAME         READY   STATUS    RESTARTS   AGE   LABELS\npod/client   1/1     Running   0          2s    role=client\n\nNAME          TYPE        CLUSTER-IP     EXTERNAL-IP   PORT(S)   AGE   LABELS\nservice/web   ClusterIP   10.96.148.87   <none>        80/TCP    2s    <none>\n"
+    );
+    // --no-headers: no blank line between the tables either.
+    let o = run(&mut k, &mut c, "kubectl get deploy,rs --no-headers");
+    assert_eq!(
+        o.stdout,
+        "deployment.apps/web   3/3   3     3     2s\nreplicaset.apps/web-74548b76bd   3     3     3     2s\n"
+    );
+}
+
+#[test]
+fn get_selector_and_argument_errors() {
+    let mut c = cluster();
+    let mut k = Console::new();
+    // The simulated API server parses -l for each type listed (as kube-apiserver does).
+    let o = run(&mut k, &mut c, "kubectl get pods,svc -l 'app in (web'");
+    assert_eq!((o.stdout.as_str(), o.exit_code), ("", 1));
+    assert_eq!(
+        o.stderr,
+        "\
+Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"app in (web\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'
+Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"app in (web\", field selector \"\": unable to parse requirement: found '', expected: ',' or ')'
+"
+    );
+    let o = run(&mut k, &mut c, "kubectl get deploy -l app=");
+    assert_eq!(o.stderr, "No resources found in default namespace.\n");
+    let o = run(&mut k, &mut c, "kubectl get deploy -l 'app web'");
+    assert_eq!(
+        o.stderr,
+        "Error from server (BadRequest): Unable to find \"apps/v1, Resource=deployments\" that match label selector \"app web\", field selector \"\": unable to parse requirement: found 'web', expected: in, notin, =, ==, !=, gt, lt\n"
+    );
+    let o = run(&mut k, &mut c, "kubectl get svc -l app:web");
+    assert!(o.stderr.ends_with(": unable to parse requirement: <nil>: Invalid value: \"app:web\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')\n"), "{}", o.stderr);
+    let o = run(&mut k, &mut c, "kubectl describe svc -l 'app in'");
+    assert_eq!(
+        o.stderr,
+        "Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"app in\", field selector \"\": unable to parse requirement: found '' expected: '('\n"
+    );
+    for (line, err) in [
+        (
+            "kubectl get pods web -l app=web",
+            "error: name cannot be provided when a selector is specified\n",
+        ),
+        (
+            "kubectl get svc/web -l app=web",
+            "error: selectors and the all flag cannot be used when passing resource/name arguments\n",
+        ),
+        ("kubectl get all web", "error: you must specify only one resource\n"),
+        (
+            "kubectl get svc,foo",
+            "error: the server doesn't have a resource type \"foo\"\n",
+        ),
+        (
+            "kubectl get svc/web -A",
+            "error: a resource cannot be retrieved by name across all namespaces\n",
+        ),
+        (
+            "kubectl get svc svc/web",
+            "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n",
+        ),
+    ] {
+        let o = run(&mut k, &mut c, line);
+        assert_eq!((o.stderr.as_str(), o.exit_code), (err, 1), "{line}");
+    }
+    // delete -l finding nothing: kubectl says so on stdout.
+    let o = run(&mut k, &mut c, "kubectl delete pods -l app=nope");
+    assert_eq!(
+        (o.stdout.as_str(), o.changed),
+        ("No resources found\n", false)
+    );
+}
+
+#[test]
 fn describe_service() {
     let mut c = cluster();
     let mut k = Console::new();

@@ -7,6 +7,10 @@
 //! Everything is a pure function of the cluster: ages are measured at the cluster's simulated
 //! wall time ([`Cluster::wall_now`]), so output is reproducible.
 //!
+//! `get`'s arguments are read here too ([`get_args`]: comma lists, `all`, several names,
+//! `TYPE/NAME`, `-l` with the API server's selector grammar), so the CLI and the web console
+//! answer the same command line the same way.
+//!
 //! kubectl writes some things to stderr (warnings, "No resources found …") and some errors are
 //! texts in their own right; [`GetOutput`] and [`GetError`] keep those apart so a caller (the
 //! CLI, the web console) can route them.
@@ -21,9 +25,11 @@ pub mod yaml;
 pub use describe::describe_service;
 pub use duration::human_duration;
 pub use tables::{
-    pod_ready, pod_status, NODE_CONTAINER_RUNTIME, NODE_KERNEL_VERSION, NODE_OS_IMAGE,
+    format_labels, pod_ready, pod_status, NODE_CONTAINER_RUNTIME, NODE_KERNEL_VERSION,
+    NODE_OS_IMAGE,
 };
 
+use crate::api::meta::Selector;
 use crate::cluster::Cluster;
 use serde_json::Value;
 
@@ -35,6 +41,17 @@ pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 pub const ENDPOINTS_DEPRECATION_WARNING: &str =
     "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice";
 
+/// What kubectl prints on stderr when a listing (`get`, `describe`, `delete -l`) finds nothing:
+/// `No resources found in NS namespace.` when every type asked for lives in namespace `NS`,
+/// otherwise (`-A`, cluster-scoped kinds) `No resources found`
+/// (`kubectl/pkg/cmd/get/get.go`, `…/describe/describe.go`).
+pub fn no_resources_found(namespace: Option<&str>) -> String {
+    match namespace {
+        Some(ns) => format!("No resources found in {ns} namespace."),
+        None => "No resources found".to_string(),
+    }
+}
+
 /// `kubectl get` flags that select and shape what is listed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GetOptions {
@@ -44,14 +61,31 @@ pub struct GetOptions {
     pub all_namespaces: bool,
     /// `-o wide`: the extra columns (SELECTOR, IP/NODE, …).
     pub wide: bool,
-    /// A single object by name (`kubectl get svc my-service`).
+    /// A single object by name, for [`get`] and [`get_resource`] (`kubectl get svc
+    /// my-service`); [`get_args`] takes names from its arguments and ignores this.
     pub name: Option<String>,
+    /// `-l` / `--selector` as typed. kubectl trims it and sends it to the API server
+    /// unparsed (blank means no selector); the server parses it ([`Selector::parse`]) for
+    /// every type listed, so a bad selector is one error per type.
+    pub selector: Option<String>,
+    /// `--show-labels`: a last LABELS column with each object's labels.
+    pub show_labels: bool,
+    /// `--no-headers`: tables without their header line.
+    pub no_headers: bool,
 }
 
 impl GetOptions {
     /// The namespace a namespaced request goes to.
     pub fn namespace_or_default(&self) -> &str {
         self.namespace.as_deref().unwrap_or("default")
+    }
+
+    /// The selector kubectl sends: trimmed, None when blank (`LabelSelectorParam`).
+    fn selector_text(&self) -> Option<&str> {
+        self.selector
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 }
 
@@ -84,18 +118,23 @@ impl Output {
     }
 }
 
-/// What a successful `kubectl get` prints.
+/// What a `kubectl get` prints: kubectl writes [`warnings`](Self::warnings) to stderr first,
+/// then [`stdout`](Self::stdout), then either [`no_resources`](Self::no_resources) or the
+/// [`errors`](Self::errors) on stderr.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetOutput {
-    /// Text for stdout: the table, the JSON/YAML document or the names (may be empty).
+    /// Text for stdout: the tables, the JSON/YAML document or the names (may be empty).
     pub stdout: String,
     /// Lines kubectl prints on stderr first: API warnings such as
     /// [`ENDPOINTS_DEPRECATION_WARNING`].
     pub warnings: Vec<String>,
-    /// Set when a table listing matched nothing: kubectl then prints this on stderr
-    /// (`No resources found in default namespace.` / `No resources found`) and nothing on
-    /// stdout. JSON/YAML print an empty `List` instead.
+    /// Set when a table listing printed nothing and nothing failed: kubectl then prints this
+    /// on stderr ([`no_resources_found`]). JSON/YAML print an empty `List` instead.
     pub no_resources: Option<String>,
+    /// What failed while the rest was printed (kubectl continues on error): objects asked
+    /// for by name that do not exist, a selector the API server could not parse. Each is a
+    /// line on stderr, after the output, and makes the exit status 1.
+    pub errors: Vec<GetError>,
 }
 
 /// Why `kubectl get` / `describe` failed; `Display` is kubectl's exact text.
@@ -108,9 +147,41 @@ pub enum GetError {
     /// (`services`, `endpointslices.discovery.k8s.io`, `deployments.apps`).
     #[error("Error from server (NotFound): {resource} \"{name}\" not found")]
     NotFound { resource: String, name: String },
-    /// `-A` together with a name.
+    /// `-A` together with a name of a namespaced kind.
     #[error("error: a resource cannot be retrieved by name across all namespaces")]
     NameAcrossNamespaces,
+    /// The API server could not parse `-l`: kube-apiserver answers 400 with the parser's
+    /// message (`labels.Parse`, through `Convert_string_To_labels_Selector`) and kubectl adds
+    /// what it was listing (`EnhanceListError`, applied by cli-runtime's `resource.Selector`
+    /// visitor, `pkg/resource/selector.go`). `resource` is the GroupVersionResource as Go
+    /// prints it (`/v1, Resource=pods`), `selector` the text sent.
+    #[error("Error from server (BadRequest): Unable to find \"{resource}\" that match label selector {}, field selector \"\": {message}", crate::validate::field::go_quote(.selector))]
+    BadSelector {
+        resource: String,
+        selector: String,
+        message: String,
+    },
+    /// Names together with `-l` (`TYPE NAME -l …`).
+    #[error("error: name cannot be provided when a selector is specified")]
+    NameWithSelector,
+    /// `TYPE/NAME` together with `-l`.
+    #[error(
+        "error: selectors and the all flag cannot be used when passing resource/name arguments"
+    )]
+    SelectorWithResourceName,
+    /// Names after several types that are not all `TYPE/NAME` (`get all web`).
+    #[error("error: you must specify only one resource")]
+    OneResourceWithNames,
+    /// `TYPE/NAME` arguments mixed with a bare type (`get svc svc/web`); kubectl names its own
+    /// binary in the example.
+    #[error("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'")]
+    SeparateResourceType,
+    /// `a/b/c`.
+    #[error("error: arguments in resource/name form may not have more than one slash")]
+    ResourceNameSlashes,
+    /// `svc/`, `/web`, `svc,ep/web`.
+    #[error("error: arguments in resource/name form must have a single resource and name")]
+    ResourceNameForm,
 }
 
 /// The resource types svcsim can list, with kubectl's names for them.
@@ -121,28 +192,46 @@ pub enum Resource {
     Endpoints,
     Pods,
     Nodes,
+    DaemonSets,
     Deployments,
     ReplicaSets,
+    StatefulSets,
     Namespaces,
 }
 
 impl Resource {
     /// Every resource, in `kubectl api-resources` order.
-    pub const ALL: [Resource; 8] = [
+    pub const ALL: [Resource; 10] = [
         Resource::Endpoints,
         Resource::Namespaces,
         Resource::Nodes,
         Resource::Pods,
         Resource::Services,
+        Resource::DaemonSets,
         Resource::Deployments,
         Resource::ReplicaSets,
+        Resource::StatefulSets,
         Resource::EndpointSlices,
+    ];
+
+    /// The members of kubectl's `all` category that svcsim simulates, in the order
+    /// discovery lists them (core group first, then `apps`, each alphabetically): `kubectl get
+    /// all` is pods, replicationcontrollers, services, daemonsets, deployments, replicasets,
+    /// statefulsets, horizontalpodautoscalers, cronjobs, jobs (the `categories: [all]` of
+    /// kube-apiserver's REST storage); the others have no objects in svcsim.
+    pub const CATEGORY_ALL: [Resource; 6] = [
+        Resource::Pods,
+        Resource::Services,
+        Resource::DaemonSets,
+        Resource::Deployments,
+        Resource::ReplicaSets,
+        Resource::StatefulSets,
     ];
 
     /// Resolve a name as kubectl's REST mapper does: plural, singular, short name, or any of
     /// those qualified with the API group (`svc`, `service`, `services`, `ep`, `po`, `no`,
-    /// `deploy`, `rs`, `ns`, `endpointslice.discovery.k8s.io`, `deployments.apps`, …).
-    /// Case-insensitive.
+    /// `deploy`, `rs`, `ds`, `sts`, `ns`, `endpointslice.discovery.k8s.io`,
+    /// `deployments.apps`, …). Case-insensitive.
     pub fn parse(name: &str) -> Option<Resource> {
         let lower = name.to_ascii_lowercase();
         Resource::ALL
@@ -162,6 +251,13 @@ impl Resource {
             Resource::Endpoints => &["ep", "endpoints"],
             Resource::Pods => &["po", "pod", "pods"],
             Resource::Nodes => &["no", "node", "nodes"],
+            Resource::DaemonSets => &[
+                "ds",
+                "daemonset",
+                "daemonsets",
+                "daemonset.apps",
+                "daemonsets.apps",
+            ],
             Resource::Deployments => &[
                 "deploy",
                 "deployment",
@@ -176,6 +272,13 @@ impl Resource {
                 "replicaset.apps",
                 "replicasets.apps",
             ],
+            Resource::StatefulSets => &[
+                "sts",
+                "statefulset",
+                "statefulsets",
+                "statefulset.apps",
+                "statefulsets.apps",
+            ],
             Resource::Namespaces => &["ns", "namespace", "namespaces"],
         }
     }
@@ -188,13 +291,16 @@ impl Resource {
             Resource::Endpoints => "endpoints",
             Resource::Pods => "pods",
             Resource::Nodes => "nodes",
+            Resource::DaemonSets => "daemonsets.apps",
             Resource::Deployments => "deployments.apps",
             Resource::ReplicaSets => "replicasets.apps",
+            Resource::StatefulSets => "statefulsets.apps",
             Resource::Namespaces => "namespaces",
         }
     }
 
-    /// Singular with group, as `-o name` prints it (`service/x`, `deployment.apps/x`).
+    /// Singular with group, as `-o name` prints it and as the NAME column is prefixed when
+    /// `get` lists several types (`service/x`, `deployment.apps/x`).
     pub fn singular(self) -> &'static str {
         match self {
             Resource::Services => "service",
@@ -202,8 +308,10 @@ impl Resource {
             Resource::Endpoints => "endpoints",
             Resource::Pods => "pod",
             Resource::Nodes => "node",
+            Resource::DaemonSets => "daemonset.apps",
             Resource::Deployments => "deployment.apps",
             Resource::ReplicaSets => "replicaset.apps",
+            Resource::StatefulSets => "statefulset.apps",
             Resource::Namespaces => "namespace",
         }
     }
@@ -215,8 +323,10 @@ impl Resource {
             Resource::Endpoints => "Endpoints",
             Resource::Pods => "Pod",
             Resource::Nodes => "Node",
+            Resource::DaemonSets => "DaemonSet",
             Resource::Deployments => "Deployment",
             Resource::ReplicaSets => "ReplicaSet",
+            Resource::StatefulSets => "StatefulSet",
             Resource::Namespaces => "Namespace",
         }
     }
@@ -224,9 +334,25 @@ impl Resource {
     pub fn api_version(self) -> &'static str {
         match self {
             Resource::EndpointSlices => "discovery.k8s.io/v1",
-            Resource::Deployments | Resource::ReplicaSets => "apps/v1",
+            Resource::DaemonSets
+            | Resource::Deployments
+            | Resource::ReplicaSets
+            | Resource::StatefulSets => "apps/v1",
             _ => "v1",
         }
+    }
+
+    /// `schema.GroupVersionResource.String()`: `/v1, Resource=pods`,
+    /// `apps/v1, Resource=deployments` (what kubectl names in list errors).
+    pub fn group_version_resource(self) -> String {
+        let gv = self.api_version();
+        let group_version = if gv.contains('/') {
+            gv.to_string()
+        } else {
+            format!("/{gv}")
+        };
+        let resource = self.plural().split('.').next().unwrap_or("");
+        format!("{group_version}, Resource={resource}")
     }
 
     /// Whether objects live in a namespace (nodes and namespaces do not).
@@ -235,26 +361,70 @@ impl Resource {
     }
 }
 
-/// `kubectl get RESOURCE [NAME] [-n NS | -A] [-o FORMAT]`.
+/// An object a listing found: where it lives (`""` for cluster-scoped kinds) and its name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectName {
+    pub namespace: String,
+    pub name: String,
+}
+
+/// The objects of `r` a list request returns, in the API server's order (namespace, then
+/// name): in `opts`' namespace (all with `-A`; cluster-scoped kinds ignore it) and matching
+/// its selector. For what `kubectl describe`, `delete -l` and completion act on; a selector
+/// that does not parse is [`GetError::BadSelector`], as for `get`.
+pub fn list_objects(
+    cluster: &Cluster,
+    r: Resource,
+    opts: &GetOptions,
+) -> Result<Vec<ObjectName>, GetError> {
+    let selector = parse_selector(r, opts)?;
+    Ok(tables::objects(cluster, r, list_namespace(r, opts))
+        .into_iter()
+        .map(tables::Stored::metadata)
+        .filter(|m| selector.matches(&m.labels))
+        .map(|m| ObjectName {
+            namespace: m.namespace.clone(),
+            name: m.name.clone(),
+        })
+        .collect())
+}
+
+/// The namespace a list of `r` is limited to (None: every namespace).
+fn list_namespace(r: Resource, opts: &GetOptions) -> Option<&str> {
+    if !r.namespaced() || opts.all_namespaces {
+        None
+    } else {
+        Some(opts.namespace_or_default())
+    }
+}
+
+/// What kube-apiserver makes of `-l` for a list of `r`.
+fn parse_selector(r: Resource, opts: &GetOptions) -> Result<Selector, GetError> {
+    match opts.selector_text() {
+        None => Ok(Selector::default()),
+        Some(text) => Selector::parse(text).map_err(|e| GetError::BadSelector {
+            resource: r.group_version_resource(),
+            selector: text.to_string(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// `kubectl get RESOURCE [NAME] [-n NS | -A] [-l SELECTOR] [-o FORMAT]` for one resource
+/// word (which may itself be a comma list or `all`, as in [`get_args`]) and at most one name
+/// ([`GetOptions::name`]).
 ///
-/// * unknown resource → [`GetError::UnknownResource`]; a missing named object →
-///   [`GetError::NotFound`]; `-A` with a name → [`GetError::NameAcrossNamespaces`];
-/// * table (and wide): kubectl's columns; with `-A` a NAMESPACE column first (namespaced
-///   kinds only); an empty listing sets [`GetOutput::no_resources`] instead of printing a
-///   header;
-/// * json/yaml: one object when named, otherwise `{"apiVersion":"v1","items":[…],"kind":
-///   "List","metadata":{"resourceVersion":""}}` as kubectl wraps list results;
-/// * name: one `resource/name` line per object;
-/// * `endpoints` always carries kubectl's deprecation warning.
+/// A lone failure with nothing printed — unknown resource, a missing named object, `-A`
+/// with a name, a bad selector — is the `Err`; otherwise see [`get_args`].
 pub fn get(
     cluster: &Cluster,
     resource: &str,
     opts: &GetOptions,
     output: Output,
 ) -> Result<GetOutput, GetError> {
-    let r =
-        Resource::parse(resource).ok_or_else(|| GetError::UnknownResource(resource.to_string()))?;
-    get_resource(cluster, r, opts, output)
+    let mut args = vec![resource.to_string()];
+    args.extend(opts.name.iter().cloned());
+    lone_error(get_args(cluster, &args, opts, output)?)
 }
 
 /// [`get`] for an already resolved [`Resource`].
@@ -264,43 +434,260 @@ pub fn get_resource(
     opts: &GetOptions,
     output: Output,
 ) -> Result<GetOutput, GetError> {
-    if opts.all_namespaces && opts.name.is_some() {
-        return Err(GetError::NameAcrossNamespaces);
-    }
-    let wide = opts.wide || output == Output::Wide;
-    let mut out = GetOutput::default();
-    if r == Resource::Endpoints {
-        out.warnings.push(ENDPOINTS_DEPRECATION_WARNING.to_string());
-    }
-    let items = select(cluster, r, opts, wide);
-    if let Some(name) = &opts.name {
-        if items.is_empty() {
-            return Err(GetError::NotFound {
-                resource: r.plural().to_string(),
-                name: name.clone(),
-            });
+    let request = match &opts.name {
+        Some(name) => by_name(r, vec![name.clone()], opts)?,
+        None => Request::Lists(vec![r]),
+    };
+    lone_error(run(cluster, &request, opts, output))
+}
+
+fn lone_error(mut out: GetOutput) -> Result<GetOutput, GetError> {
+    if out.stdout.is_empty() && out.errors.len() == 1 {
+        if let Some(e) = out.errors.pop() {
+            return Err(e);
         }
     }
+    Ok(out)
+}
+
+/// `kubectl get ARGS…`: the arguments after `get` as kubectl's resource builder reads them
+/// (`cli-runtime/pkg/resource/builder.go`, `ResourceTypeOrNameArgs`):
+///
+/// * `TYPE[,TYPE…]` lists each type in the order given (repeats dropped), filtered by `-l`;
+///   `all` stands for [`Resource::CATEGORY_ALL`];
+/// * `TYPE NAME…` gets objects of one type by name; `TYPE,TYPE NAME…` and `TYPE/NAME…` get
+///   each type/name pair in order;
+/// * an unknown type fails the whole request before anything is printed; a missing object
+///   or a selector the server rejects is an [`GetOutput::errors`] entry, the rest is printed.
+///
+/// Printing follows `kubectl get` (`kubectl/pkg/cmd/get/get.go`):
+/// * tables: one table per type, each aligned on its own, separated by a blank line (none
+///   with `--no-headers`); an empty type prints nothing; when more than one type was asked
+///   for, the NAME column reads `kind/name` (`service/kubernetes`, `deployment.apps/web`);
+///   with `-A` a NAMESPACE column first (namespaced kinds only); when nothing at all was
+///   printed and nothing failed, [`GetOutput::no_resources`] is set instead;
+/// * json/yaml: the one object when exactly one was named, otherwise a `List` of every
+///   object found (`{"apiVersion":"v1","items":[…],"kind":"List","metadata":{…}}`);
+/// * name: one `kind/name` line per object;
+/// * any `endpoints` request carries kubectl's deprecation warning (once).
+pub fn get_args(
+    cluster: &Cluster,
+    args: &[String],
+    opts: &GetOptions,
+    output: Output,
+) -> Result<GetOutput, GetError> {
+    let request = request(args, opts)?;
+    Ok(run(cluster, &request, opts, output))
+}
+
+/// What the builder makes of `get`'s arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Request {
+    /// List each type (`svc,ep`, `all`).
+    Lists(Vec<Resource>),
+    /// One type, objects by name (`svc web db`).
+    Names(Resource, Vec<String>),
+    /// Type/name pairs in order (`svc/web pod/client`, `svc,ep web`).
+    Pairs(Vec<(Resource, String)>),
+}
+
+/// `SplitResourceArgument`: comma-separated, repeats dropped (empty words kept: they are
+/// unknown types).
+fn split_types(arg: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for t in arg.split(',') {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn resolve(word: &str) -> Result<Resource, GetError> {
+    Resource::parse(word).ok_or_else(|| GetError::UnknownResource(word.to_string()))
+}
+
+/// `ReplaceAliases`: `all` (exactly; categories are case-sensitive) becomes its members.
+fn expand_categories(arg: &str) -> String {
+    arg.split(',')
+        .map(|t| {
+            if t == "all" {
+                Resource::CATEGORY_ALL
+                    .iter()
+                    .map(|r| r.plural())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            } else {
+                t.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn by_name(r: Resource, names: Vec<String>, opts: &GetOptions) -> Result<Request, GetError> {
+    if opts.selector_text().is_some() {
+        return Err(GetError::NameWithSelector);
+    }
+    if r.namespaced() && opts.all_namespaces {
+        return Err(GetError::NameAcrossNamespaces);
+    }
+    Ok(Request::Names(r, names))
+}
+
+fn request(args: &[String], opts: &GetOptions) -> Result<Request, GetError> {
+    // `a,b x y` means a/x a/y b/x b/y (`normalizeMultipleResourcesArgs`).
+    let mut args: Vec<String> = args.to_vec();
+    if let Some((first, names)) = args.split_first() {
+        let types = split_types(first);
+        if !names.is_empty() && types.len() > 1 {
+            args = types
+                .iter()
+                .flat_map(|t| names.iter().map(move |n| format!("{t}/{n}")))
+                .collect();
+        }
+    }
+    let slashes = args.iter().filter(|a| a.contains('/')).count();
+    if slashes > 0 {
+        if slashes != args.len() {
+            return Err(GetError::SeparateResourceType);
+        }
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for a in &args {
+            let parts: Vec<&str> = a.split('/').collect();
+            let [resource, name] = parts.as_slice() else {
+                return Err(GetError::ResourceNameSlashes);
+            };
+            if resource.is_empty() || name.is_empty() || split_types(resource).len() != 1 {
+                return Err(GetError::ResourceNameForm);
+            }
+            pairs.push((resource.to_string(), name.to_string()));
+        }
+        if opts.selector_text().is_some() {
+            return Err(GetError::SelectorWithResourceName);
+        }
+        let mut resolved = Vec::with_capacity(pairs.len());
+        for (word, name) in pairs {
+            let r = resolve(&word)?;
+            if r.namespaced() && opts.all_namespaces {
+                return Err(GetError::NameAcrossNamespaces);
+            }
+            resolved.push((r, name));
+        }
+        return Ok(Request::Pairs(resolved));
+    }
+    let Some((first, names)) = args.split_first() else {
+        return Err(GetError::UnknownResource(String::new()));
+    };
+    let expanded = expand_categories(first);
+    let types = split_types(&expanded);
+    if !names.is_empty() {
+        if opts.selector_text().is_some() {
+            return Err(GetError::NameWithSelector);
+        }
+        let [word] = types.as_slice() else {
+            return Err(GetError::OneResourceWithNames);
+        };
+        return by_name(resolve(word)?, names.to_vec(), opts);
+    }
+    // Repeats of one type under different names (`svc,services`) are listed once.
+    let mut resources: Vec<Resource> = Vec::new();
+    for word in types {
+        let r = resolve(word)?;
+        if !resources.contains(&r) {
+            resources.push(r);
+        }
+    }
+    Ok(Request::Lists(resources))
+}
+
+/// What one request to the API server returned (kubectl's `resource.Info`): a list of one
+/// type, or one object.
+struct Info {
+    resource: Resource,
+    items: Vec<tables::Entry>,
+}
+
+fn run(cluster: &Cluster, request: &Request, opts: &GetOptions, output: Output) -> GetOutput {
+    let wide = opts.wide || output == Output::Wide;
+    let mut out = GetOutput::default();
+    let mut infos: Vec<Info> = Vec::new();
+    let get_one = |r: Resource, name: &str, out: &mut GetOutput, infos: &mut Vec<Info>| {
+        let found = tables::objects(cluster, r, list_namespace(r, opts))
+            .into_iter()
+            .find(|o| o.metadata().name == name);
+        match found {
+            Some(o) => infos.push(Info {
+                resource: r,
+                items: vec![tables::entry(cluster, r, o, wide)],
+            }),
+            None => out.errors.push(GetError::NotFound {
+                resource: r.plural().to_string(),
+                name: name.to_string(),
+            }),
+        }
+    };
+    let asked: Vec<Resource> = match request {
+        Request::Lists(rs) => rs.clone(),
+        Request::Names(r, _) => vec![*r],
+        Request::Pairs(pairs) => pairs.iter().map(|(r, _)| *r).collect(),
+    };
+    if asked.contains(&Resource::Endpoints) {
+        out.warnings.push(ENDPOINTS_DEPRECATION_WARNING.to_string());
+    }
+    let single_item = match request {
+        Request::Lists(rs) => {
+            for &r in rs {
+                match parse_selector(r, opts) {
+                    Ok(selector) => infos.push(Info {
+                        resource: r,
+                        items: tables::objects(cluster, r, list_namespace(r, opts))
+                            .into_iter()
+                            .filter(|o| selector.matches(&o.metadata().labels))
+                            .map(|o| tables::entry(cluster, r, o, wide))
+                            .collect(),
+                    }),
+                    Err(e) => out.errors.push(e),
+                }
+            }
+            false
+        }
+        Request::Names(r, names) => {
+            for name in names {
+                get_one(*r, name, &mut out, &mut infos);
+            }
+            names.len() == 1
+        }
+        Request::Pairs(pairs) => {
+            for (r, name) in pairs {
+                get_one(*r, name, &mut out, &mut infos);
+            }
+            pairs.len() == 1
+        }
+    };
     match output {
         Output::Table | Output::Wide => {
-            if items.is_empty() {
-                out.no_resources = Some(if r.namespaced() && !opts.all_namespaces {
-                    format!(
-                        "No resources found in {} namespace.",
-                        opts.namespace_or_default()
-                    )
-                } else {
-                    "No resources found".to_string()
-                });
-            } else {
-                out.stdout = render_table(r, &items, opts.all_namespaces, wide);
+            out.stdout = render_tables(&infos, opts, wide);
+            if out.stdout.is_empty() && out.errors.is_empty() {
+                let namespaced =
+                    !opts.all_namespaces && infos.iter().all(|i| i.resource.namespaced());
+                out.no_resources = Some(no_resources_found(
+                    namespaced.then(|| opts.namespace_or_default()),
+                ));
             }
         }
         Output::Json | Output::Yaml => {
-            let doc = if opts.name.is_some() {
-                items.into_iter().next().map_or(Value::Null, |e| e.json)
+            let mut items: Vec<Value> = infos
+                .into_iter()
+                .flat_map(|i| i.items.into_iter().map(|e| e.json))
+                .collect();
+            let doc = if single_item && items.len() == 1 {
+                items.pop().unwrap_or(Value::Null)
+            } else if single_item && items.is_empty() {
+                // kubectl prints only the error when the one object asked for is missing.
+                return out;
             } else {
-                list(items.into_iter().map(|e| e.json).collect())
+                list_document(items)
             };
             out.stdout = if output == Output::Json {
                 json::to_kubectl_json(&doc)
@@ -309,19 +696,21 @@ pub fn get_resource(
             };
         }
         Output::Name => {
-            for e in items {
-                out.stdout.push_str(r.singular());
-                out.stdout.push('/');
-                out.stdout.push_str(&e.name);
-                out.stdout.push('\n');
+            for info in &infos {
+                for e in &info.items {
+                    out.stdout.push_str(info.resource.singular());
+                    out.stdout.push('/');
+                    out.stdout.push_str(&e.name);
+                    out.stdout.push('\n');
+                }
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// kubectl's wrapper for several objects (`corev1.List` as kubectl prints it).
-fn list(items: Vec<Value>) -> Value {
+fn list_document(items: Vec<Value>) -> Value {
     serde_json::json!({
         "apiVersion": "v1",
         "items": items,
@@ -330,45 +719,75 @@ fn list(items: Vec<Value>) -> Value {
     })
 }
 
-fn select(cluster: &Cluster, r: Resource, opts: &GetOptions, wide: bool) -> Vec<tables::Entry> {
-    let ns = if !r.namespaced() || opts.all_namespaces {
-        None
-    } else {
-        Some(opts.namespace_or_default())
-    };
-    let mut items = tables::entries(cluster, r, ns, wide);
-    if let Some(name) = &opts.name {
-        items.retain(|e| &e.name == name);
+/// The tables of `get`: consecutive results of one type share a table (kubectl keeps its
+/// printer while the type does not change), each table is aligned on its own, and a blank
+/// line separates a table from what was printed before (`separatorWriterWrapper`).
+fn render_tables(infos: &[Info], opts: &GetOptions, wide: bool) -> String {
+    let first = infos.first().map(|i| i.resource);
+    let with_kind = infos.iter().any(|i| Some(i.resource) != first);
+    let mut out = String::new();
+    let mut i = 0;
+    while let Some(info) = infos.get(i) {
+        let r = info.resource;
+        let mut items: Vec<&tables::Entry> = Vec::new();
+        while let Some(same) = infos.get(i).filter(|x| x.resource == r) {
+            items.extend(same.items.iter());
+            i += 1;
+        }
+        if items.is_empty() {
+            continue;
+        }
+        if !out.is_empty() && !opts.no_headers {
+            out.push('\n');
+        }
+        out.push_str(&render_table(r, &items, opts, wide, with_kind));
     }
-    items
+    out
 }
 
-fn render_table(r: Resource, items: &[tables::Entry], all_namespaces: bool, wide: bool) -> String {
-    let with_ns = all_namespaces && r.namespaced();
+fn render_table(
+    r: Resource,
+    items: &[&tables::Entry],
+    opts: &GetOptions,
+    wide: bool,
+    with_kind: bool,
+) -> String {
+    let with_ns = opts.all_namespaces && r.namespaced();
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(items.len() + 1);
-    let mut header: Vec<String> = Vec::new();
-    if with_ns {
-        header.push("NAMESPACE".to_string());
+    if !opts.no_headers {
+        let mut header: Vec<String> = Vec::new();
+        if with_ns {
+            header.push("NAMESPACE".to_string());
+        }
+        header.extend(tables::headers(r, wide).into_iter().map(str::to_string));
+        if opts.show_labels {
+            header.push("LABELS".to_string());
+        }
+        rows.push(header);
     }
-    header.extend(tables::headers(r, wide).into_iter().map(str::to_string));
-    rows.push(header);
     for e in items {
-        let mut row = Vec::with_capacity(e.cells.len() + 1);
+        let mut row = Vec::with_capacity(e.cells.len() + 2);
         if with_ns {
             row.push(e.namespace.clone());
         }
         row.extend(e.cells.iter().cloned());
+        if with_kind {
+            if let Some(name) = row.get_mut(usize::from(with_ns)) {
+                *name = format!("{}/{name}", r.singular());
+            }
+        }
+        if opts.show_labels {
+            row.push(format_labels(&e.labels));
+        }
         rows.push(row);
     }
     tabwriter::kubectl_table(&rows)
 }
 
 fn table_for(cluster: &Cluster, r: Resource, opts: &GetOptions) -> String {
-    let items = select(cluster, r, opts, opts.wide);
-    if items.is_empty() {
-        return String::new();
-    }
-    render_table(r, &items, opts.all_namespaces, opts.wide)
+    get_resource(cluster, r, opts, Output::Table)
+        .map(|g| g.stdout)
+        .unwrap_or_default()
 }
 
 /// `kubectl get services` as a table (empty string when nothing matches): NAME TYPE

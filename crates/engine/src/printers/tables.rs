@@ -23,11 +23,13 @@ pub const NODE_KERNEL_VERSION: &str = "6.8.0-60-generic";
 /// `status.nodeInfo.containerRuntimeVersion` of kind's node image.
 pub const NODE_CONTAINER_RUNTIME: &str = "containerd://2.1.3";
 
-/// One listed object: where it is, its table cells (without NAMESPACE) and its JSON form.
+/// One listed object: where it is, its labels, its table cells (without NAMESPACE) and its
+/// JSON form.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub namespace: String,
     pub name: String,
+    pub labels: BTreeMap<String, String>,
     pub cells: Vec<String>,
     pub json: Value,
 }
@@ -62,6 +64,19 @@ pub(crate) fn headers(resource: Resource, wide: bool) -> Vec<&'static str> {
                 "CONTAINER-RUNTIME",
             ],
         ),
+        Resource::DaemonSets => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
         Resource::Deployments => (
             &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
             &["CONTAINERS", "IMAGES", "SELECTOR"],
@@ -70,6 +85,7 @@ pub(crate) fn headers(resource: Resource, wide: bool) -> Vec<&'static str> {
             &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
             &["CONTAINERS", "IMAGES", "SELECTOR"],
         ),
+        Resource::StatefulSets => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
         Resource::Namespaces => (&["NAME", "STATUS", "AGE"], &[]),
     };
     let mut h = base.to_vec();
@@ -79,81 +95,105 @@ pub(crate) fn headers(resource: Resource, wide: bool) -> Vec<&'static str> {
     h
 }
 
-/// Every object of `resource` in namespace `ns` (None: all namespaces; ignored for
-/// cluster-scoped kinds), in the order the API server lists them (namespace, then name).
-pub(crate) fn entries(
-    cluster: &Cluster,
-    resource: Resource,
-    ns: Option<&str>,
-    wide: bool,
-) -> Vec<Entry> {
-    let store = &cluster.store;
-    match resource {
-        Resource::Services => store
-            .services_in(ns)
-            .map(|s| {
-                entry(
-                    &s.metadata,
-                    service_cells(cluster, s, wide),
-                    typed(s, resource),
-                )
-            })
-            .collect(),
-        Resource::EndpointSlices => store
-            .endpoint_slices_in(ns)
-            .map(|s| entry(&s.metadata, slice_cells(cluster, s), typed(s, resource)))
-            .collect(),
-        Resource::Endpoints => store
-            .endpoints_in(ns)
-            .map(|e| entry(&e.metadata, endpoints_cells(cluster, e), typed(e, resource)))
-            .collect(),
-        Resource::Pods => store
-            .pods_in(ns)
-            .map(|p| entry(&p.metadata, pod_cells(cluster, p, wide), typed(p, resource)))
-            .collect(),
-        Resource::Nodes => store
-            .nodes
-            .values()
-            .map(|n| {
-                entry(
-                    &n.metadata,
-                    node_cells(cluster, n, wide),
-                    typed(n, resource),
-                )
-            })
-            .collect(),
-        Resource::Namespaces => store
-            .namespaces
-            .values()
-            .map(|n| entry(&n.metadata, namespace_cells(cluster, n), namespace_json(n)))
-            .collect(),
-        Resource::Deployments | Resource::ReplicaSets => {
-            let kind = if resource == Resource::Deployments {
-                WorkloadKind::Deployment
-            } else {
-                WorkloadKind::ReplicaSet
-            };
-            store
-                .workloads
-                .iter()
-                .filter(|((k, key), _)| *k == kind && ns.is_none_or(|n| key.namespace == n))
-                .map(|(_, w)| {
-                    let cells = if kind == WorkloadKind::Deployment {
-                        deployment_cells(cluster, w, wide)
-                    } else {
-                        replica_set_cells(cluster, w, wide)
-                    };
-                    entry(&w.metadata, cells, typed(w, resource))
-                })
-                .collect()
+/// A stored object of one of the listed kinds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Stored<'a> {
+    Service(&'a Service),
+    EndpointSlice(&'a EndpointSlice),
+    Endpoints(&'a Endpoints),
+    Pod(&'a Pod),
+    Node(&'a Node),
+    Namespace(&'a Namespace),
+    Workload(&'a Workload),
+}
+
+impl<'a> Stored<'a> {
+    pub(crate) fn metadata(self) -> &'a ObjectMeta {
+        match self {
+            Stored::Service(o) => &o.metadata,
+            Stored::EndpointSlice(o) => &o.metadata,
+            Stored::Endpoints(o) => &o.metadata,
+            Stored::Pod(o) => &o.metadata,
+            Stored::Node(o) => &o.metadata,
+            Stored::Namespace(o) => &o.metadata,
+            Stored::Workload(o) => &o.metadata,
         }
     }
 }
 
-fn entry(meta: &ObjectMeta, cells: Vec<String>, json: Value) -> Entry {
+/// The workload kind a resource lists, if it is one.
+fn workload_kind(resource: Resource) -> Option<WorkloadKind> {
+    match resource {
+        Resource::Deployments => Some(WorkloadKind::Deployment),
+        Resource::ReplicaSets => Some(WorkloadKind::ReplicaSet),
+        Resource::StatefulSets => Some(WorkloadKind::StatefulSet),
+        Resource::DaemonSets => Some(WorkloadKind::DaemonSet),
+        _ => None,
+    }
+}
+
+/// Every object of `resource` in namespace `ns` (None: all namespaces; ignored for
+/// cluster-scoped kinds), in the order the API server lists them (namespace, then name).
+pub(crate) fn objects<'a>(
+    cluster: &'a Cluster,
+    resource: Resource,
+    ns: Option<&'a str>,
+) -> Vec<Stored<'a>> {
+    let store = &cluster.store;
+    if let Some(kind) = workload_kind(resource) {
+        return store
+            .workloads
+            .iter()
+            .filter(|((k, key), _)| *k == kind && ns.is_none_or(|n| key.namespace == n))
+            .map(|(_, w)| Stored::Workload(w))
+            .collect();
+    }
+    match resource {
+        Resource::Services => store.services_in(ns).map(Stored::Service).collect(),
+        Resource::EndpointSlices => store
+            .endpoint_slices_in(ns)
+            .map(Stored::EndpointSlice)
+            .collect(),
+        Resource::Endpoints => store.endpoints_in(ns).map(Stored::Endpoints).collect(),
+        Resource::Pods => store.pods_in(ns).map(Stored::Pod).collect(),
+        Resource::Nodes => store.nodes.values().map(Stored::Node).collect(),
+        Resource::Namespaces => store.namespaces.values().map(Stored::Namespace).collect(),
+        Resource::Deployments
+        | Resource::ReplicaSets
+        | Resource::StatefulSets
+        | Resource::DaemonSets => Vec::new(),
+    }
+}
+
+/// The table row and JSON of one object listed as `resource`.
+pub(crate) fn entry(
+    cluster: &Cluster,
+    resource: Resource,
+    object: Stored<'_>,
+    wide: bool,
+) -> Entry {
+    let (cells, json) = match object {
+        Stored::Service(s) => (service_cells(cluster, s, wide), typed(s, resource)),
+        Stored::EndpointSlice(s) => (slice_cells(cluster, s), typed(s, resource)),
+        Stored::Endpoints(e) => (endpoints_cells(cluster, e), typed(e, resource)),
+        Stored::Pod(p) => (pod_cells(cluster, p, wide), typed(p, resource)),
+        Stored::Node(n) => (node_cells(cluster, n, wide), typed(n, resource)),
+        Stored::Namespace(n) => (namespace_cells(cluster, n), namespace_json(n)),
+        Stored::Workload(w) => {
+            let cells = match w.kind {
+                WorkloadKind::Deployment => deployment_cells(cluster, w, wide),
+                WorkloadKind::ReplicaSet => replica_set_cells(cluster, w, wide),
+                WorkloadKind::StatefulSet => stateful_set_cells(cluster, w, wide),
+                WorkloadKind::DaemonSet => daemon_set_cells(cluster, w, wide),
+            };
+            (cells, typed(w, resource))
+        }
+    };
+    let meta = object.metadata();
     Entry {
         namespace: meta.namespace.clone(),
         name: meta.name.clone(),
+        labels: meta.labels.clone(),
         cells,
         json,
     }
@@ -191,8 +231,9 @@ fn namespace_json(ns: &Namespace) -> Value {
     v
 }
 
-/// `labels.FormatLabels`: `k=v,k2=v2` sorted by key, or `<none>`.
-pub(crate) fn format_labels(labels: &BTreeMap<String, String>) -> String {
+/// `labels.FormatLabels`: `k=v,k2=v2` sorted by key, or `<none>` — what kubectl prints for a
+/// Service's SELECTOR, a DaemonSet's NODE SELECTOR and `--show-labels`' LABELS column.
+pub fn format_labels(labels: &BTreeMap<String, String>) -> String {
     if labels.is_empty() {
         return "<none>".to_string();
     }
@@ -645,6 +686,53 @@ fn replica_set_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String>
         w.desired_replicas().to_string(),
         st.replicas.unwrap_or(0).to_string(),
         st.ready_replicas.unwrap_or(0).to_string(),
+        age(cluster, w.metadata.creation_timestamp),
+    ];
+    if wide {
+        let (names, images) = container_cells(w);
+        cells.extend([
+            names,
+            images,
+            format_label_selector(w.spec.selector.as_ref()),
+        ]);
+    }
+    cells
+}
+
+/// `printStatefulSet`: READY is `readyReplicas/replicas`.
+fn stateful_set_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
+    let mut cells = vec![
+        w.metadata.name.clone(),
+        format!(
+            "{}/{}",
+            w.status.ready_replicas.unwrap_or(0),
+            w.desired_replicas()
+        ),
+        age(cluster, w.metadata.creation_timestamp),
+    ];
+    if wide {
+        let (names, images) = container_cells(w);
+        cells.extend([names, images]);
+    }
+    cells
+}
+
+/// `printDaemonSet`. The engine keeps a DaemonSet's status in the workload status fields:
+/// `replicas` is `desiredNumberScheduled`, `updatedReplicas` the daemon pods that exist
+/// (`currentNumberScheduled`, all of them up to date: svcsim has no rolling updates),
+/// `readyReplicas` and `availableReplicas` are `numberReady` and `numberAvailable`.
+/// NODE SELECTOR is the pod template's `nodeSelector`.
+fn daemon_set_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
+    let st = &w.status;
+    let current = st.updated_replicas.unwrap_or(0).to_string();
+    let mut cells = vec![
+        w.metadata.name.clone(),
+        st.replicas.unwrap_or(0).to_string(),
+        current.clone(),
+        st.ready_replicas.unwrap_or(0).to_string(),
+        current,
+        st.available_replicas.unwrap_or(0).to_string(),
+        format_labels(&w.spec.template.spec.node_selector),
         age(cluster, w.metadata.creation_timestamp),
     ];
     if wide {

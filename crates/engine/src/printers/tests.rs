@@ -668,3 +668,377 @@ fn applied_service_appears_in_get() {
     assert!(row.starts_with("myapp-service   NodePort   10."), "{row}");
     assert!(row.contains("   <none>        80:30008/TCP   "), "{row}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `get` with several types, `all` and `-l` (kubectl/pkg/cmd/get/get.go, cli-runtime's builder).
+
+fn args(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
+fn all_ns() -> GetOptions {
+    GetOptions {
+        all_namespaces: true,
+        ..Default::default()
+    }
+}
+
+fn selecting(selector: &str) -> GetOptions {
+    GetOptions {
+        selector: Some(selector.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn comma_lists_print_one_table_per_type_with_kind_names() {
+    let (c, _) = Cluster::from_sources(&[], 0);
+    let out = get_args(
+        &c,
+        &args(&["svc,ep"]),
+        &GetOptions::default(),
+        Output::Table,
+    )
+    .unwrap();
+    assert_eq!(
+        out.stdout,
+        "\
+NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE
+service/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   2s
+
+NAME                   ENDPOINTS         AGE
+endpoints/kubernetes   172.18.0.2:6443   2s
+"
+    );
+    assert_eq!(out.warnings, [ENDPOINTS_DEPRECATION_WARNING]);
+    assert_eq!((out.no_resources, out.errors), (None, vec![]));
+    // Repeats of one type are listed once; one type alone keeps plain names.
+    let out = get_args(
+        &c,
+        &args(&["svc,services"]),
+        &GetOptions::default(),
+        Output::Table,
+    );
+    assert!(out.unwrap().stdout.starts_with("NAME         TYPE"));
+    // An empty type prints nothing, not even a separator; the others keep `kind/name`.
+    let out = get_args(
+        &c,
+        &args(&["deploy,svc"]),
+        &GetOptions::default(),
+        Output::Table,
+    );
+    assert!(out.unwrap().stdout.starts_with("NAME                 TYPE"));
+    // --no-headers drops the headers and the blank lines between tables.
+    let bare = GetOptions {
+        no_headers: true,
+        ..Default::default()
+    };
+    let out = get_args(&c, &args(&["svc,ep"]), &bare, Output::Table).unwrap();
+    assert_eq!(
+        out.stdout,
+        "service/kubernetes   ClusterIP   10.96.0.1   <none>   443/TCP   2s\nendpoints/kubernetes   172.18.0.2:6443   2s\n"
+    );
+    // -o name and -o json take every object in order.
+    let out = get_args(&c, &args(&["ns,svc"]), &GetOptions::default(), Output::Name).unwrap();
+    assert_eq!(
+        out.stdout,
+        "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/kube-system\nnamespace/local-path-storage\nservice/kubernetes\n"
+    );
+    let out = get_args(&c, &args(&["svc,ep"]), &GetOptions::default(), Output::Json).unwrap();
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["kind"], "List");
+    assert_eq!(v["items"][0]["kind"], "Service");
+    assert_eq!(v["items"][1]["kind"], "Endpoints");
+    // An unknown type fails the whole request.
+    assert_eq!(
+        get_args(
+            &c,
+            &args(&["svc,foo"]),
+            &GetOptions::default(),
+            Output::Table
+        ),
+        Err(GetError::UnknownResource("foo".into()))
+    );
+    assert_eq!(
+        get_args(&c, &args(&["svc,"]), &GetOptions::default(), Output::Table),
+        Err(GetError::UnknownResource(String::new()))
+    );
+}
+
+#[test]
+fn all_is_the_category_in_discovery_order() {
+    let (c, _) = Cluster::from_sources(&[], 0);
+    let out = get_args(&c, &args(&["all"]), &GetOptions::default(), Output::Table).unwrap();
+    // A fresh cluster's default namespace: only `service/kubernetes`, still kind-prefixed.
+    assert_eq!(
+        out.stdout,
+        "NAME                 TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\nservice/kubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   2s\n"
+    );
+    let out = get_args(&c, &args(&["all"]), &all_ns(), Output::Table).unwrap();
+    let firsts: Vec<&str> = out
+        .stdout
+        .split("\n\n")
+        .filter_map(|table| table.lines().nth(1))
+        .filter_map(|row| row.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            "pod/coredns-8564d4dc8c-btls5",
+            "service/kubernetes",
+            "daemonset.apps/kindnet",
+            "deployment.apps/coredns",
+            "replicaset.apps/coredns-8564d4dc8c",
+        ]
+    );
+    assert!(out.stdout.contains(
+        "\nNAMESPACE     NAME                        DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE\nkube-system   daemonset.apps/kindnet      3         3         3       3            3           kubernetes.io/os=linux   2s\n"
+    ));
+    let empty = GetOptions {
+        namespace: Some("prod".into()),
+        ..Default::default()
+    };
+    let out = get_args(&c, &args(&["all"]), &empty, Output::Table).unwrap();
+    assert_eq!(
+        (out.stdout.as_str(), out.no_resources.as_deref()),
+        ("", Some("No resources found in prod namespace."))
+    );
+    assert_eq!(
+        get_args(
+            &c,
+            &args(&["all", "web"]),
+            &GetOptions::default(),
+            Output::Table
+        ),
+        Err(GetError::OneResourceWithNames)
+    );
+}
+
+#[test]
+fn selectors_filter_every_type() {
+    let (c, _) = Cluster::from_sources(&[], 0);
+    let dns = GetOptions {
+        all_namespaces: true,
+        selector: Some(" k8s-app in (kube-dns) ".into()),
+        ..Default::default()
+    };
+    let out = get_args(&c, &args(&["pods,svc"]), &dns, Output::Name).unwrap();
+    assert_eq!(
+        out.stdout,
+        "pod/coredns-8564d4dc8c-btls5\npod/coredns-8564d4dc8c-p7zbn\nservice/kube-dns\n"
+    );
+    let out = get(&c, "svc", &selecting("component=apiserver"), Output::Wide).unwrap();
+    assert_eq!(
+        out.stdout,
+        "NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE   SELECTOR\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   2s    <none>\n"
+    );
+    let out = get(&c, "svc", &selecting("!component"), Output::Table).unwrap();
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.no_resources.as_deref(),
+        Some("No resources found in default namespace.")
+    );
+    // Cluster-scoped kinds: kubectl's message without a namespace.
+    let out = get(&c, "nodes", &selecting("nope"), Output::Table).unwrap();
+    assert_eq!(out.no_resources.as_deref(), Some("No resources found"));
+    // A blank selector is no selector.
+    let out = get(&c, "svc", &selecting("  "), Output::Name).unwrap();
+    assert_eq!(out.stdout, "service/kubernetes\n");
+    // --show-labels: the labels in a last column.
+    let labelled = GetOptions {
+        show_labels: true,
+        ..Default::default()
+    };
+    let out = get(&c, "svc", &labelled, Output::Table).unwrap();
+    assert_eq!(
+        out.stdout,
+        "NAME         TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE   LABELS\nkubernetes   ClusterIP   10.96.0.1    <none>        443/TCP   2s    component=apiserver,provider=kubernetes\n"
+    );
+    let names = list_objects(&c, Resource::Pods, &dns).unwrap();
+    assert_eq!(
+        names.first(),
+        Some(&ObjectName {
+            namespace: "kube-system".into(),
+            name: "coredns-8564d4dc8c-btls5".into()
+        })
+    );
+}
+
+#[test]
+fn selector_errors_come_from_the_server_per_type() {
+    let (c, _) = Cluster::from_sources(&[], 0);
+    let out = get_args(
+        &c,
+        &args(&["po,deploy"]),
+        &selecting("app in"),
+        Output::Table,
+    )
+    .unwrap();
+    let lines: Vec<String> = out.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        [
+            "Error from server (BadRequest): Unable to find \"/v1, Resource=pods\" that match label selector \"app in\", field selector \"\": unable to parse requirement: found '' expected: '('",
+            "Error from server (BadRequest): Unable to find \"apps/v1, Resource=deployments\" that match label selector \"app in\", field selector \"\": unable to parse requirement: found '' expected: '('",
+        ]
+    );
+    assert_eq!((out.stdout.as_str(), out.no_resources), ("", None));
+    assert!(matches!(
+        get(&c, "endpointslices", &selecting("a,"), Output::Name),
+        Err(GetError::BadSelector { resource, .. }) if resource == "discovery.k8s.io/v1, Resource=endpointslices"
+    ));
+    assert_eq!(
+        list_objects(&c, Resource::Services, &selecting("=")).map_err(|e| e.to_string()),
+        Err("Error from server (BadRequest): Unable to find \"/v1, Resource=services\" that match label selector \"=\", field selector \"\": found '=', expected: !, identifier, or 'end of string'".to_string())
+    );
+}
+
+#[test]
+fn names_and_resource_name_pairs() {
+    let (c, _) = Cluster::from_sources(&[], 0);
+    let opts = GetOptions::default();
+    // Several names: the found ones printed, one NotFound per missing name.
+    let out = get_args(
+        &c,
+        &args(&["svc", "nosuch", "kubernetes"]),
+        &opts,
+        Output::Name,
+    )
+    .unwrap();
+    assert_eq!(out.stdout, "service/kubernetes\n");
+    assert_eq!(
+        out.errors,
+        [GetError::NotFound {
+            resource: "services".into(),
+            name: "nosuch".into()
+        }]
+    );
+    // Several names make a List even when one is found.
+    let out = get_args(&c, &args(&["svc", "kubernetes", "x"]), &opts, Output::Json).unwrap();
+    assert!(out.stdout.contains("\"kind\": \"List\""));
+    // One name missing: only the error.
+    let out = get_args(&c, &args(&["svc", "x"]), &opts, Output::Json).unwrap();
+    assert_eq!((out.stdout.as_str(), out.errors.len()), ("", 1));
+    // TYPE/NAME pairs in order, a table per run of one type.
+    let out = get_args(
+        &c,
+        &args(&["svc/kubernetes", "ns/default", "no/kind-worker"]),
+        &opts,
+        Output::Table,
+    )
+    .unwrap();
+    let names: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with("NAME"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "service/kubernetes",
+            "namespace/default",
+            "node/kind-worker"
+        ]
+    );
+    // `a,b NAME` asks for a/NAME and b/NAME.
+    let out = get_args(&c, &args(&["svc,ep", "kubernetes"]), &opts, Output::Name).unwrap();
+    assert_eq!(out.stdout, "service/kubernetes\nendpoints/kubernetes\n");
+    // Nodes are not namespaced: by name with -A is fine.
+    let out = get_args(&c, &args(&["no", "kind-worker"]), &all_ns(), Output::Name).unwrap();
+    assert_eq!(out.stdout, "node/kind-worker\n");
+    for (a, opts, want) in [
+        (
+            &["svc", "x"][..],
+            selecting("a=b"),
+            GetError::NameWithSelector,
+        ),
+        (
+            &["svc/x"],
+            selecting("a=b"),
+            GetError::SelectorWithResourceName,
+        ),
+        (&["svc/x"], all_ns(), GetError::NameAcrossNamespaces),
+        (
+            &["svc", "svc/x"],
+            opts.clone(),
+            GetError::SeparateResourceType,
+        ),
+        (&["svc/x/y"], opts.clone(), GetError::ResourceNameSlashes),
+        (&["svc/"], opts.clone(), GetError::ResourceNameForm),
+        (&["svc,ep/x"], opts.clone(), GetError::ResourceNameForm),
+        (
+            &["foo/x"],
+            opts.clone(),
+            GetError::UnknownResource("foo".into()),
+        ),
+    ] {
+        assert_eq!(
+            get_args(&c, &args(a), &opts, Output::Table),
+            Err(want),
+            "{a:?}"
+        );
+    }
+}
+
+#[test]
+fn stateful_sets_and_daemon_sets() {
+    let mut c = cluster_at(60);
+    let sts = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 2\n  serviceName: db\n  selector:\n    matchLabels: {app: db}\n  template:\n    metadata:\n      labels: {app: db}\n    spec:\n      containers:\n      - name: db\n        image: postgres:17\n";
+    add(&mut c, sts, "default", 0);
+    for w in c.store.workloads.values_mut() {
+        w.status.ready_replicas = Some(1);
+    }
+    let wide = GetOptions {
+        wide: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        get(&c, "sts", &wide, Output::Table).unwrap().stdout,
+        "NAME   READY   AGE   CONTAINERS   IMAGES\ndb     1/2     60s   db           postgres:17\n"
+    );
+    assert_eq!(
+        get(
+            &c,
+            "statefulsets.apps",
+            &GetOptions::default(),
+            Output::Name
+        )
+        .unwrap()
+        .stdout,
+        "statefulset.apps/db\n"
+    );
+    let ds = sts
+        .replace("kind: StatefulSet", "kind: DaemonSet")
+        .replace("  replicas: 2\n  serviceName: db\n", "")
+        .replace(
+            "    spec:\n",
+            "    spec:\n      nodeSelector: {disk: ssd}\n",
+        );
+    add(&mut c, &ds, "default", 30);
+    for w in c.store.workloads.values_mut() {
+        w.status.replicas = Some(2);
+        w.status.ready_replicas = Some(1);
+        w.status.updated_replicas = Some(2);
+        w.status.available_replicas = Some(1);
+    }
+    assert_eq!(
+        get(&c, "ds", &GetOptions::default(), Output::Table)
+            .unwrap()
+            .stdout,
+        "NAME   DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE\ndb     2         2         1       2            1           disk=ssd        30s\n"
+    );
+    let y = get(
+        &c,
+        "daemonset",
+        &GetOptions {
+            name: Some("db".into()),
+            ..Default::default()
+        },
+        Output::Yaml,
+    )
+    .unwrap();
+    assert!(y
+        .stdout
+        .starts_with("apiVersion: apps/v1\nkind: DaemonSet\n"));
+}

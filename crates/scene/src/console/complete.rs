@@ -3,11 +3,11 @@
 //! for `exec` and `delete pod`, services for `describe svc`, deployments for `scale`), node
 //! names for `docker exec`, flags, and the commands a pod or a node can run.
 
-use super::flags::Spec;
-use super::kubectl::{names_of, verb_flags, VERBS};
+use super::kubectl::{names_of, split_verb, verb_flags, VERBS};
 use super::node::node_names;
 use super::shell::lex;
 use super::Console;
+use crate::cmdline::Spec;
 use svcsim_engine::cluster::Cluster;
 use svcsim_engine::proxy;
 
@@ -122,14 +122,18 @@ fn operands<'a>(args: &'a [String], specs: &[Spec]) -> Vec<&'a str> {
             break;
         }
         if let Some(long) = a.strip_prefix("--") {
-            if !long.contains('=') && specs.iter().any(|s| s.long == long && s.value) {
+            if !long.contains('=') && specs.iter().any(|s| s.long == long && s.takes_value()) {
                 i += 1;
             }
             continue;
         }
         if a.starts_with('-') && a.len() > 1 {
             let last = a.chars().last().unwrap_or('-');
-            if a.len() == 2 && specs.iter().any(|s| s.short == Some(last) && s.value) {
+            if a.len() == 2
+                && specs
+                    .iter()
+                    .any(|s| s.short == Some(last) && s.takes_value())
+            {
                 i += 1;
             }
             continue;
@@ -249,21 +253,8 @@ impl Console {
                 ns = v.to_string();
             }
         }
-        // The verb: the first operand.
-        let mut verb: Option<(usize, &str)> = None;
-        let mut i = 0;
-        while let Some(a) = args.get(i) {
-            if a == "-n" || a == "--namespace" {
-                i += 2;
-                continue;
-            }
-            if !a.starts_with('-') {
-                verb = Some((i, a.as_str()));
-                break;
-            }
-            i += 1;
-        }
-        let Some((at, verb)) = verb else {
+        // The verb: the first operand, found as the command line's is.
+        let Some((at, verb)) = split_verb(args) else {
             if current.starts_with('-') {
                 return own(&["--namespace", "-n"]);
             }

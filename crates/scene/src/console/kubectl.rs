@@ -5,14 +5,15 @@
 //! (whose errors already read as kubectl's). Usage errors are printed as kubectl's cobra/pflag
 //! layer prints them: `error: …` then `See 'kubectl VERB --help' for usage.`
 
-use super::flags::{self, boolean, value, Parsed, Spec};
 use super::{Console, ConsoleOutput};
-use std::collections::BTreeMap;
+use crate::cmdline::{self, boolean, int, string, Parsed, Spec};
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::api::core::Pod;
-use svcsim_engine::api::meta::{map_selector_matches, ObjectMeta};
+use svcsim_engine::api::meta::map_selector_matches;
 use svcsim_engine::cluster::Cluster;
-use svcsim_engine::printers::{self, human_duration, tabwriter, GetOptions, Output, Resource};
+use svcsim_engine::printers::{
+    self, human_duration, tabwriter, GetError, GetOptions, Output, Resource,
+};
 use svcsim_engine::sim::Rng;
 
 /// kubectl's message for an `-o` it has no printer for.
@@ -87,54 +88,54 @@ Use \"kubectl <command> --help\" for more information about a given command.
 ";
 
 pub(crate) const GET_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("all-namespaces", Some('A')),
-    value("output", Some('o')),
-    value("selector", Some('l')),
+    string("output", Some('o')),
+    string("selector", Some('l')),
     boolean("show-labels", None),
     boolean("no-headers", None),
     boolean("watch", Some('w')),
     boolean("help", Some('h')),
 ];
 pub(crate) const DESCRIBE_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("all-namespaces", Some('A')),
-    value("selector", Some('l')),
+    string("selector", Some('l')),
     boolean("help", Some('h')),
 ];
 pub(crate) const DELETE_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
-    value("selector", Some('l')),
+    string("namespace", Some('n')),
+    string("selector", Some('l')),
     boolean("all", None),
     boolean("force", None),
     boolean("now", None),
     boolean("wait", None),
-    value("grace-period", None),
+    string("grace-period", None),
     boolean("help", Some('h')),
 ];
 pub(crate) const SCALE_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
-    value("replicas", None),
+    string("namespace", Some('n')),
+    int("replicas", None, 32),
     boolean("help", Some('h')),
 ];
 pub(crate) const EXEC_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
-    value("container", Some('c')),
+    string("namespace", Some('n')),
+    string("container", Some('c')),
     boolean("stdin", Some('i')),
     boolean("tty", Some('t')),
     boolean("quiet", Some('q')),
     boolean("help", Some('h')),
 ];
 pub(crate) const EVENTS_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("all-namespaces", Some('A')),
     boolean("help", Some('h')),
 ];
 const CONFIG_FLAGS: &[Spec] = &[
-    value("namespace", Some('n')),
+    string("namespace", Some('n')),
     boolean("current", None),
     boolean("minify", None),
-    value("output", Some('o')),
+    string("output", Some('o')),
     boolean("help", Some('h')),
 ];
 
@@ -181,8 +182,9 @@ fn distance(a: &str, b: &str) -> usize {
     prev.last().copied().unwrap_or(0)
 }
 
-/// The verb: the first operand, skipping global flags (`kubectl -n prod get pods`).
-fn split_verb(args: &[String]) -> Option<(usize, &str)> {
+/// The verb: the first operand, skipping global flags (`kubectl -n prod get pods`); its
+/// index in `args`. Running a line and completing one find the verb the same way.
+pub(crate) fn split_verb(args: &[String]) -> Option<(usize, &str)> {
     let mut i = 0;
     while let Some(a) = args.get(i) {
         if a == "--" {
@@ -204,158 +206,50 @@ fn split_verb(args: &[String]) -> Option<(usize, &str)> {
     None
 }
 
-/// A label selector as `kubectl -l` takes it (equality-based: `k=v`, `k==v`, `k!=v`, `k`,
-/// `!k`, comma-separated).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Requirement {
-    Eq(String, String),
-    NotEq(String, String),
-    Exists(String),
-    NotExists(String),
-}
-
-fn parse_selector(s: &str) -> Result<Vec<Requirement>, String> {
-    let mut out = Vec::new();
-    for term in s.split(',') {
-        let term = term.trim();
-        if term.is_empty() {
-            continue;
-        }
-        let bad = || {
-            format!("unable to parse requirement: <nil>: Invalid value: \"{term}\": set-based selectors are not simulated")
-        };
-        if term.contains(" in ") || term.contains(" notin ") || term.contains('(') {
-            return Err(bad());
-        }
-        let r = if let Some(k) = term.strip_prefix('!') {
-            Requirement::NotExists(k.trim().to_string())
-        } else if let Some((k, v)) = term.split_once("!=") {
-            Requirement::NotEq(k.trim().to_string(), v.trim().to_string())
-        } else if let Some((k, v)) = term.split_once("==") {
-            Requirement::Eq(k.trim().to_string(), v.trim().to_string())
-        } else if let Some((k, v)) = term.split_once('=') {
-            Requirement::Eq(k.trim().to_string(), v.trim().to_string())
-        } else {
-            Requirement::Exists(term.to_string())
-        };
-        out.push(r);
+/// The listing options of a verb: the namespace it targets (`-A`: all) and its `-l`.
+fn list_options(ns: &str, all_namespaces: bool, p: &Parsed) -> GetOptions {
+    GetOptions {
+        namespace: Some(ns.to_string()),
+        all_namespaces,
+        selector: p.value("selector").map(str::to_string),
+        ..GetOptions::default()
     }
-    Ok(out)
-}
-
-fn selector_matches(sel: &[Requirement], labels: &BTreeMap<String, String>) -> bool {
-    sel.iter().all(|r| match r {
-        Requirement::Eq(k, v) => labels.get(k) == Some(v),
-        Requirement::NotEq(k, v) => labels.get(k) != Some(v),
-        Requirement::Exists(k) => labels.contains_key(k),
-        Requirement::NotExists(k) => !labels.contains_key(k),
-    })
-}
-
-/// A copy of the cluster where only the objects of `r` that `keep` accepts remain, so the
-/// engine's printers lay the table out for exactly those rows.
-fn retain(cluster: &Cluster, r: Resource, keep: impl Fn(&ObjectMeta) -> bool) -> Cluster {
-    let mut c = cluster.clone();
-    let s = &mut c.store;
-    match r {
-        Resource::Pods => s.pods.retain(|_, o| keep(&o.metadata)),
-        Resource::Services => s.services.retain(|_, o| keep(&o.metadata)),
-        Resource::EndpointSlices => s.endpoint_slices.retain(|_, o| keep(&o.metadata)),
-        Resource::Endpoints => s.endpoints.retain(|_, o| keep(&o.metadata)),
-        Resource::Nodes => s.nodes.retain(|_, o| keep(&o.metadata)),
-        Resource::Namespaces => s.namespaces.retain(|_, o| keep(&o.metadata)),
-        Resource::Deployments | Resource::ReplicaSets => {
-            let kind = if r == Resource::Deployments {
-                WorkloadKind::Deployment
-            } else {
-                WorkloadKind::ReplicaSet
-            };
-            s.workloads
-                .retain(|(k, _), o| *k != kind || keep(&o.metadata));
-        }
-    }
-    c
-}
-
-/// Every object of `r` in `ns` (None: all), as (namespace, name, labels).
-fn objects(
-    cluster: &Cluster,
-    r: Resource,
-    ns: Option<&str>,
-) -> Vec<(String, String, BTreeMap<String, String>)> {
-    let s = &cluster.store;
-    let metas: Vec<&ObjectMeta> = match r {
-        Resource::Pods => s.pods.values().map(|o| &o.metadata).collect(),
-        Resource::Services => s.services.values().map(|o| &o.metadata).collect(),
-        Resource::EndpointSlices => s.endpoint_slices.values().map(|o| &o.metadata).collect(),
-        Resource::Endpoints => s.endpoints.values().map(|o| &o.metadata).collect(),
-        Resource::Nodes => s.nodes.values().map(|o| &o.metadata).collect(),
-        Resource::Namespaces => s.namespaces.values().map(|o| &o.metadata).collect(),
-        Resource::Deployments => s
-            .workloads
-            .iter()
-            .filter(|((k, _), _)| *k == WorkloadKind::Deployment)
-            .map(|(_, o)| &o.metadata)
-            .collect(),
-        Resource::ReplicaSets => s
-            .workloads
-            .iter()
-            .filter(|((k, _), _)| *k == WorkloadKind::ReplicaSet)
-            .map(|(_, o)| &o.metadata)
-            .collect(),
-    };
-    metas
-        .into_iter()
-        .filter(|m| !r.namespaced() || ns.is_none_or(|n| m.namespace == n))
-        .map(|m| (m.namespace.clone(), m.name.clone(), m.labels.clone()))
-        .collect()
 }
 
 /// Names of the objects of a resource typed by the user (for completion).
 pub(crate) fn names_of(cluster: &Cluster, resource: &str, ns: &str) -> Vec<String> {
-    match resource_kind(resource) {
-        Some(Kind::Listed(r)) => objects(cluster, r, Some(ns))
-            .into_iter()
-            .map(|(_, n, _)| n)
-            .collect(),
-        Some(Kind::Workload(k)) => cluster
-            .store
-            .workloads
-            .iter()
-            .filter(|((wk, key), _)| *wk == k && key.namespace == ns)
-            .map(|((_, key), _)| key.name.clone())
-            .collect(),
-        Some(Kind::Events) | None => Vec::new(),
-    }
+    let Some(Kind::Listed(r)) = resource_kind(resource) else {
+        return Vec::new();
+    };
+    let opts = GetOptions {
+        namespace: Some(ns.to_string()),
+        ..GetOptions::default()
+    };
+    printers::list_objects(cluster, r, &opts)
+        .map(|objects| objects.into_iter().map(|o| o.name).collect())
+        .unwrap_or_default()
 }
 
 /// What a resource word names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Listed(Resource),
-    /// StatefulSets and DaemonSets: deletable/scalable, not listed by the engine's printers.
-    Workload(WorkloadKind),
+    /// Events are the console's own table (the engine keeps them apart from the store).
     Events,
 }
 
 fn resource_kind(word: &str) -> Option<Kind> {
-    let lower = word.to_ascii_lowercase();
-    if let Some(r) = Resource::parse(&lower) {
+    if let Some(r) = Resource::parse(word) {
         return Some(Kind::Listed(r));
     }
-    Some(match lower.as_str() {
-        "ev" | "event" | "events" | "events.events.k8s.io" => Kind::Events,
-        "sts" | "statefulset" | "statefulsets" | "statefulset.apps" | "statefulsets.apps" => {
-            Kind::Workload(WorkloadKind::StatefulSet)
-        }
-        "ds" | "daemonset" | "daemonsets" | "daemonset.apps" | "daemonsets.apps" => {
-            Kind::Workload(WorkloadKind::DaemonSet)
-        }
-        _ => return None,
-    })
+    matches!(
+        word.to_ascii_lowercase().as_str(),
+        "ev" | "event" | "events" | "events.events.k8s.io"
+    )
+    .then_some(Kind::Events)
 }
 
-/// `RESOURCE NAME…` or `RESOURCE/NAME`.
+/// `RESOURCE NAME…` or `RESOURCE/NAME` (for the verbs that act on one type).
 fn resource_and_names(operands: &[String]) -> Result<(String, Vec<String>), String> {
     let Some(first) = operands.first() else {
         return Ok((String::new(), Vec::new()));
@@ -383,41 +277,6 @@ fn resource_and_names(operands: &[String]) -> Result<(String, Vec<String>), Stri
         return Ok((resource, names));
     }
     Ok((first.clone(), operands.get(1..).unwrap_or(&[]).to_vec()))
-}
-
-/// kubectl's `--show-labels`: one more column, after the last, with the labels as
-/// `k=v,k2=v2` (sorted by key) or `<none>`.
-fn add_labels_column(table: &str, labels: &[String]) -> String {
-    let lines: Vec<&str> = table.lines().collect();
-    if lines.len() != labels.len() + 1 {
-        return table.to_string();
-    }
-    let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0) + 3;
-    let mut out = String::new();
-    for (i, l) in lines.iter().enumerate() {
-        let cell = if i == 0 {
-            "LABELS"
-        } else {
-            labels.get(i - 1).map(String::as_str).unwrap_or("<none>")
-        };
-        let pad = width.saturating_sub(l.chars().count());
-        out.push_str(l);
-        out.push_str(&" ".repeat(pad));
-        out.push_str(cell);
-        out.push('\n');
-    }
-    out
-}
-
-fn label_string(labels: &BTreeMap<String, String>) -> String {
-    if labels.is_empty() {
-        return "<none>".to_string();
-    }
-    labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 impl Console {
@@ -458,9 +317,9 @@ impl Console {
             }
             return failure(msg);
         }
-        let p = match flags::parse(&rest, verb_flags(&verb)) {
+        let p = match cmdline::parse(&rest, verb_flags(&verb)) {
             Ok(p) => p,
-            Err(e) => return usage(&e, &verb),
+            Err(e) => return usage(&e.to_string(), &verb),
         };
         if p.flag("help") {
             let mut o = ConsoleOutput::default();
@@ -504,7 +363,9 @@ impl Console {
         p.value("namespace").unwrap_or(&self.namespace)
     }
 
-    /// `kubectl get`.
+    /// `kubectl get`: the engine's printers read the arguments as kubectl's resource builder
+    /// does (comma lists, `all`, `TYPE/NAME`, `-l`) and print kubectl's tables; only events
+    /// are the console's own.
     fn get(&self, cluster: &Cluster, p: &Parsed) -> ConsoleOutput {
         if p.flag("watch") {
             return failure("svcsim: --watch is not simulated; the picture above updates live");
@@ -520,11 +381,7 @@ impl Console {
                 }
             },
         };
-        let (resource, names) = match resource_and_names(&p.positionals) {
-            Ok(x) => x,
-            Err(e) => return usage(&e, "get"),
-        };
-        if resource.is_empty() {
+        if p.positionals.is_empty() {
             let mut o = ConsoleOutput::fail(
                 "You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\n",
                 1,
@@ -535,96 +392,34 @@ impl Console {
             return o;
         }
         let all = p.flag("all-namespaces");
-        let ns = self.ns(p).to_string();
-        let r = match resource_kind(&resource) {
-            Some(Kind::Listed(r)) => r,
-            Some(Kind::Events) => return events_output(cluster, (!all).then_some(ns.as_str())),
-            Some(Kind::Workload(_)) | None => {
-                return failure(format!(
-                    "error: the server doesn't have a resource type \"{resource}\""
-                ))
+        let ns = self.ns(p);
+        if let [word] = p.positionals.as_slice() {
+            if resource_kind(word) == Some(Kind::Events) {
+                return events_output(cluster, (!all).then_some(ns));
             }
-        };
-        let selector = match p.value("selector").map(parse_selector) {
-            None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => return failure(format!("error: {e}")),
-        };
-        if selector.is_some() && !names.is_empty() {
-            return failure("error: name cannot be provided when a selector is specified");
         }
-        if all && !names.is_empty() {
-            return failure("error: a resource cannot be retrieved by name across all namespaces");
-        }
-        let mut o = ConsoleOutput::default();
-        let single = (names.len() == 1).then(|| names.first().cloned()).flatten();
-        let filtered;
-        let source: &Cluster = if names.len() > 1 || selector.is_some() {
-            let present: Vec<String> = objects(cluster, r, (!all).then_some(ns.as_str()))
-                .into_iter()
-                .map(|(_, n, _)| n)
-                .collect();
-            let missing: Vec<&String> = names.iter().filter(|n| !present.contains(n)).collect();
-            for m in &missing {
-                o.err(format!(
-                    "Error from server (NotFound): {} \"{m}\" not found",
-                    r.plural()
-                ));
-                o.exit_code = 1;
-            }
-            let sel = selector.clone().unwrap_or_default();
-            filtered = retain(cluster, r, |m| {
-                (names.is_empty() || names.contains(&m.name)) && selector_matches(&sel, &m.labels)
-            });
-            if !names.is_empty() && missing.len() == names.len() {
-                return o;
-            }
-            &filtered
-        } else {
-            cluster
-        };
         let opts = GetOptions {
-            namespace: Some(ns.clone()),
-            all_namespaces: all,
             wide: output == Output::Wide,
-            name: single,
+            show_labels: p.flag("show-labels"),
+            no_headers: p.flag("no-headers"),
+            ..list_options(ns, all, p)
         };
-        let errors = std::mem::take(&mut o.stderr);
-        match printers::get_resource(source, r, &opts, output) {
-            Ok(g) => {
-                for w in &g.warnings {
-                    o.err(w);
-                }
-                let mut table = g.stdout;
-                if matches!(output, Output::Table | Output::Wide) && !table.is_empty() {
-                    if p.flag("show-labels") {
-                        let listed = objects(source, r, (!all).then_some(ns.as_str()));
-                        let labels: Vec<String> = listed
-                            .iter()
-                            .filter(|(_, n, _)| opts.name.as_ref().is_none_or(|x| x == n))
-                            .map(|(_, _, l)| label_string(l))
-                            .collect();
-                        table = add_labels_column(&table, &labels);
-                    }
-                    if p.flag("no-headers") {
-                        table = table
-                            .split_once('\n')
-                            .map(|x| x.1)
-                            .unwrap_or("")
-                            .to_string();
-                    }
-                }
-                o.out(table);
-                if let Some(msg) = &g.no_resources {
-                    o.err(msg);
-                }
-            }
-            Err(e) => {
-                o.err(e.to_string());
-                o.exit_code = 1;
-            }
+        let g = match printers::get_args(cluster, &p.positionals, &opts, output) {
+            Ok(g) => g,
+            Err(e) => return failure(e.to_string()),
+        };
+        let mut o = ConsoleOutput::default();
+        for w in &g.warnings {
+            o.err(w);
         }
-        o.stderr.push_str(&errors);
+        o.out(g.stdout);
+        if let Some(msg) = &g.no_resources {
+            o.err(msg);
+        }
+        for e in &g.errors {
+            o.err(e.to_string());
+            o.exit_code = 1;
+        }
         o
     }
 
@@ -661,27 +456,24 @@ impl Console {
             return failure("error: a resource cannot be retrieved by name across all namespaces");
         }
         let ns = self.ns(p).to_string();
-        let selector = match p.value("selector").map(parse_selector) {
-            None => Vec::new(),
-            Some(Ok(s)) => s,
-            Some(Err(e)) => return failure(format!("error: {e}")),
-        };
+        let opts = list_options(&ns, all, p);
         let targets: Vec<(String, String)> = if names.is_empty() {
-            objects(cluster, Resource::Services, (!all).then_some(ns.as_str()))
-                .into_iter()
-                .filter(|(_, _, l)| selector_matches(&selector, l))
-                .map(|(n, s, _)| (n, s))
-                .collect()
+            match printers::list_objects(cluster, Resource::Services, &opts) {
+                Ok(found) => found.into_iter().map(|o| (o.namespace, o.name)).collect(),
+                Err(e) => return failure(e.to_string()),
+            }
+        } else if opts
+            .selector
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty())
+        {
+            return failure(GetError::NameWithSelector.to_string());
         } else {
             names.iter().map(|n| (ns.clone(), n.clone())).collect()
         };
         let mut o = ConsoleOutput::default();
         if targets.is_empty() {
-            o.err(if all {
-                "No resources found".to_string()
-            } else {
-                format!("No resources found in {ns} namespace.")
-            });
+            o.err(printers::no_resources_found((!all).then_some(ns.as_str())));
             return o;
         }
         let mut first = true;
@@ -714,44 +506,44 @@ impl Console {
             return failure("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         }
         let ns = self.ns(p).to_string();
-        let (word, singular) = match resource_kind(&resource) {
+        let (r, word) = match resource_kind(&resource) {
             Some(Kind::Listed(r)) => match r {
-                Resource::Pods => ("pod", r.singular()),
-                Resource::Services => ("service", r.singular()),
-                Resource::Deployments => ("deployment", r.singular()),
-                Resource::ReplicaSets => ("replicaset", r.singular()),
-                Resource::EndpointSlices => ("endpointslice", r.singular()),
-                Resource::Endpoints => ("endpoints", r.singular()),
+                Resource::Pods => (r, "pod"),
+                Resource::Services => (r, "service"),
+                Resource::Deployments => (r, "deployment"),
+                Resource::ReplicaSets => (r, "replicaset"),
+                Resource::StatefulSets => (r, "statefulset"),
+                Resource::DaemonSets => (r, "daemonset"),
+                Resource::EndpointSlices => (r, "endpointslice"),
+                Resource::Endpoints => (r, "endpoints"),
                 Resource::Nodes | Resource::Namespaces => {
                     return failure(format!("svcsim: deleting {} is not simulated", r.plural()))
                 }
             },
-            Some(Kind::Workload(WorkloadKind::StatefulSet)) => ("statefulset", "statefulset.apps"),
-            Some(Kind::Workload(WorkloadKind::DaemonSet)) => ("daemonset", "daemonset.apps"),
-            Some(Kind::Workload(_)) | Some(Kind::Events) | None => {
+            Some(Kind::Events) | None => {
                 return failure(format!(
                     "error: the server doesn't have a resource type \"{resource}\""
                 ))
             }
         };
-        let selector = match p.value("selector").map(parse_selector) {
-            None => None,
-            Some(Ok(s)) => Some(s),
-            Some(Err(e)) => return failure(format!("error: {e}")),
-        };
-        if p.flag("all") || selector.is_some() {
+        let singular = r.singular();
+        let opts = list_options(&ns, false, p);
+        let selector = opts
+            .selector
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+        if p.flag("all") || selector {
             if !names.is_empty() {
-                return failure("error: name cannot be provided when a selector is specified");
+                return failure(GetError::NameWithSelector.to_string());
             }
-            let sel = selector.unwrap_or_default();
-            names = names_with_labels(cluster, &resource, &ns)
-                .into_iter()
-                .filter(|(_, l)| selector_matches(&sel, l))
-                .map(|(n, _)| n)
-                .collect();
+            names = match printers::list_objects(cluster, r, &opts) {
+                Ok(found) => found.into_iter().map(|o| o.name).collect(),
+                Err(e) => return failure(e.to_string()),
+            };
             if names.is_empty() {
+                // kubectl delete says so on stdout, without a namespace (`DeleteResult`).
                 let mut o = ConsoleOutput::default();
-                o.err(format!("No resources found in {ns} namespace."));
+                o.out(format!("{}\n", printers::no_resources_found(None)));
                 return o;
             }
         } else if names.is_empty() {
@@ -784,19 +576,9 @@ impl Console {
             Ok(x) => x,
             Err(e) => return usage(&e, "scale"),
         };
-        let Some(replicas) = p.value("replicas") else {
+        // pflag checked the number while parsing (`--replicas` is an int flag).
+        let Some(replicas) = p.int("replicas").and_then(|n| i32::try_from(n).ok()) else {
             return failure("error: required flag(s) \"replicas\" not set");
-        };
-        let replicas: i32 = match replicas.parse() {
-            Ok(n) => n,
-            Err(_) => {
-                return usage(
-                    &format!(
-                        "invalid argument \"{replicas}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{replicas}\": invalid syntax"
-                    ),
-                    "scale",
-                )
-            }
         };
         if resource.is_empty() {
             return failure("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
@@ -808,7 +590,7 @@ impl Console {
             Some(Kind::Listed(Resource::ReplicaSets)) => {
                 (WorkloadKind::ReplicaSet, "replicaset.apps")
             }
-            Some(Kind::Workload(WorkloadKind::StatefulSet)) => {
+            Some(Kind::Listed(Resource::StatefulSets)) => {
                 (WorkloadKind::StatefulSet, "statefulset.apps")
             }
             Some(Kind::Listed(r)) => {
@@ -979,28 +761,6 @@ impl Console {
     }
 }
 
-/// Names and labels of the objects a resource word names in `ns` (for `--all` / `-l`).
-fn names_with_labels(
-    cluster: &Cluster,
-    resource: &str,
-    ns: &str,
-) -> Vec<(String, BTreeMap<String, String>)> {
-    match resource_kind(resource) {
-        Some(Kind::Listed(r)) => objects(cluster, r, Some(ns))
-            .into_iter()
-            .map(|(_, n, l)| (n, l))
-            .collect(),
-        Some(Kind::Workload(k)) => cluster
-            .store
-            .workloads
-            .iter()
-            .filter(|((wk, key), _)| *wk == k && key.namespace == ns)
-            .map(|((_, key), w)| (key.name.clone(), w.metadata.labels.clone()))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The pod `kubectl exec TARGET` runs in: `NAME`, `pod/NAME`, or the first pod of
 /// `deploy/NAME` / `svc/NAME` (Running and Ready pods first, then by name — kubectl's
 /// `AttachablePodForObject` prefers active, ready pods).
@@ -1057,7 +817,8 @@ fn find_exec_pod<'c>(cluster: &'c Cluster, ns: &str, target: &str) -> Result<&'c
         }
         Some(Some(Kind::Listed(Resource::Deployments))) => workload(WorkloadKind::Deployment),
         Some(Some(Kind::Listed(Resource::ReplicaSets))) => workload(WorkloadKind::ReplicaSet),
-        Some(Some(Kind::Workload(k))) => workload(k),
+        Some(Some(Kind::Listed(Resource::StatefulSets))) => workload(WorkloadKind::StatefulSet),
+        Some(Some(Kind::Listed(Resource::DaemonSets))) => workload(WorkloadKind::DaemonSet),
         Some(Some(_)) => Err(format!(
             "error: cannot attach to {target}: selector for {target} not implemented"
         )),
@@ -1092,10 +853,7 @@ fn events_output(cluster: &Cluster, ns: Option<&str>) -> ConsoleOutput {
         }
     }
     if folded.is_empty() {
-        o.err(match ns {
-            Some(n) => format!("No resources found in {n} namespace."),
-            None => "No resources found".to_string(),
-        });
+        o.err(printers::no_resources_found(ns));
         return o;
     }
     folded.sort_by_key(|(_, last)| last.time);
@@ -1128,27 +886,6 @@ fn events_output(cluster: &Cluster, ns: Option<&str>) -> ConsoleOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn selectors() {
-        let l: BTreeMap<String, String> = [("app".to_string(), "web".to_string())].into();
-        for (s, want) in [
-            ("app=web", true),
-            ("app==web", true),
-            ("app!=web", false),
-            ("app", true),
-            ("!app", false),
-            ("tier", false),
-            ("app=web,!tier", true),
-        ] {
-            assert_eq!(
-                selector_matches(&parse_selector(s).unwrap(), &l),
-                want,
-                "{s}"
-            );
-        }
-        assert!(parse_selector("app in (a,b)").is_err());
-    }
 
     #[test]
     fn suggestions() {

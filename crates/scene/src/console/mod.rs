@@ -2,9 +2,10 @@
 //! simulated [`Cluster`], answering with the real tools' texts.
 //!
 //! The console is a tiny bash ([`shell`]: quoting, `|`, `;`, `&&`, `||`) in front of:
-//! * `kubectl` ([`kubectl`]): `get`, `describe service`, `delete`, `scale`, `exec`, `events`,
-//!   `config set-context --current --namespace`; tables and errors come from the engine's
-//!   printers, so they are kubectl's texts;
+//! * `kubectl` ([`kubectl`]): `get` (comma lists, `all`, `TYPE/NAME`, `-l`), `describe
+//!   service`, `delete`, `scale`, `exec`, `events`, `config set-context --current
+//!   --namespace`; tables, selectors and errors come from the engine's printers, so they are
+//!   kubectl's texts;
 //! * programs inside a pod, reached with `kubectl exec POD -- …` ([`programs`]): BIND's
 //!   `nslookup` and `dig` (Debian's dnsutils), `curl`, busybox `wget`, `getent hosts`, `cat`
 //!   of `/etc/resolv.conf`, `/etc/hosts`, `/etc/hostname`, and `hostname`;
@@ -23,7 +24,6 @@
 //! input panics.
 
 mod complete;
-mod flags;
 mod kubectl;
 mod node;
 mod programs;
@@ -107,11 +107,14 @@ impl Default for Console {
 const HELP: &str = "\
 Commands (run against the simulated kind cluster):
 
-  kubectl get RESOURCE [NAME] [-n NS | -A] [-o wide|yaml|json|name] [--show-labels] [-l SELECTOR]
-      resources: pods (po), services (svc), endpointslices, endpoints (ep), deployments (deploy),
-                 replicasets (rs), nodes (no), namespaces (ns), events (ev)
-  kubectl describe svc NAME [-n NS]
-  kubectl delete pod|svc|deploy NAME [-n NS]
+  kubectl get TYPE[,TYPE...] [NAME...] [-n NS | -A] [-l SELECTOR] [-o wide|yaml|json|name]
+              [--show-labels] [--no-headers]          also: kubectl get TYPE/NAME..., kubectl get all
+      types: pods (po), services (svc), endpointslices, endpoints (ep), deployments (deploy),
+             replicasets (rs), daemonsets (ds), statefulsets (sts), nodes (no), namespaces (ns),
+             events (ev); all = pods, services, daemonsets, deployments, replicasets, statefulsets
+      SELECTOR: app=web  app!=web  app  '!app'  'app in (web,api)'  'tier notin (db)'  a=b,c=d
+  kubectl describe svc [NAME... | -l SELECTOR] [-n NS | -A]
+  kubectl delete TYPE NAME... | TYPE -l SELECTOR | TYPE --all  [-n NS]
   kubectl scale deployment/NAME --replicas=N
   kubectl events [-n NS | -A]
   kubectl config set-context --current --namespace=NS        (or: kubens NS)
