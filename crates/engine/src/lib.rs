@@ -10,6 +10,7 @@
 //! * [`ipv4`]: IPv4 prefix arithmetic (no dependencies; every layer that handles addresses);
 //! * [`config`]: what shapes a cluster before any object exists (kind's `Cluster` document);
 //! * [`validate`]: defaults and kube-apiserver's validation rules, with its exact messages;
+//! * [`labels`]: label selectors as text (`kubectl get -l`), as kube-apiserver parses them;
 //! * [`alloc`]: ClusterIP, NodePort, LoadBalancer and pod IP allocators;
 //! * [`cluster`]: the object store and `apply`, which runs the API server's create/update flow;
 //! * [`controllers`]: scheduler, workload controllers, EndpointSlice controller, LB controller;
@@ -27,6 +28,7 @@ pub mod controllers;
 pub mod dns;
 pub mod generate;
 pub mod ipv4;
+pub mod labels;
 pub mod manifest;
 pub mod net;
 pub mod printers;

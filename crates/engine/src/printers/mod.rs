@@ -29,8 +29,8 @@ pub use tables::{
     NODE_OS_IMAGE,
 };
 
-use crate::api::meta::Selector;
 use crate::cluster::Cluster;
+use crate::labels::Selector;
 use serde_json::Value;
 
 /// The engine crate's version (for `svcsim version`).
