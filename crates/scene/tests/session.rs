@@ -26,6 +26,16 @@ fn example(id: &str) -> &'static str {
     examples::by_id(id).unwrap().yaml
 }
 
+/// The name of one of the default example's `my-app` pods.
+fn my_app_pod(s: &Session) -> String {
+    s.cluster()
+        .store
+        .pods_in(Some("default"))
+        .find(|p| p.metadata.name.starts_with("my-app"))
+        .map(|p| p.metadata.name.clone())
+        .expect("a my-app pod")
+}
+
 /// Frames of 16 ms until nothing is pending or playing (at most `frames`).
 fn run_frames(s: &mut Session, frames: usize) -> bool {
     let mut changed = false;
@@ -104,13 +114,7 @@ fn time_runs_frame_by_frame_until_the_cluster_settles() {
     let mut s = session(examples::default_example().yaml);
     assert!(!s.pending());
     assert!(!s.frame(16.0), "nothing to do on a settled cluster");
-    let pod = s
-        .cluster()
-        .store
-        .pods_in(Some("default"))
-        .find(|p| p.metadata.name.starts_with("my-app"))
-        .map(|p| p.metadata.name.clone())
-        .unwrap();
+    let pod = my_app_pod(&s);
     let rev = s.revisions();
     s.delete_pod("default", &pod).unwrap();
     assert!(s.revisions().cluster > rev.cluster);
@@ -286,13 +290,7 @@ fn scale_and_external_traffic_policy_edit_the_text() {
 fn what_can_be_done_to_the_selection() {
     let mut s = session(examples::default_example().yaml);
     assert_eq!(s.available(), Available::None);
-    let pod = s
-        .cluster()
-        .store
-        .pods_in(Some("default"))
-        .find(|p| p.metadata.name.starts_with("my-app"))
-        .map(|p| p.metadata.name.clone())
-        .unwrap();
+    let pod = my_app_pod(&s);
     s.select(Some(ObjectId::pod("default", &pod)));
     match s.available() {
         Available::Pod {
@@ -434,13 +432,7 @@ fn console_commands_change_the_cluster_and_their_packets_play_in_turn() {
     let out = s.run_console("kubectl get svc my-service");
     assert!(out.stdout.contains("my-service"), "{}", out.stdout);
     assert!(!s.busy());
-    let pod = s
-        .cluster()
-        .store
-        .pods_in(Some("default"))
-        .find(|p| p.metadata.name.starts_with("my-app"))
-        .map(|p| p.metadata.name.clone())
-        .unwrap();
+    let pod = my_app_pod(&s);
     let rev = s.revisions().cluster;
     let out = s.run_console(&format!("kubectl delete pod {pod}"));
     assert_eq!(out.stdout, format!("pod \"{pod}\" deleted\n"));
