@@ -131,7 +131,7 @@ pub fn JourneyControls() -> impl IntoView {
     }
 }
 
-/// A row's text: `3. [DNS query 1: …] kube-proxy iptables (kind-worker) — DNAT: …`.
+/// A row's text: `3. [DNS query 1] kube-proxy iptables (kind-worker) — DNAT: …`.
 fn row_text(i: usize, e: &HopEvent) -> String {
     format!(
         "{}. [{}] {} — {}: {}",
@@ -168,6 +168,7 @@ fn hop_detail(e: &HopEvent) -> impl IntoView {
     let lb = e.lb.as_ref().map(|lb| format!("load balancing: {lb}"));
     view! {
         <dl class="hop-detail">
+            {e.query.clone().map(|q| view! { <dt>"DNS name"</dt><dd><code>{q}</code></dd> })}
             <dt>"Where"</dt>
             <dd>{e.place_text.clone()}</dd>
             <dt>"What"</dt>

@@ -54,9 +54,11 @@ pub struct HopEvent {
     /// Position in [`Timeline::events`] (what `hop_index` refers to).
     pub index: usize,
     pub phase: Phase,
-    /// Which leg: `DNS query 1: A my-service.default.svc.cluster.local`, `DNS answer 1`,
-    /// `request`, `reply`.
+    /// Which leg: `DNS query 1`, `DNS answer 1`, `request`, `reply`.
     pub leg: String,
+    /// For a DNS leg, the name asked (`my-service.default.svc.cluster.local`, one candidate of
+    /// the search list per query).
+    pub query: Option<String>,
     /// Hop number inside its leg, from 1 (as the CLI's trace numbers them).
     pub number: usize,
     pub place: Place,
@@ -150,13 +152,21 @@ fn place_text(p: &Place) -> String {
     p.to_string()
 }
 
-fn event(index: usize, phase: Phase, leg: &str, number: usize, h: &Hop) -> HopEvent {
+/// A leg of the journey: its phase, its name in the event list, the DNS name it asks.
+struct Leg<'a> {
+    phase: Phase,
+    label: String,
+    query: Option<&'a str>,
+}
+
+fn event(index: usize, leg: &Leg<'_>, number: usize, h: &Hop) -> HopEvent {
     let before = h.before.to_string();
     let after = h.after.to_string();
     HopEvent {
         index,
-        phase,
-        leg: leg.to_string(),
+        phase: leg.phase,
+        leg: leg.label.clone(),
+        query: leg.query.map(str::to_string),
         number,
         place: h.place.clone(),
         place_text: place_text(&h.place),
@@ -195,28 +205,30 @@ impl Timeline {
     /// stays where the previous hop was (or the scene's centre), so nothing ever panics and
     /// every hop still gets its time slot in the event list.
     pub fn new(journey: &Journey, scene: &Scene) -> Timeline {
-        let mut events = Vec::new();
         let names = query_names(journey);
+        let mut legs: Vec<(Leg<'_>, &[Hop])> = Vec::new();
         for (q, dj) in journey.dns_queries.iter().enumerate() {
-            let name = names.get(q).map(String::as_str).unwrap_or("");
-            let leg = if name.is_empty() {
-                format!("DNS query {}", q + 1)
-            } else {
-                format!("DNS query {}: {name}", q + 1)
+            let query = names.get(q).map(String::as_str).filter(|n| !n.is_empty());
+            let dns = |label: String| Leg {
+                phase: Phase::Dns,
+                label,
+                query,
             };
-            for (n, h) in dj.hops.iter().enumerate() {
-                events.push(event(events.len(), Phase::Dns, &leg, n + 1, h));
-            }
-            let answer = format!("DNS answer {}", q + 1);
-            for (n, h) in dj.reply.iter().enumerate() {
-                events.push(event(events.len(), Phase::Dns, &answer, n + 1, h));
-            }
+            legs.push((dns(format!("DNS query {}", q + 1)), &dj.hops));
+            legs.push((dns(format!("DNS answer {}", q + 1)), &dj.reply));
         }
-        for (n, h) in journey.hops.iter().enumerate() {
-            events.push(event(events.len(), Phase::Request, "request", n + 1, h));
-        }
-        for (n, h) in journey.reply.iter().enumerate() {
-            events.push(event(events.len(), Phase::Reply, "reply", n + 1, h));
+        let plain = |phase, label: &str| Leg {
+            phase,
+            label: label.to_string(),
+            query: None,
+        };
+        legs.push((plain(Phase::Request, "request"), &journey.hops));
+        legs.push((plain(Phase::Reply, "reply"), &journey.reply));
+        let mut events = Vec::new();
+        for (leg, hops) in &legs {
+            for (n, h) in hops.iter().enumerate() {
+                events.push(event(events.len(), leg, n + 1, h));
+            }
         }
         Timeline::from_events(events, scene)
     }

@@ -29,12 +29,23 @@ fn dns_first_then_request_then_reply() {
     assert!(0 < req && req < rep);
     // Each DNS query goes out and its answer comes back before the next leg.
     let legs: Vec<&str> = tl.events().iter().map(|e| e.leg.as_str()).collect();
-    assert!(
-        legs[0].starts_with("DNS query 1: my-service.default.svc.cluster.local"),
-        "{}",
-        legs[0]
+    assert_eq!(legs[0], "DNS query 1");
+    assert_eq!(
+        tl.events()[0].query.as_deref(),
+        Some("my-service.default.svc.cluster.local")
     );
     assert!(legs.contains(&"DNS answer 1"));
+    let answer = tl
+        .events()
+        .iter()
+        .find(|e| e.leg == "DNS answer 1")
+        .unwrap();
+    assert_eq!(
+        answer.query,
+        tl.events()[0].query,
+        "the answer is to that name"
+    );
+    assert_eq!(tl.events()[req].query, None);
     assert_eq!(legs[req], "request");
     assert_eq!(legs[rep], "reply");
     for (i, e) in tl.events().iter().enumerate() {
