@@ -6,11 +6,13 @@
 
 mod apply;
 pub mod config;
+mod manifests;
 mod mutations;
 pub mod store;
 
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
 pub use config::{ClusterConfig, NodeConfig};
+pub use manifests::{DecodedObject, Manifests};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
 pub use store::{ObjectKey, Store};
 
