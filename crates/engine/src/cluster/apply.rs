@@ -488,7 +488,7 @@ impl Cluster {
                 if svc.status == Default::default() {
                     svc.status = old.status.clone();
                 }
-                self.store.services.insert(key, svc);
+                self.store.services.update(key, svc);
                 Ok(if changed {
                     ApplyOutcome::Configured
                 } else {
@@ -524,7 +524,7 @@ impl Cluster {
                 let changed = ns.metadata.labels != old.metadata.labels
                     || ns.metadata.annotations != old.metadata.annotations;
                 self.keep_meta(&mut ns.metadata, &old.metadata, changed);
-                self.store.namespaces.insert(name, ns);
+                self.store.namespaces.update(name, ns);
                 Ok(outcome(changed))
             }
         }
@@ -556,7 +556,7 @@ impl Cluster {
                 }
                 let changed = node.spec != old.spec || node.metadata.labels != old.metadata.labels;
                 self.keep_meta(&mut node.metadata, &old.metadata, changed);
-                self.store.nodes.insert(name, node);
+                self.store.nodes.update(name, node);
                 Ok(outcome(changed))
             }
         }
@@ -610,7 +610,7 @@ impl Cluster {
                 if pod.status == Default::default() {
                     pod.status = old.status.clone();
                 }
-                self.store.pods.insert(key, pod);
+                self.store.pods.update(key, pod);
                 Ok(outcome(changed))
             }
         }
@@ -643,7 +643,17 @@ impl Cluster {
                 w.metadata.generation =
                     Some(old.metadata.generation.unwrap_or(1) + i64::from(w.spec != old.spec));
                 w.status = old.status.clone();
-                self.store.workloads.insert(key, w);
+                // kubectl apply's merge patch leaves what the manifest never mentions, such as
+                // the Deployment controller's `deployment.kubernetes.io/revision`.
+                for (k, v) in &old.metadata.annotations {
+                    if k.starts_with("deployment.kubernetes.io/") {
+                        w.metadata
+                            .annotations
+                            .entry(k.clone())
+                            .or_insert_with(|| v.clone());
+                    }
+                }
+                self.store.workloads.update(key, w);
                 Ok(outcome(changed))
             }
         }
@@ -676,7 +686,7 @@ impl Cluster {
                     || s.address_type != old.address_type
                     || s.metadata.labels != old.metadata.labels;
                 self.keep_meta(&mut s.metadata, &old.metadata, changed);
-                self.store.endpoint_slices.insert(key, s);
+                self.store.endpoint_slices.update(key, s);
                 Ok(outcome(changed))
             }
         }
@@ -698,7 +708,7 @@ impl Cluster {
             Some(old) => {
                 let changed = e.subsets != old.subsets || e.metadata.labels != old.metadata.labels;
                 self.keep_meta(&mut e.metadata, &old.metadata, changed);
-                self.store.endpoints.insert(key, e);
+                self.store.endpoints.update(key, e);
                 Ok(outcome(changed))
             }
         }

@@ -97,6 +97,18 @@ impl<K: Ord + Clone, V> Table<K, V> {
         self.map.insert(key, value)
     }
 
+    /// Store `value` at `key` unless the very same object is there already: kube-apiserver turns
+    /// an update that changes nothing into a no-op — no new resourceVersion, no watch event —
+    /// so `kubectl apply` of an unchanged manifest writes nothing.
+    pub(crate) fn update(&mut self, key: K, value: V)
+    where
+        V: PartialEq,
+    {
+        if self.map.get(&key) != Some(&value) {
+            self.insert(key, value);
+        }
+    }
+
     /// Delete the object at `key` (a write only if it was there).
     pub(crate) fn remove<Q>(&mut self, key: &Q) -> Option<V>
     where
