@@ -734,6 +734,7 @@ impl Cluster {
                 && x != &super::config::default_pool()
         });
         self.config.lb_pools.push(p.clone());
+        self.config_changed();
         self.alloc.lb.set_pools(&self.config.lb_pools);
         self.store.pools.insert(key, p);
         Ok(if existed.is_some() {
