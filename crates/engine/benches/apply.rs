@@ -1,9 +1,12 @@
 //! Applying whole generated clusters: parse, validate, allocate, schedule, start pods and build
-//! EndpointSlices until the cluster settles.
+//! EndpointSlices until the cluster settles; and one change to a settled cluster (a pod deleted,
+//! its replacement started), which is what the page does on every click — its cost should follow
+//! the size of the change, not the size of the cluster.
 //!
-//! `cargo bench -p svcsim-engine --bench apply` (add `-- large` or `-- thresholds` to pick one).
+//! `cargo bench -p svcsim-engine --bench apply` (add `-- large`, `-- thresholds` or `-- change`
+//! to pick one).
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::time::Duration;
 use svcsim_engine::cluster::Cluster;
 use svcsim_engine::generate::{cluster_manifest, Scale};
@@ -38,5 +41,36 @@ fn thresholds(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, large, thresholds);
+/// `kubectl delete pod` on a settled large cluster, then until it settles again: the pod
+/// terminates, its ReplicaSet creates a replacement, the scheduler binds it, the kubelet starts
+/// it, the EndpointSlice follows. The clone of the cluster is set-up, not measured.
+fn change(c: &mut Criterion) {
+    let text = cluster_manifest(Scale::LARGE);
+    let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", text.as_str())], 0);
+    let victim = cluster
+        .store
+        .pods_in(Some("default"))
+        .find(|p| p.metadata.name.starts_with("app-0-"))
+        .map(|p| p.metadata.name.clone())
+        .expect("app-0 has pods");
+    let mut group = c.benchmark_group("apply");
+    group.sample_size(20);
+    group.bench_function("change_after_settle_large_delete_pod", |b| {
+        b.iter_batched(
+            || cluster.clone(),
+            |mut cluster| {
+                cluster
+                    .delete_pod("default", &victim)
+                    .expect("the pod exists");
+                cluster.settle();
+                assert!(cluster.is_settled());
+                cluster
+            },
+            BatchSize::PerIteration,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, large, thresholds, change);
 criterion_main!(benches);

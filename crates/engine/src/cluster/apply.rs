@@ -5,6 +5,7 @@
 //! invalid object is not stored and leaks no allocation; the other objects of the same source
 //! are still applied, as `kubectl apply -f` continues past a failed object.
 
+use super::manifests::{DecodedObject, Manifests};
 use super::{Cluster, ObjectKey};
 use crate::alloc::AllocError;
 use crate::api::apps::Workload;
@@ -12,7 +13,7 @@ use crate::api::core::{Endpoints, Namespace, Node, Pod, Service};
 use crate::api::discovery::EndpointSlice;
 use crate::api::meta::ObjectMeta;
 use crate::api::setup::IpAddressPool;
-use crate::api::{decode_object, DecodeError, Object, KINDS};
+use crate::api::{DecodeError, Object, KINDS};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
@@ -112,6 +113,24 @@ pub struct ApplyResult {
 }
 
 impl ApplyResult {
+    /// The result for a document that could not be read (not YAML/JSON, not an object, no
+    /// `kind`): kubectl's `error: error parsing <file>: …`, pointing at the error's line:column.
+    /// Such a document applies nothing; the others of the same source still apply.
+    pub fn manifest_error(source_name: &str, doc: usize, error: ManifestError) -> ApplyResult {
+        ApplyResult {
+            location: location(source_name, doc, error.pos()),
+            kind: String::new(),
+            name: String::new(),
+            namespace: String::new(),
+            simulated: true,
+            setup: false,
+            outcome: Err(ApplyError::Manifest {
+                source_name: source_name.to_string(),
+                error,
+            }),
+        }
+    }
+
     pub fn is_ok(&self) -> bool {
         self.outcome.is_ok()
     }
@@ -203,69 +222,41 @@ fn apply_rank(o: &Object) -> u8 {
 
 impl Cluster {
     /// Build a cluster from manifests: kind `Cluster` documents and MetalLB pools shape it, then
-    /// every other object is applied, and simulated time runs until the cluster settles.
+    /// every other object is applied, and simulated time runs until the cluster settles. Each
+    /// source is read once.
     pub fn from_sources(sources: &[Source], seed: u64) -> (Cluster, Vec<ApplyResult>) {
-        let mut config = None;
-        let mut pools: Vec<IpAddressPool> = Vec::new();
-        for source in sources {
-            for raw in manifest::parse(&source.text).objects {
-                match decode_object(&raw, &source.name) {
-                    Ok(Object::KindCluster(k)) if config.is_none() => {
-                        config = Some(super::ClusterConfig::from_kind(&k));
-                    }
-                    Ok(Object::IpAddressPool(p)) => pools.push(p),
-                    _ => {}
-                }
-            }
-        }
-        let mut config = config.unwrap_or_default();
-        if !pools.is_empty() {
-            config.lb_pools = pools;
-        }
-        let mut cluster = Cluster::new(config, seed);
+        let manifests: Vec<Manifests> = sources.iter().map(Manifests::parse).collect();
+        let mut cluster = Cluster::new(super::manifests::cluster_config_of(&manifests), seed);
         let mut results = Vec::new();
-        for source in sources {
-            results.extend(cluster.apply(source));
+        for m in &manifests {
+            results.extend(cluster.apply_manifests(m));
         }
         cluster.settle();
         (cluster, results)
     }
 
     /// `kubectl apply -f`: apply every object of `source` (without advancing time; call
-    /// [`Cluster::settle`] or [`Cluster::advance`] to let controllers act).
+    /// [`Cluster::settle`] or [`Cluster::advance`] to let controllers act). Reads the source;
+    /// a caller that already has it read uses [`Cluster::apply_manifests`].
     pub fn apply(&mut self, source: &Source) -> Vec<ApplyResult> {
-        let parsed = manifest::parse(&source.text);
-        let mut results: Vec<(usize, ApplyResult)> = Vec::new();
-        for (doc, error) in parsed.errors {
-            let pos = error.pos();
-            results.push((
-                usize::MAX,
-                ApplyResult {
-                    location: location(source, doc, pos),
-                    kind: String::new(),
-                    name: String::new(),
-                    namespace: String::new(),
-                    simulated: true,
-                    setup: false,
-                    outcome: Err(ApplyError::Manifest {
-                        source_name: source.name.clone(),
-                        error,
-                    }),
-                },
-            ));
-        }
-        let mut decoded: Vec<(usize, RawObject, Result<Object, Box<DecodeError>>)> = parsed
-            .objects
+        self.apply_manifests(&Manifests::parse(source))
+    }
+
+    /// `kubectl apply -f` of a source already read: one result per unreadable document and per
+    /// object, in file order. Namespaces, then Nodes and pools, are created before the other
+    /// objects of the same source, so a file can create the namespace it uses.
+    pub fn apply_manifests(&mut self, manifests: &Manifests) -> Vec<ApplyResult> {
+        let source_name = manifests.source_name();
+        let mut results: Vec<(usize, ApplyResult)> = manifests
+            .error_results()
             .into_iter()
-            .enumerate()
-            .map(|(i, raw)| {
-                let d = decode_object(&raw, &source.name);
-                (i, raw, d)
-            })
+            .map(|r| (usize::MAX, r))
             .collect();
-        decoded.sort_by_key(|(i, _, d)| (d.as_ref().map_or(2, apply_rank), *i));
-        for (i, raw, d) in decoded {
-            let result = self.apply_decoded(source, &raw, d);
+        let mut order: Vec<(usize, &DecodedObject)> =
+            manifests.objects().iter().enumerate().collect();
+        order.sort_by_key(|(i, d)| (d.object.as_ref().map_or(2, apply_rank), *i));
+        for (i, d) in order {
+            let result = self.apply_decoded(source_name, &d.raw, d.object.clone());
             results.push((i, result));
         }
         // Report in file order (document errors at their document's place).
@@ -275,12 +266,12 @@ impl Cluster {
 
     fn apply_decoded(
         &mut self,
-        source: &Source,
+        source_name: &str,
         raw: &RawObject,
         d: Result<Object, Box<DecodeError>>,
     ) -> ApplyResult {
         let mut result = ApplyResult {
-            location: location(source, raw.doc, raw.node.pos),
+            location: location(source_name, raw.doc, raw.node.pos),
             kind: raw.kind.clone(),
             name: raw.name.clone(),
             namespace: raw.namespace.clone().unwrap_or_default(),
@@ -291,11 +282,11 @@ impl Cluster {
         let object = match d {
             Ok(o) => o,
             Err(e) => {
-                result.location = location(source, raw.doc, e.pos());
+                result.location = location(source_name, raw.doc, e.pos());
                 result.outcome = Err(match &*e {
                     DecodeError::NoMatch { .. } => ApplyError::NoMatch(e),
                     DecodeError::BadRequest { .. } => ApplyError::BadRequest {
-                        source_name: source.name.clone(),
+                        source_name: source_name.to_string(),
                         error: e,
                     },
                 });
@@ -310,7 +301,7 @@ impl Cluster {
             result.namespace = "default".to_string();
         }
         let ctx = Ctx {
-            source_name: &source.name,
+            source_name,
             node: &raw.node,
         };
         let outcome = match object {
@@ -497,7 +488,7 @@ impl Cluster {
                 if svc.status == Default::default() {
                     svc.status = old.status.clone();
                 }
-                self.store.services.insert(key, svc);
+                self.store.services.update(key, svc);
                 Ok(if changed {
                     ApplyOutcome::Configured
                 } else {
@@ -533,7 +524,7 @@ impl Cluster {
                 let changed = ns.metadata.labels != old.metadata.labels
                     || ns.metadata.annotations != old.metadata.annotations;
                 self.keep_meta(&mut ns.metadata, &old.metadata, changed);
-                self.store.namespaces.insert(name, ns);
+                self.store.namespaces.update(name, ns);
                 Ok(outcome(changed))
             }
         }
@@ -565,7 +556,7 @@ impl Cluster {
                 }
                 let changed = node.spec != old.spec || node.metadata.labels != old.metadata.labels;
                 self.keep_meta(&mut node.metadata, &old.metadata, changed);
-                self.store.nodes.insert(name, node);
+                self.store.nodes.update(name, node);
                 Ok(outcome(changed))
             }
         }
@@ -619,7 +610,7 @@ impl Cluster {
                 if pod.status == Default::default() {
                     pod.status = old.status.clone();
                 }
-                self.store.pods.insert(key, pod);
+                self.store.pods.update(key, pod);
                 Ok(outcome(changed))
             }
         }
@@ -652,7 +643,17 @@ impl Cluster {
                 w.metadata.generation =
                     Some(old.metadata.generation.unwrap_or(1) + i64::from(w.spec != old.spec));
                 w.status = old.status.clone();
-                self.store.workloads.insert(key, w);
+                // kubectl apply's merge patch leaves what the manifest never mentions, such as
+                // the Deployment controller's `deployment.kubernetes.io/revision`.
+                for (k, v) in &old.metadata.annotations {
+                    if k.starts_with("deployment.kubernetes.io/") {
+                        w.metadata
+                            .annotations
+                            .entry(k.clone())
+                            .or_insert_with(|| v.clone());
+                    }
+                }
+                self.store.workloads.update(key, w);
                 Ok(outcome(changed))
             }
         }
@@ -685,7 +686,7 @@ impl Cluster {
                     || s.address_type != old.address_type
                     || s.metadata.labels != old.metadata.labels;
                 self.keep_meta(&mut s.metadata, &old.metadata, changed);
-                self.store.endpoint_slices.insert(key, s);
+                self.store.endpoint_slices.update(key, s);
                 Ok(outcome(changed))
             }
         }
@@ -707,7 +708,7 @@ impl Cluster {
             Some(old) => {
                 let changed = e.subsets != old.subsets || e.metadata.labels != old.metadata.labels;
                 self.keep_meta(&mut e.metadata, &old.metadata, changed);
-                self.store.endpoints.insert(key, e);
+                self.store.endpoints.update(key, e);
                 Ok(outcome(changed))
             }
         }
@@ -733,6 +734,7 @@ impl Cluster {
                 && x != &super::config::default_pool()
         });
         self.config.lb_pools.push(p.clone());
+        self.config_changed();
         self.alloc.lb.set_pools(&self.config.lb_pools);
         self.store.pools.insert(key, p);
         Ok(if existed.is_some() {
@@ -757,9 +759,9 @@ fn outcome(changed: bool) -> ApplyOutcome {
     }
 }
 
-fn location(source: &Source, doc: usize, pos: Pos) -> Location {
+fn location(source_name: &str, doc: usize, pos: Pos) -> Location {
     Location {
-        source: source.name.clone(),
+        source: source_name.to_string(),
         doc,
         line: pos.line,
         col: pos.col,

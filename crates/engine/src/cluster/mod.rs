@@ -6,6 +6,7 @@
 //! level-triggered, until the cluster settles.
 
 mod apply;
+mod manifests;
 mod mutations;
 pub mod store;
 
@@ -15,8 +16,9 @@ pub use crate::config::{self, ClusterConfig, NodeConfig};
 
 use crate::config::ProxyMode;
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
+pub use manifests::{DecodedObject, Manifests};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
-pub use store::{ObjectKey, Store};
+pub use store::{List, ObjectKey, Store, Table};
 
 use crate::alloc::Allocators;
 use crate::api::meta::Time;
@@ -73,6 +75,9 @@ pub struct Cluster {
     pub resource_version: u64,
     /// The controllers' caches and work queues (see [`crate::controllers::State`]).
     pub controllers: crate::controllers::State,
+    /// Events recorded and configuration changes so far; with the store's writes, makes
+    /// [`Cluster::generation`].
+    changes: u64,
 }
 
 /// kind clusters in svcsim are "created" at this instant (2026-01-01T00:00:00Z), so ages and
@@ -98,6 +103,7 @@ impl Cluster {
             timers: BTreeMap::new(),
             resource_version: 0,
             controllers: Default::default(),
+            changes: 0,
         };
         crate::controllers::bootstrap(&mut cluster);
         cluster.settle();
@@ -113,11 +119,33 @@ impl Cluster {
     /// from the same Services and EndpointSlices the next time they are read, as kube-proxy
     /// restarted with another `--proxy-mode` would resync them.
     pub fn set_proxy_mode(&mut self, mode: ProxyMode) {
-        self.config.kube_proxy_mode = mode;
+        if self.config.kube_proxy_mode != mode {
+            self.config.kube_proxy_mode = mode;
+            self.config_changed();
+        }
+    }
+
+    /// A counter that moves whenever something a view of the cluster can show changes: an object
+    /// written (created, changed, deleted — by an apply, a mutation or a controller), an event
+    /// recorded, the configuration changed. Simulated time passing alone does not move it. A
+    /// view redraws when it moves instead of comparing states (turmoil's `step()` says whether
+    /// anything happened; a watch says what).
+    pub fn generation(&self) -> u64 {
+        self.store.writes() + self.changes
+    }
+
+    /// Record a change of [`Cluster::config`] that a view can show (kube-proxy's mode, pools):
+    /// every setter of the configuration calls it, so [`Cluster::generation`] moves. Writing
+    /// `config` directly bypasses it.
+    pub(crate) fn config_changed(&mut self) {
+        self.changes += 1;
     }
 
     /// Run simulated time forward by `ms`: fire due timers in order, reconciling after each.
-    pub fn advance(&mut self, ms: u64) {
+    /// Returns whether anything a view can show changed ([`Cluster::generation`] moved): pods
+    /// starting, terminating, an address assigned — not time passing by itself.
+    pub fn advance(&mut self, ms: u64) -> bool {
+        let before = self.generation();
         let end = self.now.plus_ms(ms);
         crate::controllers::reconcile(self);
         while let Some((&due, _)) = self.timers.iter().next() {
@@ -132,6 +160,7 @@ impl Cluster {
             crate::controllers::reconcile(self);
         }
         self.now = end;
+        self.generation() != before
     }
 
     /// Let simulated time run until no work is pending (bounded by [`SETTLE_LIMIT_MS`]).
@@ -184,6 +213,7 @@ impl Cluster {
         namespace: &str,
         message: String,
     ) {
+        self.changes += 1;
         self.events.push(Event {
             time: self.now,
             type_: type_.to_string(),
@@ -198,5 +228,122 @@ impl Cluster {
     pub fn next_resource_version(&mut self) -> String {
         self.resource_version += 1;
         self.resource_version.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::apps::WorkloadKind::Deployment;
+    use crate::manifest::Source;
+
+    const WEB: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
+
+    fn settled_web() -> Cluster {
+        Cluster::from_sources(&[Source::new("web.yaml", WEB)], 0).0
+    }
+
+    fn a_web_pod(c: &Cluster) -> String {
+        c.store
+            .pods_in(Some("default"))
+            .map(|p| p.metadata.name.clone())
+            .next()
+            .expect("web has pods")
+    }
+
+    #[test]
+    fn advancing_a_settled_cluster_changes_nothing_a_view_shows() {
+        let mut c = settled_web();
+        assert!(c.is_settled());
+        let g = c.generation();
+        assert!(!c.advance(60_000));
+        assert_eq!(c.generation(), g);
+        assert_eq!(c.now, SimTime::ZERO.plus_ms(60_000).max(c.now));
+        c.settle();
+        assert_eq!(c.generation(), g);
+    }
+
+    #[test]
+    fn deleting_a_pod_moves_the_generation_and_so_does_its_replacement() {
+        let mut c = settled_web();
+        let g = c.generation();
+        let victim = a_web_pod(&c);
+        c.delete_pod("default", &victim).expect("the pod exists");
+        let after_delete = c.generation();
+        assert!(after_delete > g);
+        // The pod terminates, its ReplicaSet creates a replacement, the kubelet starts it.
+        assert!(c.advance(crate::controllers::SANDBOX_MS + POD_SHUTDOWN_MS));
+        assert!(c.generation() > after_delete);
+    }
+
+    #[test]
+    fn advancing_while_pods_start_moves_the_generation_step_by_step() {
+        let mut c = Cluster::new(ClusterConfig::default(), 0);
+        let results = c.apply(&Source::new("web.yaml", WEB));
+        assert!(results.iter().all(ApplyResult::is_ok));
+        let mut moved = 0;
+        while !c.is_settled() {
+            let g = c.generation();
+            let changed = c.advance(100);
+            assert_eq!(changed, c.generation() != g);
+            moved += usize::from(changed);
+        }
+        // Pods created and scheduled, sandboxes ready, containers started, ready: several steps.
+        assert!(moved >= 3, "{moved}");
+        assert!(!c.advance(100));
+    }
+
+    #[test]
+    fn a_refused_apply_changes_nothing() {
+        let mut c = settled_web();
+        let g = c.generation();
+        let r = c.apply(&Source::new(
+            "bad.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  ports:\n  - port: 0\n",
+        ));
+        assert!(!r[0].is_ok());
+        let r = c.apply(&Source::new("broken.yaml", "kind: [\n"));
+        assert!(!r[0].is_ok());
+        assert_eq!(c.generation(), g);
+        assert!(c.is_settled());
+    }
+
+    #[test]
+    fn applying_the_same_manifests_again_changes_nothing() {
+        let mut c = settled_web();
+        let g = c.generation();
+        let r = c.apply(&Source::new("web.yaml", WEB));
+        assert!(r.iter().all(|r| r.outcome == Ok(ApplyOutcome::Unchanged)));
+        assert_eq!(c.generation(), g);
+        assert!(c.is_settled());
+        assert!(!c.advance(1_000));
+    }
+
+    #[test]
+    fn scaling_to_the_current_count_changes_nothing() {
+        let mut c = settled_web();
+        let g = c.generation();
+        c.scale(Deployment, "default", "web", 2)
+            .expect("web exists");
+        assert_eq!(c.generation(), g);
+        c.scale(Deployment, "default", "web", 3)
+            .expect("web exists");
+        assert!(c.generation() > g);
+    }
+
+    #[test]
+    fn an_event_or_a_configuration_change_moves_the_generation() {
+        let mut c = settled_web();
+        let g = c.generation();
+        c.event(
+            "Normal",
+            "Test",
+            "pod/x".to_string(),
+            "default",
+            "m".to_string(),
+        );
+        assert_eq!(c.generation(), g + 1);
+        c.config_changed();
+        assert_eq!(c.generation(), g + 2);
     }
 }

@@ -75,19 +75,19 @@ impl Cluster {
             });
         }
         let rv = self.next_resource_version();
-        let Some(w) = self
-            .store
-            .workloads
-            .get_mut(&(kind, ObjectKey::new(namespace, name)))
-        else {
+        let key = (kind, ObjectKey::new(namespace, name));
+        let Some(w) = self.store.workloads.get(&key) else {
             return Err(not_found(
                 &format!("{}.apps", kind.as_str().to_lowercase() + "s"),
                 name,
             ));
         };
+        // Scaling to the current count changes nothing (the API server's no-op update).
         if w.spec.replicas != Some(replicas) {
-            w.spec.replicas = Some(replicas);
-            w.metadata.resource_version = rv;
+            if let Some(w) = self.store.workloads.get_mut(&key) {
+                w.spec.replicas = Some(replicas);
+                w.metadata.resource_version = rv;
+            }
         }
         Ok(())
     }

@@ -1,5 +1,13 @@
 //! The object store: typed maps keyed by namespace/name, like a reflector store keyed by
 //! `ObjectRef` (kube-rs). BTreeMaps keep every listing in the order kubectl prints (by name).
+//!
+//! One writer, many readers (kube-rs' reflector `Writer` and `Store`): every map is a [`Table`]
+//! that anyone reads as the `BTreeMap` it wraps, but only the engine writes — `apply`, the
+//! mutations and the controllers' write helpers. Each write records the key it touched in the
+//! table's change log where it is made, so the controllers learn what changed the way an
+//! informer does, from the writes themselves, instead of diffing every map against their caches;
+//! and each write counts towards [`Cluster::generation`](super::Cluster::generation), so a view
+//! knows when to redraw without comparing states.
 
 use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Endpoints, Namespace, Node, Pod, Service};
@@ -7,7 +15,9 @@ use crate::api::discovery::EndpointSlice;
 use crate::api::setup::IpAddressPool;
 use crate::api::Unsimulated;
 use serde::Serialize;
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
+use std::ops::Deref;
 
 /// `namespace/name` (namespace empty for cluster-scoped kinds).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -35,22 +45,241 @@ impl std::fmt::Display for ObjectKey {
     }
 }
 
+/// The objects of one kind: read as a `BTreeMap` (through `Deref`: `get`, `values`, `range`,
+/// `len`, … and `for (k, v) in &table`), written only inside the engine. Every write records
+/// the key in the change log — the watch event an informer would receive, deduplicated per key —
+/// and counts one write.
+#[derive(Debug, Clone)]
+pub struct Table<K, V> {
+    map: BTreeMap<K, V>,
+    /// Keys written since the controllers last took the log (in write order, may repeat).
+    log: Vec<K>,
+    /// Writes made since the table was created (never decreases).
+    writes: u64,
+}
+
+impl<K, V> Default for Table<K, V> {
+    fn default() -> Self {
+        Table {
+            map: BTreeMap::new(),
+            log: Vec::new(),
+            writes: 0,
+        }
+    }
+}
+
+impl<K, V> Deref for Table<K, V> {
+    type Target = BTreeMap<K, V>;
+
+    fn deref(&self) -> &BTreeMap<K, V> {
+        &self.map
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a Table<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::collections::btree_map::Iter<'a, K, V>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.map.iter()
+    }
+}
+
+impl<K: Ord + Clone, V> Table<K, V> {
+    fn record(&mut self, key: K) {
+        self.log.push(key);
+        self.writes += 1;
+    }
+
+    /// Create or replace the object at `key`.
+    pub(crate) fn insert(&mut self, key: K, value: V) -> Option<V> {
+        self.record(key.clone());
+        self.map.insert(key, value)
+    }
+
+    /// Store `value` at `key` unless the very same object is there already: kube-apiserver turns
+    /// an update that changes nothing into a no-op — no new resourceVersion, no watch event —
+    /// so `kubectl apply` of an unchanged manifest writes nothing.
+    pub(crate) fn update(&mut self, key: K, value: V)
+    where
+        V: PartialEq,
+    {
+        if self.map.get(&key) != Some(&value) {
+            self.insert(key, value);
+        }
+    }
+
+    /// Delete the object at `key` (a write only if it was there).
+    pub(crate) fn remove<Q>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let (k, v) = self.map.remove_entry(key)?;
+        self.record(k);
+        Some(v)
+    }
+
+    /// Change the object at `key` in place; counted as a write as soon as it is handed out
+    /// (a caller that may not change it looks first with `get`).
+    pub(crate) fn get_mut<Q>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+        Q: Ord + ?Sized,
+    {
+        let (k, _) = self.map.get_key_value(key)?;
+        let k = k.clone();
+        self.record(k);
+        self.map.get_mut(key)
+    }
+
+    /// Change every object in place (tests that rewrite a whole kind).
+    #[cfg(test)]
+    pub(crate) fn values_mut(&mut self) -> impl Iterator<Item = &mut V> {
+        let keys: Vec<K> = self.map.keys().cloned().collect();
+        for k in keys {
+            self.record(k);
+        }
+        self.map.values_mut()
+    }
+
+    /// Keep only the objects `keep` accepts; each one dropped is a logged write.
+    ///
+    /// Temporary: the console's filtered view (`kubectl get -l`) filters a copy of the cluster
+    /// with this; remove when the printers take a label selector.
+    #[doc(hidden)]
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+        let gone: Vec<K> = self
+            .map
+            .iter()
+            .filter(|(k, v)| !keep(k, v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in gone {
+            self.remove(&k);
+        }
+    }
+
+    /// Take the change log: every key written since the last take, once each, in key order.
+    pub(crate) fn take_changes(&mut self) -> Vec<K> {
+        let mut keys = std::mem::take(&mut self.log);
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Forget the change log (the reader has seen everything written so far).
+    pub(crate) fn clear_changes(&mut self) {
+        self.log.clear();
+    }
+
+    /// Whether anything was written since the last take.
+    pub(crate) fn has_changes(&self) -> bool {
+        !self.log.is_empty()
+    }
+
+    /// Writes made since the table was created.
+    pub(crate) fn writes(&self) -> u64 {
+        self.writes
+    }
+}
+
+/// Objects kept in the order they were applied (kinds svcsim does not simulate): read as a
+/// `Vec`, appended to only by `apply`, each append counted as a write.
+#[derive(Debug, Clone)]
+pub struct List<T> {
+    items: Vec<T>,
+    writes: u64,
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List {
+            items: Vec::new(),
+            writes: 0,
+        }
+    }
+}
+
+impl<T> Deref for List<T> {
+    type Target = Vec<T>;
+
+    fn deref(&self) -> &Vec<T> {
+        &self.items
+    }
+}
+
+impl<'a, T> IntoIterator for &'a List<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl<T> List<T> {
+    pub(crate) fn push(&mut self, item: T) {
+        self.items.push(item);
+        self.writes += 1;
+    }
+}
+
 /// Every object of the simulated cluster.
 #[derive(Debug, Clone, Default)]
 pub struct Store {
-    pub namespaces: BTreeMap<String, Namespace>,
-    pub nodes: BTreeMap<String, Node>,
-    pub services: BTreeMap<ObjectKey, Service>,
-    pub endpoint_slices: BTreeMap<ObjectKey, EndpointSlice>,
-    pub endpoints: BTreeMap<ObjectKey, Endpoints>,
-    pub pods: BTreeMap<ObjectKey, Pod>,
-    pub workloads: BTreeMap<(WorkloadKind, ObjectKey), Workload>,
-    pub pools: BTreeMap<ObjectKey, IpAddressPool>,
+    pub namespaces: Table<String, Namespace>,
+    pub nodes: Table<String, Node>,
+    pub services: Table<ObjectKey, Service>,
+    pub endpoint_slices: Table<ObjectKey, EndpointSlice>,
+    pub endpoints: Table<ObjectKey, Endpoints>,
+    pub pods: Table<ObjectKey, Pod>,
+    pub workloads: Table<(WorkloadKind, ObjectKey), Workload>,
+    pub pools: Table<ObjectKey, IpAddressPool>,
     /// Objects of kinds svcsim does not simulate, in the order they were applied.
-    pub unsimulated: Vec<Unsimulated>,
+    pub unsimulated: List<Unsimulated>,
 }
 
 impl Store {
+    /// Writes made to the store since it was created: moves whenever any object is created,
+    /// changed or deleted.
+    pub(crate) fn writes(&self) -> u64 {
+        self.namespaces.writes()
+            + self.nodes.writes()
+            + self.services.writes()
+            + self.endpoint_slices.writes()
+            + self.endpoints.writes()
+            + self.pods.writes()
+            + self.workloads.writes()
+            + self.pools.writes()
+            + self.unsimulated.writes
+    }
+
+    /// Whether any object was written since the controllers last looked (the kinds they
+    /// watch, and Namespaces and pools, which admission and MetalLB read).
+    pub(crate) fn has_changes(&self) -> bool {
+        self.namespaces.has_changes()
+            || self.nodes.has_changes()
+            || self.services.has_changes()
+            || self.endpoint_slices.has_changes()
+            || self.endpoints.has_changes()
+            || self.pods.has_changes()
+            || self.workloads.has_changes()
+            || self.pools.has_changes()
+    }
+
+    /// Forget every change log: the controllers have seen the store as it is.
+    pub(crate) fn clear_changes(&mut self) {
+        self.namespaces.clear_changes();
+        self.nodes.clear_changes();
+        self.services.clear_changes();
+        self.endpoint_slices.clear_changes();
+        self.endpoints.clear_changes();
+        self.pods.clear_changes();
+        self.workloads.clear_changes();
+        self.pools.clear_changes();
+    }
+
     /// Services of one namespace (None: all namespaces), in kubectl's order (namespace, name).
     pub fn services_in<'a>(
         &'a self,

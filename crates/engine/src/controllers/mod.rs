@@ -1,9 +1,10 @@
 //! Controllers: what kube-controller-manager, the scheduler, the kubelet and MetalLB do.
 //!
-//! Level-triggered, but incremental like the real ones: [`reconcile`] diffs the store against
-//! the controllers' caches only when something else wrote to it (as informers deliver only
-//! changes), queues the keys affected, and works the queues — workloads → pods, scheduling,
-//! EndpointSlices, Endpoints, LoadBalancer addresses — until they are empty. [`fire`] performs
+//! Level-triggered, but incremental like the real ones: [`reconcile`] re-observes only the keys
+//! the store's change logs recorded since the last look (as informers deliver only changes; the
+//! controllers' own writes come back too and are dropped by `resourceVersion`), queues the keys
+//! affected, and works the queues — workloads → pods, scheduling, EndpointSlices, Endpoints,
+//! LoadBalancer addresses — until they are empty. [`fire`] performs
 //! one piece of delayed work (a [`Timer`]): a kubelet step, a pod's removal, MetalLB's answer.
 //! [`bootstrap`] creates what a fresh kind cluster has.
 //!

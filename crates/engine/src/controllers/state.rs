@@ -3,15 +3,17 @@
 //!
 //! Real controllers never re-list the cluster on every change; informers deliver deltas and
 //! controllers queue the keys affected (`GetPodServiceMemberships`, `expectations`). svcsim does
-//! the same: every object's last seen `resourceVersion` is cached, a reconcile diffs the store
-//! against that cache only when something outside the controllers wrote to it, and the keys
-//! affected go into work queues (dirty sets). Writes made by the controllers themselves go
-//! through the helpers here, which update the caches at once, so they never trigger a re-scan.
+//! the same: every write to the store records its key in that kind's change log
+//! ([`crate::cluster::Table`]), and [`scan`] re-observes only the logged keys, queueing the keys
+//! affected in work queues (dirty sets). Writes made by the controllers themselves go through the
+//! helpers here, which update the caches at once; they come back through the log like a
+//! controller's own updates come back through its watch, and are dropped because the cache
+//! already holds their `resourceVersion`.
 
 use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Endpoints, Node, Pod, Service};
 use crate::api::discovery::{EndpointSlice, MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL};
-use crate::cluster::{Cluster, ObjectKey};
+use crate::cluster::{Cluster, ObjectKey, Table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
@@ -21,31 +23,6 @@ pub(crate) type WKey = (WorkloadKind, ObjectKey);
 type LabelIndex = BTreeMap<(String, String, String), BTreeSet<String>>;
 /// namespace → label key → label value → pods: looked up with `&str`s, no allocation.
 type PodIndex = BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<ObjectKey>>>>;
-
-/// The store's shape at the last sync: when it is unchanged nothing outside the controllers
-/// has written since, and the (costly) diff is skipped.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-struct Marks {
-    rv: u64,
-    lens: [usize; 7],
-}
-
-impl Marks {
-    fn of(c: &Cluster) -> Marks {
-        Marks {
-            rv: c.resource_version,
-            lens: [
-                c.store.nodes.len(),
-                c.store.services.len(),
-                c.store.pods.len(),
-                c.store.workloads.len(),
-                c.store.endpoint_slices.len(),
-                c.store.endpoints.len(),
-                c.store.namespaces.len(),
-            ],
-        }
-    }
-}
 
 /// What the controllers last saw of a pod.
 #[derive(Debug, Clone, Default)]
@@ -118,7 +95,6 @@ pub(crate) struct LbState {
 /// The controllers' caches, indexes and work queues (kept on the [`Cluster`]).
 #[derive(Debug, Clone, Default)]
 pub struct State {
-    marks: Marks,
     pub(crate) pods: BTreeMap<ObjectKey, PodSeen>,
     services: BTreeMap<ObjectKey, SvcSeen>,
     nodes: BTreeMap<String, NodeSeen>,
@@ -152,29 +128,24 @@ pub struct State {
     pub(crate) lb: LbState,
 }
 
-fn in_sync(c: &Cluster) -> bool {
-    Marks::of(c) == c.controllers.marks
-}
-
-/// Whether the store changed since the controllers last looked (an apply, a delete, a scale):
-/// a real cluster's controllers react to such a change at once through their watches.
+/// Whether the controllers have something to do now: a write they have not looked at (an apply,
+/// a delete, a scale — a real cluster's controllers react to such a change at once through their
+/// watches) or a key waiting in a work queue. Parked keys (unschedulable pods, pods waiting for a
+/// pod IP) wait for an event that will itself be a write; kubelet steps wait for their timers.
 pub(crate) fn needs_reconcile(c: &Cluster) -> bool {
-    !in_sync(c) || !c.controllers.dirty_services.is_empty()
+    let st = &c.controllers;
+    c.store.has_changes()
+        || !st.dirty_services.is_empty()
+        || !st.dirty_workloads.is_empty()
+        || !st.to_schedule.is_empty()
+        || st.nodes_changed
 }
 
-/// Record that the caches reflect the store as it is now.
+/// Record that the caches reflect the store as it is now: what is left in the change logs are
+/// the controllers' own writes of this reconcile, each already observed by the helper that
+/// made it.
 pub(crate) fn mark_synced(c: &mut Cluster) {
-    c.controllers.marks = Marks::of(c);
-}
-
-/// Run `write`, then keep the "in sync" mark if it held before: a controller's own write is
-/// already reflected in the caches by the helper that made it.
-fn own_write(c: &mut Cluster, write: impl FnOnce(&mut Cluster)) {
-    let was = in_sync(c);
-    write(c);
-    if was {
-        mark_synced(c);
-    }
+    c.store.clear_changes();
 }
 
 /// `kind` of an owner reference as a workload kind.
@@ -342,31 +313,17 @@ impl State {
 // ---------------------------------------------------------------------------------------------
 // Diffing the store against the caches (the informers' job).
 
-/// Bring the caches up to date with writes made outside the controllers (apply, mutations).
+/// Bring the caches up to date with the writes logged since the last look (apply, mutations;
+/// the controllers' own writes are found already seen and skipped). Kinds go in dependency
+/// order, and within a kind deletions before creations and updates, each in key order.
 pub(crate) fn scan(c: &mut Cluster) {
-    if in_sync(c) {
-        return;
-    }
     // Nodes first: node IPAM and the pod IP allocators must exist before pods are looked at.
-    let changed: Vec<String> = c
-        .store
-        .nodes
-        .iter()
-        .filter(|(k, n)| {
-            c.controllers
-                .nodes
-                .get(*k)
-                .is_none_or(|s| s.rv != n.metadata.resource_version)
-        })
-        .map(|(k, _)| k.clone())
-        .collect();
-    let gone: Vec<String> = c
-        .controllers
-        .nodes
-        .keys()
-        .filter(|k| !c.store.nodes.contains_key(*k))
-        .cloned()
-        .collect();
+    let (gone, changed) = changes(
+        &mut c.store.nodes,
+        &c.controllers.nodes,
+        |n| &n.metadata.resource_version,
+        |s| &s.rv,
+    );
     for name in &gone {
         forget_node(c, name);
     }
@@ -380,13 +337,12 @@ pub(crate) fn scan(c: &mut Cluster) {
         }
     }
 
-    let changed: Vec<ObjectKey> = diff(
-        &c.store.services,
+    let (gone, changed) = changes(
+        &mut c.store.services,
         &c.controllers.services,
         |s| &s.metadata.resource_version,
         |s| &s.rv,
     );
-    let gone: Vec<ObjectKey> = gone_keys(&c.store.services, &c.controllers.services);
     for k in &gone {
         forget_service(c, k);
     }
@@ -394,13 +350,12 @@ pub(crate) fn scan(c: &mut Cluster) {
         observe_service(c, k, true);
     }
 
-    let changed: Vec<WKey> = diff(
-        &c.store.workloads,
+    let (gone, changed) = changes(
+        &mut c.store.workloads,
         &c.controllers.workloads,
         |w| &w.metadata.resource_version,
         |s| &s.rv,
     );
-    let gone: Vec<WKey> = gone_keys(&c.store.workloads, &c.controllers.workloads);
     for k in &gone {
         forget_workload(c, k);
     }
@@ -408,13 +363,12 @@ pub(crate) fn scan(c: &mut Cluster) {
         observe_workload(c, k, true);
     }
 
-    let changed: Vec<ObjectKey> = diff(
-        &c.store.pods,
+    let (gone, changed) = changes(
+        &mut c.store.pods,
         &c.controllers.pods,
         |p| &p.metadata.resource_version,
         |s| &s.rv,
     );
-    let gone: Vec<ObjectKey> = gone_keys(&c.store.pods, &c.controllers.pods);
     for k in &gone {
         forget_pod(c, k);
     }
@@ -422,13 +376,12 @@ pub(crate) fn scan(c: &mut Cluster) {
         observe_pod(c, k);
     }
 
-    let changed: Vec<ObjectKey> = diff(
-        &c.store.endpoint_slices,
+    let (gone, changed) = changes(
+        &mut c.store.endpoint_slices,
         &c.controllers.slices,
         |s| &s.metadata.resource_version,
         |s| &s.rv,
     );
-    let gone: Vec<ObjectKey> = gone_keys(&c.store.endpoint_slices, &c.controllers.slices);
     for k in gone.iter().chain(changed.iter()) {
         // Someone else touched a slice: the owning Service gets a sync (as
         // `onEndpointSliceUpdate/Delete` queue it when the tracker did not expect the change).
@@ -441,20 +394,12 @@ pub(crate) fn scan(c: &mut Cluster) {
         }
     }
 
-    let changed: Vec<ObjectKey> = c
-        .store
-        .endpoints
-        .iter()
-        .filter(|(k, e)| c.controllers.endpoints.get(*k) != Some(&e.metadata.resource_version))
-        .map(|(k, _)| k.clone())
-        .collect();
-    let gone: Vec<ObjectKey> = c
-        .controllers
-        .endpoints
-        .keys()
-        .filter(|k| !c.store.endpoints.contains_key(*k))
-        .cloned()
-        .collect();
+    let (gone, changed) = changes(
+        &mut c.store.endpoints,
+        &c.controllers.endpoints,
+        |e| &e.metadata.resource_version,
+        |rv| rv,
+    );
     for k in gone {
         c.controllers.endpoints.remove(&k);
         c.controllers.dirty_services.insert(k);
@@ -467,28 +412,29 @@ pub(crate) fn scan(c: &mut Cluster) {
         }
         c.controllers.dirty_services.insert(k);
     }
-    mark_synced(c);
 }
 
-fn diff<K: Ord + Clone, V, S>(
-    store: &BTreeMap<K, V>,
+/// The logged keys of `table` the cache has not seen, taken from the log: `(gone, changed)` —
+/// deleted from the store but still cached, and present at a `resourceVersion` the cache does not
+/// hold (created, or changed by someone else). A key cached at the stored `resourceVersion` is a
+/// write the controllers made and observed themselves, dropped as an informer's handler drops an
+/// update whose `resourceVersion` its cache already has.
+fn changes<K: Ord + Clone, V, S>(
+    table: &mut Table<K, V>,
     cache: &BTreeMap<K, S>,
     rv: impl Fn(&V) -> &String,
     seen_rv: impl Fn(&S) -> &String,
-) -> Vec<K> {
-    store
-        .iter()
-        .filter(|(k, v)| cache.get(*k).is_none_or(|s| seen_rv(s) != rv(v)))
-        .map(|(k, _)| k.clone())
-        .collect()
-}
-
-fn gone_keys<K: Ord + Clone, V, S>(store: &BTreeMap<K, V>, cache: &BTreeMap<K, S>) -> Vec<K> {
-    cache
-        .keys()
-        .filter(|k| !store.contains_key(*k))
-        .cloned()
-        .collect()
+) -> (Vec<K>, Vec<K>) {
+    let mut gone = Vec::new();
+    let mut changed = Vec::new();
+    for k in table.take_changes() {
+        match (table.get(&k), cache.get(&k)) {
+            (None, Some(_)) => gone.push(k),
+            (Some(v), seen) if seen.is_none_or(|s| seen_rv(s) != rv(v)) => changed.push(k),
+            _ => {}
+        }
+    }
+    (gone, changed)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -619,13 +565,11 @@ pub(crate) fn register_node_addresses(c: &mut Cluster, name: &str) {
 }
 
 pub(crate) fn put_node(c: &mut Cluster, mut node: Node) {
-    own_write(c, |c| {
-        node.metadata.resource_version = c.next_resource_version();
-        let name = node.metadata.name.clone();
-        c.store.nodes.insert(name.clone(), node);
-        register_node_addresses(c, &name);
-        observe_node(c, &name);
-    });
+    node.metadata.resource_version = c.next_resource_version();
+    let name = node.metadata.name.clone();
+    c.store.nodes.insert(name.clone(), node);
+    register_node_addresses(c, &name);
+    observe_node(c, &name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -704,12 +648,10 @@ fn forget_service(c: &mut Cluster, key: &ObjectKey) {
 }
 
 pub(crate) fn put_service(c: &mut Cluster, mut svc: Service) {
-    own_write(c, |c| {
-        svc.metadata.resource_version = c.next_resource_version();
-        let key = ObjectKey::new(svc.metadata.namespace.clone(), svc.metadata.name.clone());
-        c.store.services.insert(key.clone(), svc);
-        observe_service(c, &key, false);
-    });
+    svc.metadata.resource_version = c.next_resource_version();
+    let key = ObjectKey::new(svc.metadata.namespace.clone(), svc.metadata.name.clone());
+    c.store.services.insert(key.clone(), svc);
+    observe_service(c, &key, false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -803,22 +745,18 @@ fn forget_workload(c: &mut Cluster, key: &WKey) {
 }
 
 pub(crate) fn put_workload(c: &mut Cluster, mut w: Workload, dirty: bool) {
-    own_write(c, |c| {
-        w.metadata.resource_version = c.next_resource_version();
-        let key = (
-            w.kind,
-            ObjectKey::new(w.metadata.namespace.clone(), w.metadata.name.clone()),
-        );
-        c.store.workloads.insert(key.clone(), w);
-        observe_workload(c, &key, dirty);
-    });
+    w.metadata.resource_version = c.next_resource_version();
+    let key = (
+        w.kind,
+        ObjectKey::new(w.metadata.namespace.clone(), w.metadata.name.clone()),
+    );
+    c.store.workloads.insert(key.clone(), w);
+    observe_workload(c, &key, dirty);
 }
 
 pub(crate) fn remove_workload(c: &mut Cluster, key: &WKey) {
-    own_write(c, |c| {
-        c.store.workloads.remove(key);
-        forget_workload(c, key);
-    });
+    c.store.workloads.remove(key);
+    forget_workload(c, key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1015,31 +953,25 @@ fn forget_pod(c: &mut Cluster, key: &ObjectKey) {
 }
 
 pub(crate) fn put_pod(c: &mut Cluster, mut pod: Pod) {
-    own_write(c, |c| {
-        pod.metadata.resource_version = c.next_resource_version();
-        let key = ObjectKey::new(pod.metadata.namespace.clone(), pod.metadata.name.clone());
-        c.store.pods.insert(key.clone(), pod);
-        observe_pod(c, &key);
-    });
+    pod.metadata.resource_version = c.next_resource_version();
+    let key = ObjectKey::new(pod.metadata.namespace.clone(), pod.metadata.name.clone());
+    c.store.pods.insert(key.clone(), pod);
+    observe_pod(c, &key);
 }
 
 /// Change a stored pod in place (no copy of the whole object), as a status update does.
 pub(crate) fn update_pod(c: &mut Cluster, key: &ObjectKey, change: impl FnOnce(&mut Pod)) {
-    own_write(c, |c| {
-        let rv = c.next_resource_version();
-        if let Some(pod) = c.store.pods.get_mut(key) {
-            change(pod);
-            pod.metadata.resource_version = rv;
-            observe_pod(c, key);
-        }
-    });
+    let rv = c.next_resource_version();
+    if let Some(pod) = c.store.pods.get_mut(key) {
+        change(pod);
+        pod.metadata.resource_version = rv;
+        observe_pod(c, key);
+    }
 }
 
 pub(crate) fn remove_pod(c: &mut Cluster, key: &ObjectKey) {
-    own_write(c, |c| {
-        c.store.pods.remove(key);
-        forget_pod(c, key);
-    });
+    c.store.pods.remove(key);
+    forget_pod(c, key);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1079,43 +1011,34 @@ fn observe_slice(c: &mut Cluster, key: &ObjectKey) {
 }
 
 pub(crate) fn put_slice(c: &mut Cluster, mut s: EndpointSlice) {
-    own_write(c, |c| {
-        s.metadata.resource_version = c.next_resource_version();
-        let key = ObjectKey::new(s.metadata.namespace.clone(), s.metadata.name.clone());
-        c.store.endpoint_slices.insert(key.clone(), s);
-        observe_slice(c, &key);
-    });
+    s.metadata.resource_version = c.next_resource_version();
+    let key = ObjectKey::new(s.metadata.namespace.clone(), s.metadata.name.clone());
+    c.store.endpoint_slices.insert(key.clone(), s);
+    observe_slice(c, &key);
 }
 
 pub(crate) fn remove_slice(c: &mut Cluster, key: &ObjectKey) {
-    own_write(c, |c| {
-        c.store.endpoint_slices.remove(key);
-        observe_slice(c, key);
-    });
+    c.store.endpoint_slices.remove(key);
+    observe_slice(c, key);
 }
 
 pub(crate) fn put_endpoints(c: &mut Cluster, mut e: Endpoints) {
-    own_write(c, |c| {
-        e.metadata.resource_version = c.next_resource_version();
-        let key = ObjectKey::new(e.metadata.namespace.clone(), e.metadata.name.clone());
-        c.controllers
-            .endpoints
-            .insert(key.clone(), e.metadata.resource_version.clone());
-        c.store.endpoints.insert(key, e);
-    });
+    e.metadata.resource_version = c.next_resource_version();
+    let key = ObjectKey::new(e.metadata.namespace.clone(), e.metadata.name.clone());
+    c.controllers
+        .endpoints
+        .insert(key.clone(), e.metadata.resource_version.clone());
+    c.store.endpoints.insert(key, e);
 }
 
 pub(crate) fn remove_endpoints(c: &mut Cluster, key: &ObjectKey) {
-    own_write(c, |c| {
-        c.store.endpoints.remove(key);
-        c.controllers.endpoints.remove(key);
-    });
+    c.store.endpoints.remove(key);
+    c.controllers.endpoints.remove(key);
 }
 
-/// Namespaces are not watched; writing one just keeps the sync mark.
+/// Namespaces are not watched (admission reads them from the store); writing one is logged
+/// like any write and needs no cache.
 pub(crate) fn put_namespace(c: &mut Cluster, mut ns: crate::api::core::Namespace) {
-    own_write(c, |c| {
-        ns.metadata.resource_version = c.next_resource_version();
-        c.store.namespaces.insert(ns.metadata.name.clone(), ns);
-    });
+    ns.metadata.resource_version = c.next_resource_version();
+    c.store.namespaces.insert(ns.metadata.name.clone(), ns);
 }

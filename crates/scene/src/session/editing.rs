@@ -12,9 +12,8 @@
 //! Simulated time then runs (see [`super::Session::frame`]) until the cluster settles, so pods
 //! go Pending → Running → Ready on screen.
 
-use super::shim::{ClusterShim, Manifests};
 use std::collections::BTreeSet;
-use svcsim_engine::cluster::{ApplyResult, Cluster, ClusterConfig};
+use svcsim_engine::cluster::{ApplyResult, Cluster, ClusterConfig, Manifests};
 use svcsim_engine::manifest::Source;
 
 /// Name given to the editor's text in engine messages (`editor:LINE:COL`).

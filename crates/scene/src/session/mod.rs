@@ -15,7 +15,6 @@
 
 mod actions;
 mod editing;
-mod shim;
 
 pub use actions::{available, owner_deployment, replicas, Available};
 pub use editing::{Applied, Problem, SOURCE_NAME};
@@ -28,7 +27,6 @@ use crate::playback::{Overlay, OverlayStyle, Playback};
 use crate::settings::{Settings, Theme};
 use crate::share::Scenario;
 use editing::Editing;
-use shim::ClusterShim;
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::cluster::{ApplyResult, Cluster};
 use svcsim_engine::proxy::ProxyMode;
@@ -465,9 +463,7 @@ impl Session {
         if !self.pending() {
             return false;
         }
-        let before = self.editing.cluster.generation();
-        self.editing.cluster.advance(ms.max(1));
-        let changed = self.editing.cluster.generation() != before;
+        let changed = self.editing.cluster.advance(ms.max(1));
         if changed {
             self.cluster_changed();
         }
