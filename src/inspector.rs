@@ -15,7 +15,8 @@ pub fn Inspector() -> impl IntoView {
     // animation frame while a packet travels between two hops.
     let hop = Memo::new(move |_| player.position().0);
     let panel = Memo::new(move |_| {
-        hop.track();
+        // Read (not only tracked): a memo is lazy, and reading it is what brings it up to date.
+        let _ = hop.get();
         player.with_journey(|_| ());
         model.selection();
         model.with_cluster(|s| s.inspector())
