@@ -165,6 +165,42 @@ test('delete a pod: the EndpointSlice changes and a new pod replaces it', async 
   });
 });
 
+test('teaching actions edit the text; console packets play; kubectl get takes comma lists and -l', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.selectOption('#example', 'nodeport');
+    await settled(page);
+    // externalTrafficPolicy: the button edits the manifest and applies it.
+    const svc = await page.locator('#object-select option').evaluateAll((os) =>
+      os.map((o) => o.value).find((v) => v.startsWith('svc/default/') && !v.endsWith('/kubernetes')));
+    await page.selectOption('#object-select', svc);
+    await page.click('#toggle-etp');
+    await page.waitForFunction(() => document.querySelector('textarea#manifest').value.includes('externalTrafficPolicy: Local'));
+    assert.match(await page.locator('#toggle-etp').textContent(), /Local → Cluster/);
+    // Scale the Deployment behind a pod: replicas: in the text follows, and a pod is added.
+    const pod = await page.locator('#object-select option').evaluateAll((os) =>
+      os.map((o) => o.value).find((v) => v.startsWith('pod/default/') && !v.endsWith('/client')));
+    await page.selectOption('#object-select', pod);
+    const replicas = Number((await page.locator('.replicas').textContent()).match(/(\d+) replicas/)[1]);
+    await page.click('#scale-up');
+    await page.waitForFunction((n) => document.querySelector('textarea#manifest').value.includes(`replicas: ${n}`), replicas + 1);
+    await settled(page);
+    // The console: a curl from the client pod plays its journey in the event list.
+    await page.fill('#console-input', 'kubectl get svc,ep myapp-service -o name');
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => /service\/myapp-service\nendpoints\/myapp-service/.test(document.querySelector('#console-out').textContent));
+    // -l selects by the objects' own labels: the pods carry app=myapp, the Service does not.
+    await page.fill('#console-input', 'kubectl get svc,pods -l app=myapp -o name');
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => (document.querySelector('#console-out').textContent.match(/^pod\/myapp-/gm) ?? []).length === 3);
+    await page.fill('#console-input', `kubectl exec ${pod.split('/')[2]} -- curl -s myapp-service`);
+    await page.press('#console-input', 'Enter');
+    await page.locator('#events li').nth(3).waitFor();
+    assert.match(await page.locator('#outcome').textContent(), /myapp-service/);
+    assert.deepEqual(problems, []);
+  });
+});
+
 test('a bad paste shows the error at its line; the page keeps working', async () => {
   await withPage(async (page, problems) => {
     await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
