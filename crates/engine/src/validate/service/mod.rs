@@ -13,13 +13,34 @@
 //! nodePorts the allocator has filled. Feature gates are taken at their Kubernetes 1.34
 //! defaults: `PreferSameTrafficDistribution` on (beta), `LoadBalancerIPMode` on (GA),
 //! `AllowServiceLBStatusOnNonLB` off, `RelaxedServiceNameValidation` off (alpha).
+//!
+//! This file keeps the entry points, so the order of the checks reads top to bottom, and the
+//! `pkg/api/service/util.go` predicates. The rules they call live by subject: `ports` (one
+//! port), `cluster_ips` (clusterIPs and IP families, on create and on update), `traffic`
+//! (external and internal traffic policy, health-check port, traffic distribution) and
+//! `load_balancer` (`loadBalancerClass` and the load-balancer status).
 
-use super::field::{go_quote, BadValue, ErrorList, FieldError};
+mod cluster_ips;
+mod load_balancer;
+mod ports;
+mod traffic;
+
+pub use cluster_ips::validate_cluster_ips_related_fields;
+pub use load_balancer::validate_load_balancer_status;
+
+use super::field::{BadValue, ErrorList, FieldError};
 use super::names;
 use super::objects::{
     validate_labels, validate_non_special_ip, validate_object_meta, validate_object_meta_update,
 };
-use crate::api::core::{Service, ServicePort};
+use crate::api::core::Service;
+use cluster_ips::{validate_upgrade_downgrade_cluster_ips, validate_upgrade_downgrade_ip_families};
+use load_balancer::validate_load_balancer_class;
+use ports::{go_service_port_key, validate_service_port};
+use traffic::{
+    validate_external_traffic_policy, validate_internal_traffic_fields_value,
+    validate_traffic_distribution,
+};
 
 /// `core.MaxClientIPServiceAffinitySeconds` (one day).
 pub const MAX_CLIENT_IP_SERVICE_AFFINITY_SECONDS: i32 = 86400;
@@ -29,25 +50,10 @@ const DEPRECATED_ANNOTATION_TOPOLOGY_AWARE_HINTS: &str =
     "service.kubernetes.io/topology-aware-hints";
 const ANNOTATION_LB_SOURCE_RANGES: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
-/// `supportedPortProtocols`, as `sets.List` sorts it.
-const SUPPORTED_PORT_PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
 /// `supportedSessionAffinityType`.
 const SUPPORTED_SESSION_AFFINITY: &[&str] = &["ClientIP", "None"];
 /// `supportedServiceType`.
 const SUPPORTED_SERVICE_TYPES: &[&str] = &["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
-/// `supportedServiceIPFamily`.
-const SUPPORTED_IP_FAMILIES: &[&str] = &["IPv4", "IPv6"];
-/// `supportedServiceIPFamilyPolicy`.
-const SUPPORTED_IP_FAMILY_POLICIES: &[&str] =
-    &["PreferDualStack", "RequireDualStack", "SingleStack"];
-/// `validExternalTrafficPolicies` / `supportedServiceInternalTrafficPolicy`.
-const SUPPORTED_TRAFFIC_POLICIES: &[&str] = &["Cluster", "Local"];
-/// `validateServiceTrafficDistribution` with `PreferSameTrafficDistribution` on (1.34 default),
-/// in the order Kubernetes lists them (not sorted).
-const SUPPORTED_TRAFFIC_DISTRIBUTION: &[&str] =
-    &["PreferClose", "PreferSameZone", "PreferSameNode"];
-/// `supportedLoadBalancerIPMode`.
-const SUPPORTED_LB_IP_MODES: &[&str] = &["Proxy", "VIP"];
 
 const ONLY_FOR_LB: &str = "may only be used when `type` is 'LoadBalancer'";
 const MAY_NOT_CHANGE: &str = "may not change once set";
@@ -79,298 +85,10 @@ fn is_headless(svc: &Service) -> bool {
     matches!(svc.spec.cluster_ips.as_slice(), [one] if one == "None")
 }
 
-/// Go's `%#v` of a `[]core.IPFamily`.
-fn go_ipfamily_slice(v: &[String]) -> String {
-    let items: Vec<String> = v.iter().map(|s| go_quote(s)).collect();
-    if v.is_empty() {
-        "[]core.IPFamily(nil)".to_string()
-    } else {
-        format!("[]core.IPFamily{{{}}}", items.join(", "))
-    }
-}
-
 /// An optional enum pointer as Kubernetes prints it: the dereferenced value, or `"null"` for nil
 /// (`field.Error` renders a nil pointer as the string "null").
 fn opt_str(v: &Option<String>) -> BadValue {
     BadValue::str(v.as_deref().unwrap_or("null"))
-}
-
-/// Go's `%#v` of the `core.ServicePort{Protocol, Port}` key of the duplicate-port check.
-fn go_service_port_key(p: &ServicePort) -> String {
-    format!(
-        "core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
-        go_quote(&p.protocol),
-        p.port
-    )
-}
-
-/// `validateServicePort`: the name (required when there are several ports, a DNS-1123 label,
-/// unique), the port number, the protocol, the targetPort (a port number or an IANA service
-/// name) and the appProtocol (a qualified name).
-fn validate_service_port(
-    sp: &ServicePort,
-    require_name: bool,
-    all_names: &mut std::collections::BTreeSet<String>,
-    path: &str,
-) -> ErrorList {
-    let mut errs = Vec::new();
-    let name_path = format!("{path}.name");
-    if require_name && sp.name.is_empty() {
-        errs.push(FieldError::required(&name_path, ""));
-    } else if !sp.name.is_empty() {
-        for m in names::is_dns1123_label(&sp.name) {
-            errs.push(FieldError::invalid(&name_path, BadValue::str(&sp.name), m));
-        }
-        if !all_names.insert(sp.name.clone()) {
-            errs.push(FieldError::duplicate(&name_path, BadValue::str(&sp.name)));
-        }
-    }
-    for m in names::is_valid_port_num(i64::from(sp.port)) {
-        errs.push(FieldError::invalid(
-            format!("{path}.port"),
-            BadValue::int(sp.port),
-            m,
-        ));
-    }
-    if sp.protocol.is_empty() {
-        errs.push(FieldError::required(format!("{path}.protocol"), ""));
-    } else if !SUPPORTED_PORT_PROTOCOLS.contains(&sp.protocol.as_str()) {
-        errs.push(FieldError::not_supported(
-            format!("{path}.protocol"),
-            BadValue::str(&sp.protocol),
-            SUPPORTED_PORT_PROTOCOLS,
-        ));
-    }
-    // ValidatePortNumOrName (an unset targetPort is the zero int, as Go decodes it).
-    let tp_path = format!("{path}.targetPort");
-    match &sp.target_port {
-        Some(crate::api::core::IntOrString::String(s)) => {
-            for m in names::is_valid_port_name(s) {
-                errs.push(FieldError::invalid(&tp_path, BadValue::str(s), m));
-            }
-        }
-        Some(crate::api::core::IntOrString::Int(n)) => {
-            for m in names::is_valid_port_num(i64::from(*n)) {
-                errs.push(FieldError::invalid(&tp_path, BadValue::int(n), m));
-            }
-        }
-        None => {
-            for m in names::is_valid_port_num(0) {
-                errs.push(FieldError::invalid(&tp_path, BadValue::int(0), m));
-            }
-        }
-    }
-    if let Some(ap) = &sp.app_protocol {
-        for m in names::is_qualified_name(ap) {
-            errs.push(FieldError::invalid(
-                format!("{path}.appProtocol"),
-                BadValue::str(ap),
-                m,
-            ));
-        }
-    }
-    errs
-}
-
-/// `ValidateServiceClusterIPsRelatedFields` (skipped for ExternalName, which is checked in
-/// [`validate_service`]): `clusterIP` and `clusterIPs[0]` agree; `ipFamilies` are IPv4/IPv6
-/// without repeats; `ipFamilyPolicy` is supported; `None` only alone; each IP valid; at most two,
-/// one per family; each IP of the family `ipFamilies` says. Also run by the allocator
-/// (`initIPFamilyFields`) before it fills the family fields.
-pub fn validate_cluster_ips_related_fields(svc: &Service) -> ErrorList {
-    let spec = &svc.spec;
-    if spec.type_ == "ExternalName" {
-        return Vec::new();
-    }
-    let mut errs = Vec::new();
-    let mut has_invalid_ips = false;
-    let ips_value = || BadValue::string_slice(&spec.cluster_ips);
-
-    if !spec.cluster_ip.is_empty() {
-        match spec.cluster_ips.first() {
-            None => errs.push(FieldError::required("spec.clusterIPs", "")),
-            Some(first) if *first != spec.cluster_ip => errs.push(FieldError::invalid(
-                "spec.clusterIPs",
-                ips_value(),
-                "first value must match `clusterIP`",
-            )),
-            Some(_) => {}
-        }
-    } else if !spec.cluster_ips.is_empty() {
-        errs.push(FieldError::invalid(
-            "spec.clusterIPs",
-            ips_value(),
-            "must be empty when `clusterIP` is not specified",
-        ));
-    }
-
-    let mut seen = std::collections::BTreeSet::new();
-    for (i, fam) in spec.ip_families.iter().enumerate() {
-        let p = format!("spec.ipFamilies[{i}]");
-        if !SUPPORTED_IP_FAMILIES.contains(&fam.as_str()) {
-            errs.push(FieldError::not_supported(
-                &p,
-                BadValue::str(fam),
-                SUPPORTED_IP_FAMILIES,
-            ));
-        }
-        if !seen.insert(fam.as_str()) {
-            errs.push(FieldError::duplicate(&p, BadValue::str(fam)));
-        }
-    }
-
-    if let Some(policy) = &spec.ip_family_policy {
-        if !SUPPORTED_IP_FAMILY_POLICIES.contains(&policy.as_str()) {
-            errs.push(FieldError::not_supported(
-                "spec.ipFamilyPolicy",
-                BadValue::str(policy),
-                SUPPORTED_IP_FAMILY_POLICIES,
-            ));
-        }
-    }
-
-    for (i, ip) in spec.cluster_ips.iter().enumerate() {
-        if i == 0 && ip == "None" {
-            if spec.cluster_ips.len() > 1 {
-                has_invalid_ips = true;
-                errs.push(FieldError::invalid(
-                    "spec.clusterIPs",
-                    ips_value(),
-                    "'None' must be the first and only value",
-                ));
-            }
-            continue;
-        }
-        let e = names::validate_ip(&format!("spec.clusterIPs[{i}]"), ip);
-        has_invalid_ips |= !e.is_empty();
-        errs.extend(e);
-    }
-
-    if spec.cluster_ips.len() > 2 {
-        errs.push(FieldError::invalid(
-            "spec.clusterIPs",
-            ips_value(),
-            "may only hold up to 2 values",
-        ));
-    }
-
-    // Invalid or misplaced values would skew the family checks: stop here, as Kubernetes does.
-    if has_invalid_ips {
-        return errs;
-    }
-
-    if spec.cluster_ips.len() > 1 {
-        match names::is_dual_stack_ip_strings(&spec.cluster_ips) {
-            None => errs.push(FieldError::internal(
-                "spec.clusterIPs",
-                "failed to check for dual stack with error:failed to parse IP",
-            )),
-            Some(false) => errs.push(FieldError::invalid(
-                "spec.clusterIPs",
-                ips_value(),
-                "may specify no more than one IP for each IP family",
-            )),
-            Some(true) => {}
-        }
-    }
-
-    if !is_headless(svc) && !spec.cluster_ips.is_empty() && !spec.ip_families.is_empty() {
-        for (i, (ip, fam)) in spec.cluster_ips.iter().zip(&spec.ip_families).enumerate() {
-            let v6 = names::is_ipv6_string(ip);
-            if fam == "IPv4" && v6 {
-                errs.push(FieldError::invalid(
-                    format!("spec.clusterIPs[{i}]"),
-                    BadValue::str(ip),
-                    format!("expected an IPv4 value as indicated by `ipFamilies[{i}]`"),
-                ));
-            }
-            if fam == "IPv6" && !v6 {
-                errs.push(FieldError::invalid(
-                    format!("spec.clusterIPs[{i}]"),
-                    BadValue::str(ip),
-                    format!("expected an IPv6 value as indicated by `ipFamilies[{i}]`"),
-                ));
-            }
-        }
-    }
-    errs
-}
-
-/// `validateLoadBalancerClassField`: on update LB→LB the class may not change; on a
-/// LoadBalancer it must be a qualified name; on any other type it is forbidden.
-fn validate_load_balancer_class(old: Option<&Service>, svc: &Service) -> ErrorList {
-    let mut errs = Vec::new();
-    let is_lb = |s: &Service| s.spec.type_ == "LoadBalancer";
-    if let Some(old) = old {
-        if is_lb(old) && is_lb(svc) && old.spec.load_balancer_class != svc.spec.load_balancer_class
-        {
-            errs.push(FieldError::invalid(
-                "spec.loadBalancerClass",
-                opt_str(&svc.spec.load_balancer_class),
-                MAY_NOT_CHANGE,
-            ));
-        }
-    }
-    if let Some(class) = &svc.spec.load_balancer_class {
-        if is_lb(svc) {
-            for m in names::is_qualified_name(class) {
-                errs.push(FieldError::invalid(
-                    "spec.loadBalancerClass",
-                    BadValue::str(class),
-                    m,
-                ));
-            }
-        } else {
-            errs.push(FieldError::forbidden("spec.loadBalancerClass", ONLY_FOR_LB));
-        }
-    }
-    errs
-}
-
-/// `validateServiceExternalTrafficPolicy`: the policy only on externally-accessible Services
-/// (and then required, Cluster or Local); `healthCheckNodePort` only (and then required, a port
-/// number) for a LoadBalancer with `externalTrafficPolicy: Local`.
-fn validate_external_traffic_policy(svc: &Service) -> ErrorList {
-    let mut errs = Vec::new();
-    let etp = &svc.spec.external_traffic_policy;
-    if !externally_accessible(svc) {
-        if !etp.is_empty() {
-            errs.push(FieldError::invalid(
-                "spec.externalTrafficPolicy",
-                BadValue::str(etp),
-                "may only be set for externally-accessible services",
-            ));
-        }
-    } else if etp.is_empty() {
-        errs.push(FieldError::required("spec.externalTrafficPolicy", ""));
-    } else if !SUPPORTED_TRAFFIC_POLICIES.contains(&etp.as_str()) {
-        errs.push(FieldError::not_supported(
-            "spec.externalTrafficPolicy",
-            BadValue::str(etp),
-            SUPPORTED_TRAFFIC_POLICIES,
-        ));
-    }
-    let hc = svc.spec.health_check_node_port;
-    if !needs_health_check(svc) {
-        if hc != 0 {
-            errs.push(FieldError::invalid(
-                "spec.healthCheckNodePort",
-                BadValue::int(hc),
-                "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
-            ));
-        }
-    } else if hc == 0 {
-        errs.push(FieldError::required("spec.healthCheckNodePort", ""));
-    } else {
-        for m in names::is_valid_port_num(i64::from(hc)) {
-            errs.push(FieldError::invalid(
-                "spec.healthCheckNodePort",
-                BadValue::int(hc),
-                m,
-            ));
-        }
-    }
-    errs
 }
 
 /// `ValidateService` (run on create, and on update after the update-only checks): metadata,
@@ -607,155 +325,8 @@ pub fn validate_service(svc: &Service) -> ErrorList {
 
     errs.extend(validate_load_balancer_class(None, svc));
     errs.extend(validate_external_traffic_policy(svc));
-
-    // validateServiceInternalTrafficFieldsValue
-    match &spec.internal_traffic_policy {
-        None => {
-            if matches!(
-                spec.type_.as_str(),
-                "NodePort" | "LoadBalancer" | "ClusterIP"
-            ) {
-                errs.push(FieldError::required("spec.internalTrafficPolicy", ""));
-            }
-        }
-        Some(itp) if !SUPPORTED_TRAFFIC_POLICIES.contains(&itp.as_str()) => {
-            errs.push(FieldError::not_supported(
-                "spec.internalTrafficPolicy",
-                BadValue::str(itp),
-                SUPPORTED_TRAFFIC_POLICIES,
-            ));
-        }
-        Some(_) => {}
-    }
-
-    // validateServiceTrafficDistribution
-    if let Some(td) = &spec.traffic_distribution {
-        if !SUPPORTED_TRAFFIC_DISTRIBUTION.contains(&td.as_str()) {
-            errs.push(FieldError::not_supported(
-                "spec.trafficDistribution",
-                BadValue::str(td),
-                SUPPORTED_TRAFFIC_DISTRIBUTION,
-            ));
-        }
-    }
-    errs
-}
-
-/// `validateUpgradeDowngradeClusterIPs`: the primary clusterIP never changes (a secondary may be
-/// added, or released with `ipFamilyPolicy: SingleStack`), except to/from ExternalName and
-/// between headless Services.
-fn validate_upgrade_downgrade_cluster_ips(old: &Service, svc: &Service) -> ErrorList {
-    let mut errs = Vec::new();
-    if svc.spec.type_ == "ExternalName" || old.spec.type_ == "ExternalName" {
-        return errs;
-    }
-    if is_headless(old) && is_headless(svc) {
-        return errs;
-    }
-    let (o, n) = (&old.spec.cluster_ips, &svc.spec.cluster_ips);
-    let new_value = || BadValue::string_slice(n);
-    if o.len() == n.len() {
-        for (i, (a, b)) in o.iter().zip(n).enumerate() {
-            if a != b {
-                errs.push(FieldError::invalid(
-                    format!("spec.clusterIPs[{i}]"),
-                    new_value(),
-                    MAY_NOT_CHANGE,
-                ));
-            }
-        }
-    } else if o.len() > n.len() {
-        if n.is_empty() {
-            errs.push(FieldError::invalid(
-                "spec.clusterIPs[0]",
-                new_value(),
-                "primary clusterIP can not be unset",
-            ));
-        }
-        if let (Some(a), Some(b)) = (o.first(), n.first()) {
-            if a != b {
-                errs.push(FieldError::invalid(
-                    "spec.clusterIPs[0]",
-                    new_value(),
-                    MAY_NOT_CHANGE,
-                ));
-            }
-        }
-        if n.len() == 1 && svc.spec.ip_family_policy.as_deref() != Some("SingleStack") {
-            errs.push(FieldError::invalid(
-                "spec.ipFamilyPolicy",
-                opt_str(&svc.spec.ip_family_policy),
-                "must be set to 'SingleStack' when releasing the secondary clusterIP",
-            ));
-        }
-    } else if let (Some(a), Some(b)) = (o.first(), n.first()) {
-        if a != b {
-            errs.push(FieldError::invalid(
-                "spec.clusterIPs[0]",
-                new_value(),
-                MAY_NOT_CHANGE,
-            ));
-        }
-    }
-    errs
-}
-
-/// `validateUpgradeDowngradeIPFamilies`: like the clusterIPs rule, for `ipFamilies` (headless
-/// Services, and changes to/from headless or ExternalName, are free). Kubernetes reports some of
-/// these with the clusterIPs as the value; that is kept.
-fn validate_upgrade_downgrade_ip_families(old: &Service, svc: &Service) -> ErrorList {
-    let mut errs = Vec::new();
-    if svc.spec.type_ == "ExternalName" || old.spec.type_ == "ExternalName" {
-        return errs;
-    }
-    let (old_headless, new_headless) = (is_headless(old), is_headless(svc));
-    if old_headless != new_headless || new_headless {
-        return errs;
-    }
-    let (o, n) = (&old.spec.ip_families, &svc.spec.ip_families);
-    if o.len() == n.len() {
-        for (a, b) in o.iter().zip(n) {
-            if a != b {
-                errs.push(FieldError::invalid(
-                    "spec.ipFamilies[0]",
-                    BadValue::GoSyntax(go_ipfamily_slice(n)),
-                    MAY_NOT_CHANGE,
-                ));
-            }
-        }
-    } else if o.len() > n.len() {
-        if svc.spec.cluster_ips.is_empty() {
-            errs.push(FieldError::invalid(
-                "spec.ipFamilies[0]",
-                BadValue::GoSyntax(go_ipfamily_slice(n)),
-                "primary ipFamily can not be unset",
-            ));
-        }
-        if let (Some(a), Some(b)) = (o.first(), n.first()) {
-            if a != b {
-                errs.push(FieldError::invalid(
-                    "spec.ipFamilies[0]",
-                    BadValue::string_slice(&svc.spec.cluster_ips),
-                    MAY_NOT_CHANGE,
-                ));
-            }
-        }
-        if n.len() == 1 && svc.spec.ip_family_policy.as_deref() != Some("SingleStack") {
-            errs.push(FieldError::invalid(
-                "spec.ipFamilyPolicy",
-                opt_str(&svc.spec.ip_family_policy),
-                "must be set to 'SingleStack' when releasing the secondary ipFamily",
-            ));
-        }
-    } else if let (Some(a), Some(b)) = (o.first(), n.first()) {
-        if a != b {
-            errs.push(FieldError::invalid(
-                "spec.ipFamilies[0]",
-                BadValue::string_slice(&svc.spec.cluster_ips),
-                MAY_NOT_CHANGE,
-            ));
-        }
-    }
+    errs.extend(validate_internal_traffic_fields_value(svc));
+    errs.extend(validate_traffic_distribution(svc));
     errs
 }
 
@@ -779,68 +350,6 @@ pub fn validate_service_update(new: &Service, old: &Service) -> ErrorList {
         ));
     }
     errs.extend(validate_service(new));
-    errs
-}
-
-/// `ValidateLoadBalancerStatus` on `status.loadBalancer` (the status subresource, which the
-/// load-balancer controller writes; on create kube-apiserver drops any user-set status): ingress
-/// only on LoadBalancer Services; each ingress IP valid and with an `ipMode` (VIP or Proxy),
-/// no `ipMode` without an IP; a hostname is a DNS-1123 subdomain and not an IP.
-pub fn validate_load_balancer_status(svc: &Service) -> ErrorList {
-    let mut errs = Vec::new();
-    let ingress = &svc.status.load_balancer.ingress;
-    let path = "status.loadBalancer.ingress";
-    if svc.spec.type_ != "LoadBalancer" && !ingress.is_empty() {
-        errs.push(FieldError::forbidden(
-            path,
-            "may only be used when `spec.type` is 'LoadBalancer'",
-        ));
-        return errs;
-    }
-    for (i, ing) in ingress.iter().enumerate() {
-        let ip = format!("{path}[{i}]");
-        if !ing.ip.is_empty() {
-            errs.extend(names::validate_ip(&format!("{ip}.ip"), &ing.ip));
-        }
-        match &ing.ip_mode {
-            None => {
-                if !ing.ip.is_empty() {
-                    errs.push(FieldError::required(
-                        format!("{ip}.ipMode"),
-                        "must be specified when `ip` is set",
-                    ));
-                }
-            }
-            Some(_) if ing.ip.is_empty() => errs.push(FieldError::forbidden(
-                format!("{ip}.ipMode"),
-                "may not be specified when `ip` is not set",
-            )),
-            Some(mode) if !SUPPORTED_LB_IP_MODES.contains(&mode.as_str()) => {
-                errs.push(FieldError::not_supported(
-                    format!("{ip}.ipMode"),
-                    BadValue::str(mode),
-                    SUPPORTED_LB_IP_MODES,
-                ));
-            }
-            Some(_) => {}
-        }
-        if !ing.hostname.is_empty() {
-            for m in names::is_dns1123_subdomain(&ing.hostname) {
-                errs.push(FieldError::invalid(
-                    format!("{ip}.hostname"),
-                    BadValue::str(&ing.hostname),
-                    m,
-                ));
-            }
-            if names::parse_ip_sloppy(&ing.hostname).is_some() {
-                errs.push(FieldError::invalid(
-                    format!("{ip}.hostname"),
-                    BadValue::str(&ing.hostname),
-                    "must be a DNS name, not an IP address",
-                ));
-            }
-        }
-    }
     errs
 }
 

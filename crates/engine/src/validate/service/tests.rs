@@ -3,7 +3,9 @@
 //! ones `kubectl apply` shows.
 
 use super::*;
-use crate::api::core::{ClientIpConfig, IntOrString, LoadBalancerIngress, SessionAffinityConfig};
+use crate::api::core::{
+    ClientIpConfig, IntOrString, LoadBalancerIngress, ServicePort, SessionAffinityConfig,
+};
 use crate::api::{decode_object, Object};
 use crate::manifest::parse;
 use crate::validate::defaults::default_service;
