@@ -18,7 +18,7 @@
 //! Go iterates maps in random order; here labels and annotations are checked in key order, so
 //! the output is deterministic.
 
-use super::field::{go_quote, BadValue, ErrorList, FieldError};
+use super::field::{each_invalid, go_quote, invalid_str, BadValue, ErrorList, FieldError};
 use super::names::{self, NameFn};
 use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Container, Namespace, Node, Pod, PodSpec, Toleration};
@@ -82,17 +82,6 @@ pub fn go_label_selector(s: &LabelSelector) -> String {
         go_string_map(&s.match_labels),
         exprs
     )
-}
-
-fn invalid_str(path: impl Into<String>, value: &str, detail: impl Into<String>) -> FieldError {
-    FieldError::invalid(path, BadValue::str(value), detail)
-}
-
-/// Each message of a `[]string` check as an `Invalid value: "<v>"` error.
-fn each_invalid(path: &str, value: &str, msgs: Vec<String>) -> ErrorList {
-    msgs.into_iter()
-        .map(|m| invalid_str(path, value, m))
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
