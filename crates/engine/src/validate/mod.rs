@@ -3,6 +3,7 @@
 
 pub mod defaults;
 pub mod field;
+pub mod ip;
 pub mod names;
 pub mod objects;
 pub mod service;

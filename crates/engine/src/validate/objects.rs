@@ -19,6 +19,10 @@
 //! the output is deterministic.
 
 use super::field::{each_invalid, go_quote, invalid_str, BadValue, ErrorList, FieldError};
+use super::ip::{
+    is_dual_stack_cidr_strings, is_dual_stack_ip_strings, validate_cidr, validate_ip,
+    validate_ipv4_address, validate_ipv6_address, validate_non_special_ip,
+};
 use super::names::{self, NameFn};
 use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Container, Namespace, Node, Pod, PodSpec, Toleration};
@@ -707,7 +711,7 @@ fn validate_pod_dns_config(spec: &PodSpec, path: &str) -> ErrorList {
         ));
     }
     for (i, ns) in c.nameservers.iter().enumerate() {
-        errs.extend(names::validate_ip(&format!("{path}.nameservers[{i}]"), ns));
+        errs.extend(validate_ip(&format!("{path}.nameservers[{i}]"), ns));
     }
     if c.searches.len() > 32 {
         errs.push(FieldError::invalid(
@@ -911,11 +915,11 @@ pub fn validate_pod(pod: &Pod) -> ErrorList {
     // validatePodIPs
     let ips = &pod.status.pod_ips;
     for (i, p) in ips.iter().enumerate() {
-        errs.extend(names::validate_ip(&format!("status.podIPs[{i}]"), &p.ip));
+        errs.extend(validate_ip(&format!("status.podIPs[{i}]"), &p.ip));
     }
     if ips.len() > 1 {
         let strs: Vec<String> = ips.iter().map(|p| p.ip.clone()).collect();
-        match names::is_dual_stack_ip_strings(&strs) {
+        match is_dual_stack_ip_strings(&strs) {
             None => errs.push(FieldError::internal(
                 "status.podIPs",
                 "failed to check for dual stack with error:failed to parse IP",
@@ -1146,10 +1150,10 @@ pub fn validate_node(node: &Node) -> ErrorList {
     let cidrs = &node.spec.pod_cidrs;
     if !cidrs.is_empty() {
         for (i, c) in cidrs.iter().enumerate() {
-            errs.extend(names::validate_cidr(&format!("spec.podCIDRs[{i}]"), c));
+            errs.extend(validate_cidr(&format!("spec.podCIDRs[{i}]"), c));
         }
         if cidrs.len() > 1 {
-            let dual = names::is_dual_stack_cidr_strings(cidrs);
+            let dual = is_dual_stack_cidr_strings(cidrs);
             if dual.is_none() {
                 errs.push(FieldError::internal(
                     "spec.podCIDRs",
@@ -1193,65 +1197,6 @@ const MAX_PORTS: usize = 20000;
 const MAX_TOPOLOGY_LABELS: usize = 16;
 const SUPPORTED_ADDRESS_TYPES: &[&str] = &["FQDN", "IPv4", "IPv6"];
 
-/// `ValidateEndpointIP` (same messages as `ValidateNonSpecialIP`): no unspecified, loopback,
-/// link-local or link-local-multicast addresses as endpoints or external IPs.
-pub fn validate_non_special_ip(ip: &str, path: &str) -> ErrorList {
-    use std::net::IpAddr;
-    let Some(addr) = names::parse_ip_sloppy(ip) else {
-        return vec![invalid_str(path, ip, "must be a valid IP address")];
-    };
-    let mut errs = Vec::new();
-    let (unspecified, loopback, link_local, ll_multicast) = match addr {
-        IpAddr::V4(v4) => {
-            let o = v4.octets();
-            (
-                v4.is_unspecified(),
-                o[0] == 127,
-                o[0] == 169 && o[1] == 254,
-                o[0] == 224 && o[1] == 0 && o[2] == 0,
-            )
-        }
-        IpAddr::V6(v6) => {
-            let o = v6.octets();
-            (
-                v6.is_unspecified(),
-                v6.is_loopback(),
-                o[0] == 0xfe && (o[1] & 0xc0) == 0x80,
-                o[0] == 0xff && (o[1] & 0x0f) == 0x02,
-            )
-        }
-    };
-    if unspecified {
-        errs.push(invalid_str(
-            path,
-            ip,
-            format!("may not be unspecified ({ip})"),
-        ));
-    }
-    if loopback {
-        errs.push(invalid_str(
-            path,
-            ip,
-            "may not be in the loopback range (127.0.0.0/8, ::1/128)",
-        ));
-    }
-    if link_local {
-        errs.push(invalid_str(
-            path,
-            ip,
-            "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
-        ));
-    }
-    if ll_multicast {
-        errs.push(invalid_str(
-            path,
-            ip,
-            "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
-        ));
-    }
-    errs
-}
-
 /// `ValidateEndpointSlice` on create: metadata (name a DNS-1123 subdomain), `addressType`, the
 /// endpoints (1..=100 addresses each, valid for the address type; node name, deprecated
 /// topology, hostname) and the ports (unique DNS-1123 names, protocol, appProtocol). The
@@ -1288,11 +1233,11 @@ pub fn validate_endpoint_slice(s: &EndpointSlice) -> ErrorList {
                 let p = format!("{ap}[{j}]");
                 match s.address_type.as_str() {
                     "IPv4" => {
-                        errs.extend(names::validate_ipv4_address(&p, a));
+                        errs.extend(validate_ipv4_address(&p, a));
                         errs.extend(validate_non_special_ip(a, &p));
                     }
                     "IPv6" => {
-                        errs.extend(names::validate_ipv6_address(&p, a));
+                        errs.extend(validate_ipv6_address(&p, a));
                         errs.extend(validate_non_special_ip(a, &p));
                     }
                     "FQDN" => errs.extend(names::is_fully_qualified_domain_name(&p, a)),

@@ -5,7 +5,7 @@
 use super::{is_headless, opt_str, MAY_NOT_CHANGE};
 use crate::api::core::Service;
 use crate::validate::field::{go_quote, BadValue, ErrorList, FieldError};
-use crate::validate::names;
+use crate::validate::ip::{is_dual_stack_ip_strings, is_ipv6_string, validate_ip};
 
 /// `supportedServiceIPFamily`.
 const SUPPORTED_IP_FAMILIES: &[&str] = &["IPv4", "IPv6"];
@@ -92,7 +92,7 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> ErrorList {
             }
             continue;
         }
-        let e = names::validate_ip(&format!("spec.clusterIPs[{i}]"), ip);
+        let e = validate_ip(&format!("spec.clusterIPs[{i}]"), ip);
         has_invalid_ips |= !e.is_empty();
         errs.extend(e);
     }
@@ -111,7 +111,7 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> ErrorList {
     }
 
     if spec.cluster_ips.len() > 1 {
-        match names::is_dual_stack_ip_strings(&spec.cluster_ips) {
+        match is_dual_stack_ip_strings(&spec.cluster_ips) {
             None => errs.push(FieldError::internal(
                 "spec.clusterIPs",
                 "failed to check for dual stack with error:failed to parse IP",
@@ -127,7 +127,7 @@ pub fn validate_cluster_ips_related_fields(svc: &Service) -> ErrorList {
 
     if !is_headless(svc) && !spec.cluster_ips.is_empty() && !spec.ip_families.is_empty() {
         for (i, (ip, fam)) in spec.cluster_ips.iter().zip(&spec.ip_families).enumerate() {
-            let v6 = names::is_ipv6_string(ip);
+            let v6 = is_ipv6_string(ip);
             if fam == "IPv4" && v6 {
                 errs.push(FieldError::invalid(
                     format!("spec.clusterIPs[{i}]"),

@@ -4,6 +4,7 @@
 use super::{opt_str, MAY_NOT_CHANGE, ONLY_FOR_LB};
 use crate::api::core::Service;
 use crate::validate::field::{BadValue, ErrorList, FieldError};
+use crate::validate::ip::{parse_ip_sloppy, validate_ip};
 use crate::validate::names;
 
 /// `supportedLoadBalancerIPMode`.
@@ -58,7 +59,7 @@ pub fn validate_load_balancer_status(svc: &Service) -> ErrorList {
     for (i, ing) in ingress.iter().enumerate() {
         let ip = format!("{path}[{i}]");
         if !ing.ip.is_empty() {
-            errs.extend(names::validate_ip(&format!("{ip}.ip"), &ing.ip));
+            errs.extend(validate_ip(&format!("{ip}.ip"), &ing.ip));
         }
         match &ing.ip_mode {
             None => {
@@ -90,7 +91,7 @@ pub fn validate_load_balancer_status(svc: &Service) -> ErrorList {
                     m,
                 ));
             }
-            if names::parse_ip_sloppy(&ing.hostname).is_some() {
+            if parse_ip_sloppy(&ing.hostname).is_some() {
                 errs.push(FieldError::invalid(
                     format!("{ip}.hostname"),
                     BadValue::str(&ing.hostname),

@@ -29,10 +29,9 @@ pub use cluster_ips::validate_cluster_ips_related_fields;
 pub use load_balancer::validate_load_balancer_status;
 
 use super::field::{BadValue, ErrorList, FieldError};
+use super::ip::{validate_cidr, validate_ip, validate_non_special_ip};
 use super::names;
-use super::objects::{
-    validate_labels, validate_non_special_ip, validate_object_meta, validate_object_meta_update,
-};
+use super::objects::{validate_labels, validate_object_meta, validate_object_meta_update};
 use crate::api::core::Service;
 use cluster_ips::{validate_upgrade_downgrade_cluster_ips, validate_upgrade_downgrade_ip_families};
 use load_balancer::validate_load_balancer_class;
@@ -236,7 +235,7 @@ pub fn validate_service(svc: &Service) -> ErrorList {
 
     for (i, ip) in spec.external_ips.iter().enumerate() {
         let p = format!("spec.externalIPs[{i}]");
-        let e = names::validate_ip(&p, ip);
+        let e = validate_ip(&p, ip);
         if e.is_empty() {
             errs.extend(validate_non_special_ip(ip, &p));
         } else {
@@ -297,7 +296,7 @@ pub fn validate_service(svc: &Service) -> ErrorList {
             errs.push(FieldError::forbidden(path, ONLY_FOR_LB));
         }
         for (i, v) in spec.load_balancer_source_ranges.iter().enumerate() {
-            errs.extend(names::validate_cidr(&format!("{path}[{i}]"), v.trim()));
+            errs.extend(validate_cidr(&format!("{path}[{i}]"), v.trim()));
         }
     } else if let Some(val) = ann.get(ANNOTATION_LB_SOURCE_RANGES) {
         let path = format!("metadata.annotations[{ANNOTATION_LB_SOURCE_RANGES}]");
@@ -307,7 +306,7 @@ pub fn validate_service(svc: &Service) -> ErrorList {
         let val = val.trim();
         if !val.is_empty() {
             for v in val.split(',') {
-                errs.extend(names::validate_cidr(&path, v.trim()));
+                errs.extend(validate_cidr(&path, v.trim()));
             }
         }
     }
