@@ -4,9 +4,13 @@
 pub mod defaults;
 pub mod field;
 pub mod ip;
+pub mod meta;
 pub mod names;
 pub mod objects;
 pub mod service;
+
+#[cfg(test)]
+mod testing;
 
 pub use defaults::{default_endpoint_slice, default_pod, default_service, default_workload};
 pub use field::{BadValue, ErrorList, ErrorType, FieldError};

@@ -30,8 +30,8 @@ pub use load_balancer::validate_load_balancer_status;
 
 use super::field::{BadValue, ErrorList, FieldError};
 use super::ip::{validate_cidr, validate_ip, validate_non_special_ip};
+use super::meta::{validate_labels, validate_object_meta, validate_object_meta_update};
 use super::names;
-use super::objects::{validate_labels, validate_object_meta, validate_object_meta_update};
 use crate::api::core::Service;
 use cluster_ips::{validate_upgrade_downgrade_cluster_ips, validate_upgrade_downgrade_ip_families};
 use load_balancer::validate_load_balancer_class;
