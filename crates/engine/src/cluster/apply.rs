@@ -17,7 +17,7 @@ use crate::api::{DecodeError, Object, KINDS};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
-use crate::validate::{defaults, objects, service as svc_validation};
+use crate::validate::{defaults, objects, service as svc_validation, validate_pod};
 use serde::Serialize;
 
 /// What happened to one object (kubectl's `created` / `configured` / `unchanged`).
@@ -571,7 +571,7 @@ impl Cluster {
         defaults::default_pod(&mut pod);
         let name = pod.metadata.name.clone();
         pod.metadata.namespace = namespace.to_string();
-        let errors = objects::validate_pod(&pod);
+        let errors = validate_pod(&pod);
         if !errors.is_empty() {
             return Err(invalid("Pod", &name, errors, ctx));
         }

@@ -7,6 +7,7 @@ pub mod ip;
 pub mod meta;
 pub mod names;
 pub mod objects;
+pub mod pod;
 pub mod service;
 
 #[cfg(test)]
@@ -14,7 +15,6 @@ mod testing;
 
 pub use defaults::{default_endpoint_slice, default_pod, default_service, default_workload};
 pub use field::{BadValue, ErrorList, ErrorType, FieldError};
-pub use objects::{
-    validate_endpoint_slice, validate_namespace, validate_node, validate_pod, validate_workload,
-};
+pub use objects::{validate_endpoint_slice, validate_namespace, validate_node, validate_workload};
+pub use pod::validate_pod;
 pub use service::{validate_service, validate_service_update};
