@@ -17,7 +17,9 @@ use crate::api::{DecodeError, Object, KINDS};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
-use crate::validate::{defaults, objects, service as svc_validation, validate_pod};
+use crate::validate::{
+    defaults, objects, service as svc_validation, validate_pod, validate_workload,
+};
 use serde::Serialize;
 
 /// What happened to one object (kubectl's `created` / `configured` / `unchanged`).
@@ -625,7 +627,7 @@ impl Cluster {
         defaults::default_workload(&mut w);
         let name = w.metadata.name.clone();
         w.metadata.namespace = namespace.to_string();
-        let errors = objects::validate_workload(&w);
+        let errors = validate_workload(&w);
         if !errors.is_empty() {
             return Err(invalid(w.kind.as_str(), &name, errors, ctx));
         }
