@@ -18,7 +18,8 @@ use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
 use crate::validate::{
-    defaults, objects, service as svc_validation, validate_pod, validate_workload,
+    defaults, service as svc_validation, validate_endpoint_slice, validate_namespace,
+    validate_node, validate_pod, validate_workload,
 };
 use serde::Serialize;
 
@@ -506,7 +507,7 @@ impl Cluster {
         ctx: &Ctx<'_>,
     ) -> Result<ApplyOutcome, ApplyError> {
         let name = ns.metadata.name.clone();
-        let errors = objects::validate_namespace(&ns);
+        let errors = validate_namespace(&ns);
         if !errors.is_empty() {
             return Err(invalid("Namespace", &name, errors, ctx));
         }
@@ -534,7 +535,7 @@ impl Cluster {
 
     fn apply_node(&mut self, mut node: Node, ctx: &Ctx<'_>) -> Result<ApplyOutcome, ApplyError> {
         let name = node.metadata.name.clone();
-        let errors = objects::validate_node(&node);
+        let errors = validate_node(&node);
         if !errors.is_empty() {
             return Err(invalid("Node", &name, errors, ctx));
         }
@@ -670,7 +671,7 @@ impl Cluster {
         defaults::default_endpoint_slice(&mut s);
         let name = s.metadata.name.clone();
         s.metadata.namespace = namespace.to_string();
-        let errors = objects::validate_endpoint_slice(&s);
+        let errors = validate_endpoint_slice(&s);
         if !errors.is_empty() {
             return Err(invalid("EndpointSlice", &name, errors, ctx));
         }
