@@ -17,7 +17,10 @@ use crate::api::{DecodeError, Object, KINDS};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
-use crate::validate::{defaults, objects, service as svc_validation};
+use crate::validate::{
+    defaults, service as svc_validation, validate_endpoint_slice, validate_namespace,
+    validate_node, validate_pod, validate_workload,
+};
 use serde::Serialize;
 
 /// What happened to one object (kubectl's `created` / `configured` / `unchanged`).
@@ -504,7 +507,7 @@ impl Cluster {
         ctx: &Ctx<'_>,
     ) -> Result<ApplyOutcome, ApplyError> {
         let name = ns.metadata.name.clone();
-        let errors = objects::validate_namespace(&ns);
+        let errors = validate_namespace(&ns);
         if !errors.is_empty() {
             return Err(invalid("Namespace", &name, errors, ctx));
         }
@@ -532,7 +535,7 @@ impl Cluster {
 
     fn apply_node(&mut self, mut node: Node, ctx: &Ctx<'_>) -> Result<ApplyOutcome, ApplyError> {
         let name = node.metadata.name.clone();
-        let errors = objects::validate_node(&node);
+        let errors = validate_node(&node);
         if !errors.is_empty() {
             return Err(invalid("Node", &name, errors, ctx));
         }
@@ -571,7 +574,7 @@ impl Cluster {
         defaults::default_pod(&mut pod);
         let name = pod.metadata.name.clone();
         pod.metadata.namespace = namespace.to_string();
-        let errors = objects::validate_pod(&pod);
+        let errors = validate_pod(&pod);
         if !errors.is_empty() {
             return Err(invalid("Pod", &name, errors, ctx));
         }
@@ -625,7 +628,7 @@ impl Cluster {
         defaults::default_workload(&mut w);
         let name = w.metadata.name.clone();
         w.metadata.namespace = namespace.to_string();
-        let errors = objects::validate_workload(&w);
+        let errors = validate_workload(&w);
         if !errors.is_empty() {
             return Err(invalid(w.kind.as_str(), &name, errors, ctx));
         }
@@ -668,7 +671,7 @@ impl Cluster {
         defaults::default_endpoint_slice(&mut s);
         let name = s.metadata.name.clone();
         s.metadata.namespace = namespace.to_string();
-        let errors = objects::validate_endpoint_slice(&s);
+        let errors = validate_endpoint_slice(&s);
         if !errors.is_empty() {
             return Err(invalid("EndpointSlice", &name, errors, ctx));
         }

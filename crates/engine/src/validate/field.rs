@@ -202,6 +202,22 @@ impl std::fmt::Display for FieldError {
 /// `field.ErrorList`.
 pub type ErrorList = Vec<FieldError>;
 
+/// `field.Invalid` with a string value, the common case of a failed format check.
+pub(super) fn invalid_str(
+    path: impl Into<String>,
+    value: &str,
+    detail: impl Into<String>,
+) -> FieldError {
+    FieldError::invalid(path, BadValue::str(value), detail)
+}
+
+/// Each message of a `[]string` check as an `Invalid value: "<v>"` error.
+pub(super) fn each_invalid(path: &str, value: &str, msgs: Vec<String>) -> ErrorList {
+    msgs.into_iter()
+        .map(|m| invalid_str(path, value, m))
+        .collect()
+}
+
 /// Drop repeated messages, keeping the first of each (`ErrorList.ToAggregate` dedups).
 pub fn dedup(errors: &mut ErrorList) {
     let mut seen = std::collections::HashSet::new();

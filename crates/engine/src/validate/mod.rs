@@ -1,15 +1,33 @@
 //! Defaults and validation, as kube-apiserver applies them (`pkg/apis/core/v1/defaults.go`,
 //! `pkg/apis/core/validation/validation.go`), with the exact messages.
+//!
+//! One file per thing a reader looks for, after where Kubernetes keeps the rules:
+//! * [`defaults`]: the v1 defaults, applied before validation;
+//! * [`field`]: `field.Error` and how kube-apiserver and kubectl print it;
+//! * [`names`], [`ip`]: the format checks (DNS names, label keys and values, port names; IP
+//!   addresses and CIDRs) with apimachinery's messages;
+//! * [`meta`]: `ObjectMeta`, labels, annotations and label selectors, which every kind shares;
+//! * [`service`], [`pod`], [`workloads`], [`cluster_scoped`] (Node, Namespace),
+//!   [`endpointslice`]: each kind's rules, in kube-apiserver's order.
 
+pub mod cluster_scoped;
 pub mod defaults;
+pub mod endpointslice;
 pub mod field;
+pub mod ip;
+pub mod meta;
 pub mod names;
-pub mod objects;
+pub mod pod;
 pub mod service;
+pub mod workloads;
 
+#[cfg(test)]
+mod testing;
+
+pub use cluster_scoped::{validate_namespace, validate_node};
 pub use defaults::{default_endpoint_slice, default_pod, default_service, default_workload};
+pub use endpointslice::validate_endpoint_slice;
 pub use field::{BadValue, ErrorList, ErrorType, FieldError};
-pub use objects::{
-    validate_endpoint_slice, validate_namespace, validate_node, validate_pod, validate_workload,
-};
+pub use pod::validate_pod;
 pub use service::{validate_service, validate_service_update};
+pub use workloads::validate_workload;
