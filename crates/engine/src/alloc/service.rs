@@ -55,11 +55,6 @@ fn should_allocate_node_ports(svc: &Service) -> bool {
     }
 }
 
-/// `apiservice.NeedsHealthCheck`: LoadBalancer with externalTrafficPolicy Local.
-pub fn needs_health_check(svc: &Service) -> bool {
-    svc.spec.type_ == "LoadBalancer" && svc.spec.external_traffic_policy == "Local"
-}
-
 /// Every nodePort of a Service (`collectServiceNodePorts`), health-check port included.
 fn node_ports_of(svc: &Service) -> Vec<i64> {
     let mut ports: Vec<i64> = svc
@@ -348,8 +343,8 @@ impl Allocators {
                 Some(_) => self.update_node_ports(svc, &old_ports, rng, r)?,
             }
         }
-        let needed = old.is_some_and(needs_health_check);
-        let needs = needs_health_check(svc);
+        let needed = old.is_some_and(Service::needs_health_check);
+        let needs = svc.needs_health_check();
         let old_hc = old.map_or(0, |o| o.spec.health_check_node_port);
         if needs && !needed {
             let hc = svc.spec.health_check_node_port;

@@ -181,6 +181,23 @@ pub struct Service {
     pub status: ServiceStatus,
 }
 
+/// The Service helpers kube-apiserver, the allocator and kube-proxy all ask
+/// (`pkg/api/v1/service/util.go`), here once.
+impl Service {
+    /// `RequestsOnlyLocalTraffic`: NodePort or LoadBalancer with `externalTrafficPolicy: Local`
+    /// (external traffic stays on the node it entered and keeps the client's address).
+    pub fn requests_only_local_traffic(&self) -> bool {
+        matches!(self.spec.type_.as_str(), "LoadBalancer" | "NodePort")
+            && self.spec.external_traffic_policy == "Local"
+    }
+
+    /// `NeedsHealthCheck`: a LoadBalancer with `externalTrafficPolicy: Local` gets a
+    /// `healthCheckNodePort` the cloud load balancer probes.
+    pub fn needs_health_check(&self) -> bool {
+        self.spec.type_ == "LoadBalancer" && self.requests_only_local_traffic()
+    }
+}
+
 impl Service {
     pub(crate) fn decode(cx: &mut Cx, f: &mut Fields<'_>) -> Service {
         let metadata = meta(cx, f);

@@ -317,10 +317,9 @@ fn service_ports(
     };
     let ns = svc.metadata.namespace.clone();
     let name = svc.metadata.name.clone();
-    let is_ext_type = svc.spec.type_ == "NodePort" || svc.spec.type_ == "LoadBalancer";
-    let external_policy_local = is_ext_type && svc.spec.external_traffic_policy == "Local";
+    let external_policy_local = svc.requests_only_local_traffic();
     let internal_policy_local = svc.spec.internal_traffic_policy.as_deref() == Some("Local");
-    let needs_health_check = svc.spec.type_ == "LoadBalancer" && external_policy_local;
+    let needs_health_check = svc.needs_health_check();
     let affinity_timeout = (svc.spec.session_affinity == "ClientIP").then(|| {
         svc.spec
             .session_affinity_config

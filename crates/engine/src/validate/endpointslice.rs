@@ -6,7 +6,7 @@ use super::field::{each_invalid, BadValue, ErrorList, FieldError};
 use super::ip::{validate_ipv4_address, validate_ipv6_address, validate_non_special_ip};
 use super::meta::{validate_labels, validate_object_meta};
 use super::names;
-use super::pod::SUPPORTED_PORT_PROTOCOLS;
+use super::SUPPORTED_PORT_PROTOCOLS;
 use crate::api::discovery::EndpointSlice;
 use std::collections::BTreeSet;
 

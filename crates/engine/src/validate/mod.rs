@@ -24,6 +24,10 @@ pub mod workloads;
 #[cfg(test)]
 mod testing;
 
+/// `supportedPortProtocols` (core validation), as `sets.List` sorts it: what a container's,
+/// a Service's and an EndpointSlice's ports may say.
+pub(crate) const SUPPORTED_PORT_PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+
 pub use cluster_scoped::{validate_namespace, validate_node};
 pub use defaults::{default_endpoint_slice, default_pod, default_service, default_workload};
 pub use endpointslice::validate_endpoint_slice;

@@ -14,8 +14,7 @@ use super::names;
 use crate::api::core::{Container, Pod, PodSpec, Toleration};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `supportedPortProtocols`, as `sets.List` sorts it.
-pub(super) const SUPPORTED_PORT_PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+use super::SUPPORTED_PORT_PROTOCOLS;
 
 /// `validateContainerPorts`: IANA port names (unique per container), containerPort required and
 /// in range, hostPort in range, protocol TCP/UDP/SCTP.

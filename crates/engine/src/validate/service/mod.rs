@@ -67,18 +67,6 @@ pub fn externally_accessible(svc: &Service) -> bool {
     }
 }
 
-/// `service.RequestsOnlyLocalTraffic`: NodePort/LoadBalancer with `externalTrafficPolicy: Local`.
-pub fn requests_only_local_traffic(svc: &Service) -> bool {
-    matches!(svc.spec.type_.as_str(), "LoadBalancer" | "NodePort")
-        && svc.spec.external_traffic_policy == "Local"
-}
-
-/// `service.NeedsHealthCheck`: a LoadBalancer with `externalTrafficPolicy: Local` gets a
-/// `healthCheckNodePort` the cloud LB probes.
-pub fn needs_health_check(svc: &Service) -> bool {
-    svc.spec.type_ == "LoadBalancer" && requests_only_local_traffic(svc)
-}
-
 /// `isHeadlessService`: exactly `clusterIPs: [None]` (the registry copies `clusterIP` there).
 fn is_headless(svc: &Service) -> bool {
     matches!(svc.spec.cluster_ips.as_slice(), [one] if one == "None")
@@ -339,8 +327,8 @@ pub fn validate_service_update(new: &Service, old: &Service) -> ErrorList {
     // The update half of validateLoadBalancerClassField; the create half runs again inside
     // ValidateService below, exactly as in Kubernetes (its errors then appear twice).
     errs.extend(validate_load_balancer_class(Some(old), new));
-    if needs_health_check(old)
-        && needs_health_check(new)
+    if old.needs_health_check()
+        && new.needs_health_check()
         && new.spec.health_check_node_port != old.spec.health_check_node_port
     {
         errs.push(FieldError::forbidden(

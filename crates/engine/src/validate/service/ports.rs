@@ -5,8 +5,7 @@ use crate::api::core::ServicePort;
 use crate::validate::field::{go_quote, BadValue, ErrorList, FieldError};
 use crate::validate::names;
 
-/// `supportedPortProtocols`, as `sets.List` sorts it.
-const SUPPORTED_PORT_PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
+use crate::validate::SUPPORTED_PORT_PROTOCOLS;
 
 /// Go's `%#v` of the `core.ServicePort{Protocol, Port}` key of the duplicate-port check.
 pub(super) fn go_service_port_key(p: &ServicePort) -> String {

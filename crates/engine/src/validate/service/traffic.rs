@@ -2,7 +2,7 @@
 //! `healthCheckNodePort`), `validateServiceInternalTrafficFieldsValue` and
 //! `validateServiceTrafficDistribution` (`pkg/apis/core/validation/validation.go`).
 
-use super::{externally_accessible, needs_health_check};
+use super::externally_accessible;
 use crate::api::core::Service;
 use crate::validate::field::{BadValue, ErrorList, FieldError};
 use crate::validate::names;
@@ -38,7 +38,7 @@ pub(super) fn validate_external_traffic_policy(svc: &Service) -> ErrorList {
         ));
     }
     let hc = svc.spec.health_check_node_port;
-    if !needs_health_check(svc) {
+    if !svc.needs_health_check() {
         if hc != 0 {
             errs.push(FieldError::invalid(
                 "spec.healthCheckNodePort",
