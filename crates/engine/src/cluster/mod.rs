@@ -18,7 +18,7 @@ use crate::config::ProxyMode;
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
 pub use manifests::{DecodedObject, Manifests};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
-pub use store::{List, ObjectKey, Store, Table};
+pub use store::{AppendOnly, ObjectKey, Store, Table};
 
 use crate::alloc::Allocators;
 use crate::api::meta::Time;

@@ -187,21 +187,21 @@ impl<K: Ord + Clone, V> Table<K, V> {
 /// Objects kept in the order they were applied (kinds svcsim does not simulate): read as a
 /// `Vec`, appended to only by `apply`, each append counted as a write.
 #[derive(Debug, Clone)]
-pub struct List<T> {
+pub struct AppendOnly<T> {
     items: Vec<T>,
     writes: u64,
 }
 
-impl<T> Default for List<T> {
+impl<T> Default for AppendOnly<T> {
     fn default() -> Self {
-        List {
+        AppendOnly {
             items: Vec::new(),
             writes: 0,
         }
     }
 }
 
-impl<T> Deref for List<T> {
+impl<T> Deref for AppendOnly<T> {
     type Target = Vec<T>;
 
     fn deref(&self) -> &Vec<T> {
@@ -209,7 +209,7 @@ impl<T> Deref for List<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a List<T> {
+impl<'a, T> IntoIterator for &'a AppendOnly<T> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
 
@@ -218,7 +218,7 @@ impl<'a, T> IntoIterator for &'a List<T> {
     }
 }
 
-impl<T> List<T> {
+impl<T> AppendOnly<T> {
     pub(crate) fn push(&mut self, item: T) {
         self.items.push(item);
         self.writes += 1;
@@ -237,7 +237,7 @@ pub struct Store {
     pub workloads: Table<(WorkloadKind, ObjectKey), Workload>,
     pub pools: Table<ObjectKey, IpAddressPool>,
     /// Objects of kinds svcsim does not simulate, in the order they were applied.
-    pub unsimulated: List<Unsimulated>,
+    pub unsimulated: AppendOnly<Unsimulated>,
 }
 
 impl Store {
@@ -337,5 +337,72 @@ impl Store {
 
     pub fn pod(&self, namespace: &str, name: &str) -> Option<&Pod> {
         self.pods.get(&ObjectKey::new(namespace, name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_write_is_logged_once_per_key_in_key_order() {
+        let mut t: Table<String, u32> = Table::default();
+        t.insert("b".into(), 1);
+        t.insert("a".into(), 2);
+        t.insert("b".into(), 3);
+        assert!(t.has_changes());
+        assert_eq!(t.writes(), 3);
+        assert_eq!(t.take_changes(), ["a", "b"]);
+        assert!(!t.has_changes());
+        assert_eq!(t.get("b"), Some(&3), "read as the BTreeMap it wraps");
+    }
+
+    #[test]
+    fn only_writes_that_happen_are_logged() {
+        let mut t: Table<String, u32> = Table::default();
+        t.insert("a".into(), 1);
+        t.clear_changes();
+        assert_eq!(t.remove("zzz"), None);
+        assert!(t.get_mut("zzz").is_none());
+        t.update("a".into(), 1);
+        assert!(!t.has_changes(), "no-op update, missing keys");
+        assert_eq!(t.writes(), 1);
+        t.update("a".into(), 2);
+        if let Some(v) = t.get_mut("a") {
+            *v += 1;
+        }
+        assert_eq!(t.remove("a"), Some(3));
+        assert_eq!(t.take_changes(), ["a"]);
+        assert_eq!(t.writes(), 4);
+    }
+
+    #[test]
+    fn retain_logs_what_it_drops() {
+        let mut t: Table<String, u32> = Table::default();
+        for (k, v) in [("a", 1), ("b", 2), ("c", 3)] {
+            t.insert(k.into(), v);
+        }
+        t.clear_changes();
+        t.retain(|_, v| *v != 2);
+        assert_eq!(t.keys().collect::<Vec<_>>(), ["a", "c"]);
+        assert_eq!(t.take_changes(), ["b"]);
+    }
+
+    #[test]
+    fn the_store_counts_every_kind() {
+        let mut s = Store::default();
+        s.pods
+            .insert(ObjectKey::new("default", "p"), Pod::default());
+        s.unsimulated.push(Unsimulated {
+            api_version: "networking.k8s.io/v1".into(),
+            kind: "Ingress".into(),
+            name: "web".into(),
+            namespace: "default".into(),
+        });
+        assert_eq!(s.writes(), 2);
+        assert!(s.has_changes());
+        s.clear_changes();
+        assert!(!s.has_changes());
+        assert_eq!(s.writes(), 2);
     }
 }

@@ -75,4 +75,6 @@ pub fn fire(cluster: &mut Cluster, timer: Timer) {
         Timer::PodTerminated(key) => kubelet::terminated(cluster, &key),
         Timer::LoadBalancerProvision(key) => loadbalancer::provision(cluster, &key),
     }
+    // Only the handler wrote since the scan, through the helpers that observe what they write.
+    state::mark_synced(cluster);
 }
