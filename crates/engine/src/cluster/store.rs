@@ -143,12 +143,10 @@ impl<K: Ord + Clone, V> Table<K, V> {
         self.map.values_mut()
     }
 
-    /// Keep only the objects `keep` accepts; each one dropped is a logged write.
-    ///
-    /// Temporary: the console's filtered view (`kubectl get -l`) filters a copy of the cluster
-    /// with this; remove when the printers take a label selector.
-    #[doc(hidden)]
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
+    /// Keep only the objects `keep` accepts; each one dropped is a logged write. (Tests build
+    /// smaller clusters with it.)
+    #[cfg(test)]
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&K, &V) -> bool) {
         let gone: Vec<K> = self
             .map
             .iter()
