@@ -443,12 +443,10 @@ impl TraceSession<'_> {
                     return lost(hops, format!("no pod holds {} on {node}", pkt.dst));
                 }
                 Route::ViaNode { node: other, .. } => {
-                    hops.push(Hop::new(
-                        Place::Wire {
-                            from: node.clone(),
-                            to: other.clone(),
-                            route: route_text.clone(),
-                        },
+                    hops.push(Hop::wire(
+                        node.clone(),
+                        other.clone(),
+                        route_text.clone(),
                         Action::Route,
                         format!("route: {route_text} (kindnet; no NAT between nodes)"),
                         pkt,
@@ -468,12 +466,10 @@ impl TraceSession<'_> {
                         _ => None,
                     };
                     if let Some(next) = next {
-                        hops.push(Hop::new(
-                            Place::Wire {
-                                from: node.clone(),
-                                to: next.clone(),
-                                route: route_text.clone(),
-                            },
+                        hops.push(Hop::wire(
+                            node.clone(),
+                            next.clone(),
+                            route_text.clone(),
                             Action::Route,
                             format!("route: {route_text}"),
                             pkt,
@@ -484,12 +480,10 @@ impl TraceSession<'_> {
                     }
                     let answered = matches!(owner, Owner::Outside | Owner::ExternalIp { .. });
                     if !answered {
-                        hops.push(Hop::new(
-                            Place::Wire {
-                                from: node.clone(),
-                                to: pkt.dst.to_string(),
-                                route: route_text.clone(),
-                            },
+                        hops.push(Hop::wire(
+                            node.clone(),
+                            pkt.dst.to_string(),
+                            route_text.clone(),
                             Action::Lost,
                             format!(
                                 "route: {route_text}: {} is not a real host, nobody answers",
@@ -505,12 +499,10 @@ impl TraceSession<'_> {
                             ),
                         );
                     }
-                    hops.push(Hop::new(
-                        Place::Wire {
-                            from: node.clone(),
-                            to: pkt.dst.to_string(),
-                            route: route_text.clone(),
-                        },
+                    hops.push(Hop::wire(
+                        node.clone(),
+                        pkt.dst.to_string(),
+                        route_text.clone(),
                         Action::Route,
                         format!("route: {route_text} (outside the cluster)"),
                         pkt,

@@ -112,6 +112,19 @@ impl Hop {
         )
     }
 
+    /// The packet crosses the docker network from one host to another (`route` is the route
+    /// that sent it there).
+    pub(super) fn wire(
+        from: String,
+        to: String,
+        route: String,
+        action: Action,
+        note: impl Into<String>,
+        pkt: Packet,
+    ) -> Hop {
+        Hop::new(Place::Wire { from, to, route }, action, note, pkt)
+    }
+
     pub(super) fn new(
         place: Place,
         action: Action,

@@ -175,12 +175,10 @@ impl TraceSession<'_> {
                     return hops;
                 }
                 Route::ViaNode { node: other, .. } => {
-                    hops.push(Hop::new(
-                        Place::Wire {
-                            from: node.clone(),
-                            to: other.clone(),
-                            route: route_text.clone(),
-                        },
+                    hops.push(Hop::wire(
+                        node.clone(),
+                        other.clone(),
+                        route_text.clone(),
                         Action::Route,
                         format!("route: {route_text}"),
                         pkt,
@@ -190,12 +188,10 @@ impl TraceSession<'_> {
                 Route::OnLink | Route::DefaultGateway { .. } => {
                     if let Some(other) = self.topology.node_by_ip(pkt.dst) {
                         let other = other.name.clone();
-                        hops.push(Hop::new(
-                            Place::Wire {
-                                from: node.clone(),
-                                to: other.clone(),
-                                route: route_text.clone(),
-                            },
+                        hops.push(Hop::wire(
+                            node.clone(),
+                            other.clone(),
+                            route_text.clone(),
                             Action::Route,
                             format!("route: {route_text}"),
                             pkt,
@@ -203,12 +199,10 @@ impl TraceSession<'_> {
                         node = other;
                         continue;
                     }
-                    hops.push(Hop::new(
-                        Place::Wire {
-                            from: node.clone(),
-                            to: pkt.dst.to_string(),
-                            route: route_text.clone(),
-                        },
+                    hops.push(Hop::wire(
+                        node.clone(),
+                        pkt.dst.to_string(),
+                        route_text.clone(),
                         Action::Route,
                         format!("route: {route_text}"),
                         pkt,
