@@ -653,6 +653,17 @@ fn container_cells(w: &Workload) -> (String, String) {
     )
 }
 
+/// The `-o wide` columns Deployments, ReplicaSets and DaemonSets share: CONTAINERS, IMAGES,
+/// SELECTOR.
+fn wide_workload_cells(w: &Workload) -> [String; 3] {
+    let (names, images) = container_cells(w);
+    [
+        names,
+        images,
+        format_label_selector(w.spec.selector.as_ref()),
+    ]
+}
+
 /// `printDeployment`: READY is `readyReplicas/replicas`.
 fn deployment_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String> {
     let st = &w.status;
@@ -668,12 +679,7 @@ fn deployment_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String> 
         age(cluster, w.metadata.creation_timestamp),
     ];
     if wide {
-        let (names, images) = container_cells(w);
-        cells.extend([
-            names,
-            images,
-            format_label_selector(w.spec.selector.as_ref()),
-        ]);
+        cells.extend(wide_workload_cells(w));
     }
     cells
 }
@@ -689,12 +695,7 @@ fn replica_set_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String>
         age(cluster, w.metadata.creation_timestamp),
     ];
     if wide {
-        let (names, images) = container_cells(w);
-        cells.extend([
-            names,
-            images,
-            format_label_selector(w.spec.selector.as_ref()),
-        ]);
+        cells.extend(wide_workload_cells(w));
     }
     cells
 }
@@ -736,12 +737,7 @@ fn daemon_set_cells(cluster: &Cluster, w: &Workload, wide: bool) -> Vec<String> 
         age(cluster, w.metadata.creation_timestamp),
     ];
     if wide {
-        let (names, images) = container_cells(w);
-        cells.extend([
-            names,
-            images,
-            format_label_selector(w.spec.selector.as_ref()),
-        ]);
+        cells.extend(wide_workload_cells(w));
     }
     cells
 }
