@@ -32,7 +32,7 @@ pub fn Actions() -> impl IntoView {
             let scale = deployment.map(|(d, replicas)| {
                 let scale_to = move |ns: String, d: String, r: i32| {
                     model.report(
-                        model.update(|s| s.scale(WorkloadKind::Deployment, &ns, &d, r)),
+                        model.change(|s| s.scale(WorkloadKind::Deployment, &ns, &d, r)),
                     );
                 };
                 let (ns3, d3) = (namespace.clone(), d.clone());
@@ -66,7 +66,7 @@ pub fn Actions() -> impl IntoView {
                         type="button"
                         id="delete-pod"
                         disabled=terminating
-                        on:click=move |_| model.report(model.update(|s| s.delete_pod(&ns1, &n1)))
+                        on:click=move |_| model.report(model.change(|s| s.delete_pod(&ns1, &n1)))
                     >
                         "Delete pod"
                     </button>
@@ -74,7 +74,7 @@ pub fn Actions() -> impl IntoView {
                         type="button"
                         id="toggle-ready"
                         on:click=move |_| {
-                            model.report(model.update(|s| s.set_pod_ready(&ns2, &n2, !ready)))
+                            model.report(model.change(|s| s.set_pod_ready(&ns2, &n2, !ready)))
                         }
                     >
                         {if ready { "Fail readiness" } else { "Pass readiness" }}
@@ -107,7 +107,7 @@ pub fn Actions() -> impl IntoView {
                         title="Only NodePort and LoadBalancer Services have an external traffic policy"
                         on:click=move |_| {
                             model.report(
-                                model.update(|s| s.toggle_external_traffic_policy(&namespace, &name)),
+                                model.change(|s| s.toggle_external_traffic_policy(&namespace, &name)),
                             )
                         }
                     >

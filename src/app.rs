@@ -19,6 +19,7 @@ use svcsim_scene::layout::{ObjectId, Point, View};
 use svcsim_scene::session::{Session, DEFAULT_SEED};
 use svcsim_scene::settings::Theme;
 use svcsim_scene::share::Scenario;
+use svcsim_scene::startup::Opening;
 
 fn media(query: &str) -> bool {
     web_sys::window()
@@ -35,7 +36,7 @@ fn perf_mode() -> bool {
 
 /// Where the page starts: the measurement scene, a shared link, the saved work, or the
 /// lecture's first example. The message explains a link that could not be opened.
-fn start(perf: bool) -> (Session, Option<String>) {
+fn start(perf: bool) -> (Session, Opening) {
     if perf {
         let text = svcsim_engine::generate::cluster_manifest(svcsim_engine::generate::Scale {
             nodes: 50,
@@ -48,18 +49,29 @@ fn start(perf: bool) -> (Session, Option<String>) {
             ..Scenario::default()
         });
         s.set_packets(100);
-        return (s, None);
+        return (s, Opening::default());
     }
-    let (scenario, message) = persist::startup();
-    let session = scenario.map_or_else(Session::first_visit, |s| Session::new(&s));
-    (session, message)
+    let opening = persist::startup();
+    let session = match &opening.scenario {
+        None => Session::first_visit(),
+        Some(s) if opening.hold => Session::held(s),
+        Some(s) => {
+            // Building and settling the saved (or linked) cluster is what could kill the tab:
+            // marked until it is done, so a reload after a crash opens the text held.
+            persist::mark_applying();
+            let session = Session::new(s);
+            persist::clear_applying();
+            session
+        }
+    };
+    (session, opening)
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
     let perf = perf_mode();
-    let (mut session, message) = start(perf);
+    let (mut session, opening) = start(perf);
     if session.settings().theme.is_none() {
         session.set_theme(if media("(prefers-color-scheme: dark)") {
             Theme::Dark
@@ -72,19 +84,34 @@ pub fn App() -> impl IntoView {
         .ui
         .reduced_motion
         .set(media("(prefers-reduced-motion: reduce)"));
-    if let Some(m) = message {
+    if let Some(m) = opening.message {
         model.say(m);
     }
+    model.ui.can_restore.set(opening.keep_previous.is_some());
 
     use_frame_loop(model);
 
-    // Keep everything in localStorage (not the measurement scene).
+    // Keep everything in localStorage (not the measurement scene). A failed save (storage full
+    // or disabled) is said once, not on every keystroke; a shared link's fragment is taken out
+    // of the address bar once the work differs from it, so a reload never reverts an edit.
     if !perf {
+        let failed = StoredValue::new(false);
         Effect::new(move |_| {
             model.track_saved();
-            if let Some(s) = model.untracked(Session::scenario) {
-                persist::save(&s);
+            let Some(s) = model.untracked(Session::scenario) else {
+                return;
+            };
+            match persist::save(&s) {
+                Ok(()) => failed.set_value(false),
+                Err(e) if !failed.get_value() => {
+                    failed.set_value(true);
+                    model.say(format!(
+                        "Your work could not be saved in this browser ({e}). Use Share to keep it as a link."
+                    ));
+                }
+                Err(_) => {}
             }
+            persist::forget_stale_fragment(&s);
         });
     }
 
@@ -111,6 +138,26 @@ pub fn App() -> impl IntoView {
         <Banner />
         <p id="status" class="status" role="status" class:empty=move || model.ui.status.with(Option::is_none)>
             {move || model.ui.status.get().unwrap_or_default()}
+            {move || model.ui.can_restore.get().then(|| view! {
+                <button
+                    type="button"
+                    id="restore"
+                    title="Open the work this link replaced"
+                    on:click=move |_| {
+                        model.ui.can_restore.set(false);
+                        match persist::take_previous() {
+                            Some(prev) => {
+                                model.change(|s| s.open(&prev));
+                                model.ui.view.set(None);
+                                model.say("Your previous work is back.");
+                            }
+                            None => model.say("Your previous work could not be found any more."),
+                        }
+                    }
+                >
+                    "Restore"
+                </button>
+            })}
             <button
                 type="button"
                 class="dismiss"
@@ -177,7 +224,7 @@ fn on_key(model: Model, player: Player, ev: &web_sys::KeyboardEvent) {
     }
     if key == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
         ev.prevent_default();
-        model.update(Session::apply);
+        model.change(Session::apply);
         return;
     }
     if in_field || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -225,7 +272,7 @@ fn Banner() -> impl IntoView {
     };
     let on_example = move |ev| {
         let id = event_target_value(&ev);
-        model.update(|s| s.load_example(&id));
+        model.change(|s| s.load_example(&id));
         model.ui.view.set(None);
         model.ui.journey_error.set(None);
     };

@@ -34,7 +34,7 @@ pub fn ConsolePanel() -> impl IntoView {
         let text = line.get_untracked();
         line.set(String::new());
         let ns = prompt();
-        let Some(out) = model.update(|s| s.run_console(&text)) else {
+        let Some(out) = model.change(|s| s.run_console(&text)) else {
             return;
         };
         if out.clear {

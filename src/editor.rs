@@ -11,6 +11,16 @@ use std::time::Duration;
 use svcsim_scene::highlight::{gutter_html, line_offset_utf16, to_html};
 use svcsim_scene::session::{Session, SOURCE_NAME};
 
+/// Lists (errors, applied objects) show this many entries, then "… and N more": a paste with
+/// ten thousand errors must not build ten thousand rows.
+pub const SHOWN: usize = 100;
+
+/// The "… and N more" row of a list cut at [`SHOWN`].
+fn more_row(total: usize, what: &'static str) -> Option<impl IntoView> {
+    (total > SHOWN)
+        .then(|| view! { <li class="more">{format!("… and {} more {what}", total - SHOWN)}</li> })
+}
+
 /// How long typing must pause before the text is applied.
 pub const DEBOUNCE: Duration = Duration::from_millis(400);
 
@@ -31,7 +41,7 @@ pub fn Editor() -> impl IntoView {
         if let Some(t) = timer.try_update_value(Option::take).flatten() {
             t.cancel();
         }
-        model.update(Session::apply);
+        model.change(Session::apply);
     };
 
     let on_input = move |ev| {
@@ -40,7 +50,10 @@ pub fn Editor() -> impl IntoView {
         let ms = u32::try_from(DEBOUNCE.as_millis()).unwrap_or(400);
         let t = Timeout::new(ms, move || {
             timer.set_value(None);
-            model.update(Session::apply);
+            // Held text (it may be what killed the page) is applied only on request.
+            if model.untracked(Session::is_held) == Some(false) {
+                model.change(Session::apply);
+            }
         });
         // Dropping the previous Timeout cancels it.
         timer.set_value(Some(t));
@@ -53,7 +66,9 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
-    let problems = move || model.with_cluster(|s| s.problems().to_vec());
+    let problems = move || {
+        model.with_cluster(|s| s.problems().iter().take(SHOWN).cloned().collect::<Vec<_>>())
+    };
     let gutter = move || {
         let lines = model.with_text(|t| t.split('\n').count());
         model.with_cluster(|s| gutter_html(lines, s.problems()))
@@ -79,8 +94,9 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
+    let error_count = move || model.with_cluster(|s| s.problems().len());
     let error_items = move || {
-        problems()
+        let rows = problems()
             .into_iter()
             .map(|p| {
                 let (line, col) = (p.line, p.col);
@@ -98,16 +114,40 @@ pub fn Editor() -> impl IntoView {
                     </li>
                 }
             })
-            .collect_view()
+            .collect_view();
+        (rows, more_row(error_count(), "errors"))
     };
-    let error_count = move || model.with_cluster(|s| s.problems().len());
     let applied = move || {
         model.with_cluster(|s| {
-            s.results()
+            let ok: Vec<_> = s.results().iter().filter(|r| r.is_ok()).collect();
+            let rows = ok
                 .iter()
-                .filter(|r| r.is_ok())
+                .take(SHOWN)
                 .map(|r| view! { <li>{r.to_string()}</li> })
-                .collect_view()
+                .collect_view();
+            (rows, more_row(ok.len(), "objects"))
+        })
+    };
+    let held = move || {
+        model.with_cluster(|s| s.is_held()).then(|| {
+            view! {
+                <div id="held" class="held" role="alert">
+                    <p>"These manifests were not applied (see the message above)."</p>
+                    <button type="button" id="apply-held" on:click=move |_| apply_now()>
+                        "Apply them"
+                    </button>
+                    <button
+                        type="button"
+                        id="discard-held"
+                        on:click=move |_| {
+                            let id = svcsim_scene::examples::default_example().id;
+                            model.change(|s| s.load_example(id));
+                        }
+                    >
+                        "Start from the lecture's example"
+                    </button>
+                </div>
+            }
         })
     };
 
@@ -129,6 +169,7 @@ pub fn Editor() -> impl IntoView {
             <p id="manifest-help" class="help">
                 "Edit or paste manifests: applied as you type, or with Ctrl+Enter."
             </p>
+            {held}
             <div class="code" node_ref=scroller>
                 <pre class="gutter" aria-hidden="true" inner_html=gutter></pre>
                 <div class="layers">

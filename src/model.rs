@@ -41,6 +41,10 @@ pub struct Ui {
     pub draw: RwSignal<(f64, usize)>,
     /// Set while the frame loop runs.
     pub running: RwSignal<bool>,
+    /// A shared link replaced saved work, which can be restored.
+    pub can_restore: RwSignal<bool>,
+    /// The "applying" mark is in localStorage until the cluster settles (see [`Model::change`]).
+    applying: StoredValue<bool>,
 }
 
 /// The page's model (Copy: every field is an arena handle). Get it with [`use_model`].
@@ -177,6 +181,8 @@ impl Model {
                 frame_ms: RwSignal::new(0.0),
                 draw: RwSignal::new((0.0, 0)),
                 running: RwSignal::new(false),
+                can_restore: RwSignal::new(false),
+                applying: StoredValue::new(false),
             },
         };
         provide_context(model);
@@ -231,6 +237,28 @@ impl Model {
         })?;
         self.publish(revs);
         Some(r)
+    }
+
+    /// Change the cluster (apply the text, a teaching action, a console command, another
+    /// example): like [`Model::update`], with the saved state marked "applying" until the
+    /// cluster settles, so that if this kills the tab the next start opens the text held
+    /// instead of applying it again (`svcsim_scene::startup`).
+    pub fn change<R>(&self, f: impl FnOnce(&mut Session) -> R) -> Option<R> {
+        crate::persist::mark_applying();
+        self.ui.applying.set_value(true);
+        let r = self.update(f);
+        self.settled();
+        r
+    }
+
+    /// Clear the "applying" mark once the cluster has settled.
+    fn settled(&self) {
+        if self.ui.applying.try_get_value() == Some(true)
+            && !self.untracked(Session::pending).unwrap_or(false)
+        {
+            crate::persist::clear_applying();
+            self.ui.applying.set_value(false);
+        }
     }
 
     fn publish(&self, r: Revisions) {
@@ -307,6 +335,7 @@ pub fn use_frame_loop(model: Model) {
             frames.set((n, sum));
         }
         model.update(|s| s.frame(dt));
+        model.settled();
         if busy() {
             if let (Some(w), Some(cb)) = (web_sys::window(), rearm.borrow().as_ref()) {
                 handle.set_value(w.request_animation_frame(cb.as_ref().unchecked_ref()).ok());

@@ -15,6 +15,7 @@
 //! * [`highlight`]: the editor's YAML colouring and gutter, as HTML;
 //! * [`textedit`]: the small edits a teaching action makes to the manifest text;
 //! * [`settings`] and [`share`]: what is saved, and the scenario ⇄ a compressed URL fragment;
+//! * [`startup`]: how the page opens without losing work or being locked out by it;
 //! * [`examples`]: one scenario per concept of the lecture, with its explanation.
 #![forbid(unsafe_code)]
 
@@ -31,4 +32,5 @@ pub mod playback;
 pub mod session;
 pub mod settings;
 pub mod share;
+pub mod startup;
 pub mod textedit;

@@ -583,3 +583,55 @@ fn gutter_marks_error_lines_and_offsets_count_utf16() {
     assert_eq!(line_offset_utf16("\u{1f600}\nb", 2), 3);
     assert_eq!(line_offset_utf16("a", 9), 1);
 }
+
+/// Saved text that may have killed the page is opened held: in the editor and in what is saved,
+/// but not applied until the user asks.
+#[test]
+fn held_text_is_not_applied_until_asked() {
+    let scenario = Scenario {
+        text: examples::default_example().yaml.to_string(),
+        seed: 3,
+        settings: Settings {
+            theme: Some(Theme::Dark),
+            ..Settings::default()
+        },
+        selection: Some("svc/default/my-service".to_string()),
+    };
+    let mut s = Session::held(&scenario);
+    assert!(s.is_held());
+    assert_eq!(s.draft(), scenario.text);
+    assert!(s.cluster().store.service("default", "my-service").is_none());
+    assert_eq!(s.selection(), None, "its objects do not exist");
+    assert_eq!(s.settings().theme, Some(Theme::Dark));
+    assert_eq!(s.scenario().text, scenario.text, "the text is still saved");
+    assert_eq!(s.apply(), Applied::Applied);
+    assert!(!s.is_held());
+    assert!(s.cluster().store.service("default", "my-service").is_some());
+}
+
+/// Restoring other work replaces the whole session, and every view sees a change.
+#[test]
+fn opening_another_scenario_moves_every_revision() {
+    let mut s = Session::first_visit();
+    s.set_source("pod:default:client");
+    s.set_dest("my-service:80");
+    s.send(1).unwrap();
+    let before = s.revisions();
+    let other = Scenario {
+        text: example("nodeport").to_string(),
+        ..Scenario::default()
+    };
+    s.open(&other);
+    let after = s.revisions();
+    assert!(after.cluster > before.cluster && after.scene > before.scene);
+    assert!(after.text > before.text && after.journey > before.journey);
+    assert!(after.playhead > before.playhead && after.settings > before.settings);
+    assert!(after.selection > before.selection);
+    assert_eq!(s.draft(), other.text);
+    assert!(s.playback().journey().is_none());
+    assert!(s
+        .cluster()
+        .store
+        .service("default", "myapp-service")
+        .is_some());
+}

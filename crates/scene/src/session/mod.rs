@@ -75,6 +75,8 @@ pub struct Session {
     revisions: Revisions,
     /// [`Playback::serial`] when `revisions.journey` was last bumped.
     journey_serial: u64,
+    /// The editor holds text that was not applied on purpose (see [`Session::held`]).
+    held: bool,
 }
 
 impl Session {
@@ -94,6 +96,7 @@ impl Session {
             carry_ms: 0.0,
             revisions: Revisions::default(),
             journey_serial: 0,
+            held: false,
         };
         s.apply_proxy_mode();
         s.editing.cluster.settle();
@@ -108,6 +111,38 @@ impl Session {
             s.settings.dest = dest;
         }
         s
+    }
+
+    /// A scenario opened *held*: its text is in the editor but not applied, over the default
+    /// cluster (the text may be what made the page die last time; see `crate::startup`).
+    /// [`Session::apply`] applies it when the user asks.
+    pub fn held(scenario: &Scenario) -> Session {
+        let mut s = Session::new(&Scenario {
+            text: String::new(),
+            selection: None,
+            ..scenario.clone()
+        });
+        s.draft.clone_from(&scenario.text);
+        s.held = true;
+        s
+    }
+
+    /// Replace everything with `scenario` (the "restore previous work" button), as
+    /// [`Session::new`] builds it; every view re-renders.
+    pub fn open(&mut self, scenario: &Scenario) {
+        let old = self.revisions;
+        *self = Session::new(scenario);
+        // Counters only grow, so every view sees a change.
+        let new = self.revisions;
+        self.revisions = Revisions {
+            cluster: old.cluster.max(new.cluster) + 1,
+            scene: old.scene.max(new.scene) + 1,
+            text: old.text.max(new.text) + 1,
+            journey: old.journey.max(new.journey) + 1,
+            playhead: old.playhead.max(new.playhead) + 1,
+            settings: old.settings.max(new.settings) + 1,
+            selection: old.selection.max(new.selection) + 1,
+        };
     }
 
     /// The lecture's first example, as a first visit shows it.
@@ -148,6 +183,11 @@ impl Session {
     /// The editor's text (maybe not applied yet).
     pub fn draft(&self) -> &str {
         &self.draft
+    }
+
+    /// The editor's text was opened without being applied ([`Session::held`]).
+    pub fn is_held(&self) -> bool {
+        self.held
     }
 
     /// The text the cluster was last built or updated from.
@@ -239,6 +279,7 @@ impl Session {
 
     /// Apply the editor's text to the cluster (`kubectl apply --prune`; see [`editing`]).
     pub fn apply(&mut self) -> Applied {
+        self.held = false;
         let draft = self.draft.clone();
         let applied = self.editing.apply_text(&draft);
         if applied == Applied::Rebuilt {
@@ -253,6 +294,7 @@ impl Session {
     /// settled at once unless `live` (then time runs on screen). The selection and the journey
     /// belonged to the old cluster and are dropped.
     pub fn load(&mut self, text: &str, live: bool) {
+        self.held = false;
         self.set_draft(text);
         self.editing = Editing::new(text, self.editing.seed);
         self.rng = journey_rng(self.editing.seed);
