@@ -184,21 +184,21 @@ pub fn strip_tags(html: &str) -> String {
 }
 
 /// The gutter: one line number per line, error lines marked (with the causes as a tooltip).
+/// Linear in lines + causes: a paste with ten thousand errors must not cost lines × errors.
 pub fn gutter_html(lines: usize, problems: &[Problem]) -> String {
+    let mut by_line: std::collections::BTreeMap<u32, Vec<&str>> = Default::default();
+    for p in problems {
+        if p.causes.is_empty() {
+            by_line.entry(p.line).or_default().push(&p.message);
+        }
+        for (l, t) in &p.causes {
+            by_line.entry(*l).or_default().push(t);
+        }
+    }
     let mut out = String::with_capacity(lines * 8);
     for n in 1..=lines.max(1) {
         let line = u32::try_from(n).unwrap_or(u32::MAX);
-        let causes: Vec<&str> = problems
-            .iter()
-            .flat_map(|p| {
-                let own = (p.causes.is_empty() && p.line == line).then_some(p.message.as_str());
-                p.causes
-                    .iter()
-                    .filter(move |(l, _)| *l == line)
-                    .map(|(_, t)| t.as_str())
-                    .chain(own)
-            })
-            .collect();
+        let causes = by_line.get(&line).map(Vec::as_slice).unwrap_or(&[]);
         if causes.is_empty() {
             let _ = writeln!(out, "{n}");
         } else {
