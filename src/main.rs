@@ -3,8 +3,8 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    // Panics show up in the browser console with their message instead of "unreachable".
-    console_error_panic_hook::set_once();
+    // A panic shows in the console with its message, and a panel offers a safe reload.
+    svcsim_web::crash::install();
     leptos::mount::mount_to_body(svcsim_web::app::App);
 }
 

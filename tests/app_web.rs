@@ -121,3 +121,22 @@ async fn output_follows_typing_after_the_debounce() {
     assert!(root.query_selector(".gutter-err").unwrap().is_some());
     root.remove();
 }
+
+/// The panel a panic leaves: built with plain DOM calls (the wasm instance is dead after a
+/// panic), its one control a link that reopens the saved work without applying it.
+#[wasm_bindgen_test]
+fn the_crash_panel_offers_a_safe_reload() {
+    svcsim_web::crash::show_panel().unwrap();
+    svcsim_web::crash::show_panel().unwrap();
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let panel = doc.get_element_by_id("crash").unwrap();
+    assert!(
+        panel.next_element_sibling().map(|e| e.id()) != Some("crash".to_string()),
+        "shown once"
+    );
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("alertdialog"));
+    assert!(panel.text_content().unwrap().contains("Your work is saved"));
+    let link = doc.get_element_by_id("crash-reload").unwrap();
+    assert!(link.get_attribute("href").unwrap().ends_with("?safe=1"));
+    panel.remove();
+}
