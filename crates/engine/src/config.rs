@@ -6,9 +6,20 @@
 //!
 //! A floor of its own, below [`crate::alloc`] and [`crate::cluster`]: the allocators are sized
 //! from it (service range, NodePort range, node pod CIDRs, pools) and the cluster owns one, so
-//! it depends only on [`crate::api`] (kind's document) and [`crate::ipv4`].
+//! it depends only on [`crate::api`] (kind's document) and [`crate::ipv4`] (plus the Go
+//! string quoting of [`crate::validate::field`], a leaf that imports neither).
+//!
+//! A document kind, kubeadm or the cluster they would build refuses is checked by
+//! [`validation`] ([`ClusterConfig::try_from_kind`]): svcsim then builds the default cluster
+//! and reports the refusal with the real tool's message.
+
+mod validation;
+
+pub(crate) use validation::{parse_go_cidr, GoCidr};
+pub use validation::{validate_kind, KindConfigError, Refuser, SetupProblem, NODE_CIDR_MASK};
 
 use crate::api::setup::{IpAddressPool, KindCluster};
+use crate::ipv4::Cidr;
 use serde::Serialize;
 
 /// kube-proxy's `--proxy-mode` (kind `networking.kubeProxyMode`): which data plane programs
@@ -118,8 +129,17 @@ impl Default for ClusterConfig {
 }
 
 impl ClusterConfig {
+    /// The cluster kind creates from its `Cluster` document, or why kind, kubeadm or the
+    /// cluster they would leave refuses it ([`validate_kind`]).
+    pub fn try_from_kind(kind: &KindCluster) -> Result<ClusterConfig, KindConfigError> {
+        validate_kind(kind)?;
+        Ok(ClusterConfig::from_kind(kind))
+    }
+
     /// Build the configuration kind would create from its `Cluster` document (missing fields
-    /// take kind's defaults; no nodes means one control-plane node, as in kind).
+    /// take kind's defaults; no nodes means one control-plane node, as in kind). Lenient: it
+    /// does not check the document (see [`ClusterConfig::try_from_kind`]); unparsable subnets
+    /// fall back to kind's defaults.
     pub fn from_kind(kind: &KindCluster) -> ClusterConfig {
         let name = if kind.name.is_empty() {
             "kind".to_string()
@@ -136,8 +156,8 @@ impl ClusterConfig {
         }
         let pod_subnet = non_empty(&kind.networking.pod_subnet, "10.244.0.0/16");
         let service_subnet = non_empty(&kind.networking.service_subnet, "10.96.0.0/16");
-        let pod_base = crate::ipv4::Cidr::parse(&pod_subnet)
-            .unwrap_or_else(|| crate::ipv4::Cidr::parse("10.244.0.0/16").unwrap_or_default());
+        let pod_base = Cidr::parse(&pod_subnet).unwrap_or_else(default_pod_subnet);
+        let service_base = Cidr::parse(&service_subnet).unwrap_or_else(default_service_subnet);
         let (mut cp, mut worker) = (0usize, 0usize);
         let nodes = roles
             .into_iter()
@@ -182,7 +202,7 @@ impl ClusterConfig {
                             .wrapping_add(2 + (idx % 65_000)),
                     )
                     .to_string(),
-                    pod_cidr: pod_base.subnet24(idx).to_string(),
+                    pod_cidr: node_cidr(pod_base, service_base, idx).to_string(),
                     name: node_name,
                     control_plane,
                     labels,
@@ -196,8 +216,8 @@ impl ClusterConfig {
             service_subnet,
             node_port_range: (30000, 32767),
             cluster_domain: "cluster.local".to_string(),
-            // Unset means kind's default, iptables. kind itself refuses any other value
-            // ("invalid kubeProxyMode"); svcsim has always run such a cluster in iptables mode.
+            // Unset means kind's default, iptables. kind refuses any other value ("invalid
+            // kubeProxyMode", see `validate_kind`); this lenient builder runs it in iptables mode.
             kube_proxy_mode: ProxyMode::parse(&kind.networking.kube_proxy_mode).unwrap_or_default(),
             max_endpoints_per_slice: 100,
             lb_pools: vec![default_pool()],
@@ -217,6 +237,44 @@ impl ClusterConfig {
         crate::ipv4::Cidr::parse(&self.service_subnet)
             .map(|c| c.nth(10).to_string())
             .unwrap_or_else(|| "10.96.0.10".to_string())
+    }
+}
+
+/// The `i`-th node CIDR (/24) of the pod subnet, skipping those that overlap the service
+/// subnet: kube-controller-manager's range allocator marks the service range used before it
+/// gives nodes their CIDRs (`pkg/controller/nodeipam/ipam/range_allocator.go`,
+/// `filterOutServiceRange`), then hands them out in order. Wraps around past the last one; a
+/// pod subnet longer than /24 gives itself (kubeadm refuses it, see [`validate_kind`]).
+pub fn node_cidr(pod: Cidr, service: Cidr, i: u32) -> Cidr {
+    let count = validation::node_cidr_count(pod, service);
+    if pod.prefix >= NODE_CIDR_MASK || count == 0 {
+        return pod.subnet24(i);
+    }
+    let mut k = u64::from(i) % count;
+    if let Some((first, last)) = validation::blocked_node_cidrs(pod, service) {
+        if k >= first {
+            k += last - first + 1;
+        }
+    }
+    pod.subnet24(u32::try_from(k).unwrap_or(0))
+}
+
+/// Whether a node CIDR overlaps the service subnet (the range allocator never gives it).
+pub fn overlaps_service_range(node_cidr: Cidr, service: Cidr) -> bool {
+    service.contains(node_cidr.network) || node_cidr.contains(service.network)
+}
+
+fn default_pod_subnet() -> Cidr {
+    Cidr {
+        network: std::net::Ipv4Addr::new(10, 244, 0, 0),
+        prefix: 16,
+    }
+}
+
+fn default_service_subnet() -> Cidr {
+    Cidr {
+        network: std::net::Ipv4Addr::new(10, 96, 0, 0),
+        prefix: 16,
     }
 }
 

@@ -4,6 +4,12 @@
 //! gateway), always continuing after the last address it reserved and wrapping around, so a
 //! replacement pod gets a *new* IP rather than the one just freed — exactly what a class sees
 //! when a pod is killed.
+//!
+//! The range is host-local's defaults for a subnet with no `rangeStart`/`rangeEnd`
+//! (`plugins/ipam/host-local/backend/allocator/range.go`, `Canonicalize`): from the address
+//! after the network one to the one before the broadcast, the gateway (`.1`) skipped; a /31 or
+//! /32 is refused outright. When nothing is left, [`PodIpAllocator::exhausted`] is the error
+//! host-local returns (`main.go` `cmdAdd`, `allocator.go` `Get`, `range_set.go` `String`).
 
 use crate::ipv4::Cidr;
 use std::collections::BTreeSet;
@@ -26,19 +32,17 @@ impl PodIpAllocator {
         }
     }
 
-    /// First and last offsets host-local may use: `.2` … broadcast-1.
-    fn bounds(&self) -> (u64, u64) {
+    /// First and last offsets host-local may hand out: `.2` (after the gateway `.1`) …
+    /// broadcast-1. None for a /31 or /32, which host-local refuses.
+    fn bounds(&self) -> Option<(u64, u64)> {
         let size = self.cidr.size();
-        if size <= 4 {
-            (0, size.saturating_sub(1))
-        } else {
-            (2, size - 2)
-        }
+        (size >= 4).then(|| (2, size - 2))
     }
 
-    /// The next free address after the last one given, wrapping; None when the range is full.
+    /// The next free address after the last one given, wrapping; None when the range is full
+    /// (or unusable: see [`PodIpAllocator::exhausted`] for why).
     pub fn allocate(&mut self) -> Option<Ipv4Addr> {
-        let (lo, hi) = self.bounds();
+        let (lo, hi) = self.bounds()?;
         let span = hi.checked_sub(lo)? + 1;
         let start = match self.last {
             Some(l) if l >= lo && l < hi => l + 1,
@@ -73,6 +77,23 @@ impl PodIpAllocator {
     pub fn used(&self) -> usize {
         self.used.len()
     }
+
+    /// host-local's error when [`PodIpAllocator::allocate`] finds nothing: the range set
+    /// printed as `rangeStart-rangeEnd` (network+1 … broadcast-1, the gateway included), or
+    /// the refusal of a subnet too small to allocate from.
+    pub fn exhausted(&self) -> String {
+        if self.bounds().is_none() {
+            return format!(
+                "invalid range set 0: Network {} too small to allocate from",
+                self.cidr
+            );
+        }
+        format!(
+            "failed to allocate for range 0: no IP addresses available in range set: {}-{}",
+            self.cidr.nth(1),
+            self.cidr.nth(self.cidr.size().saturating_sub(2))
+        )
+    }
 }
 
 #[cfg(test)]
@@ -86,6 +107,29 @@ mod tests {
         assert_eq!(a.allocate(), Some(Ipv4Addr::new(10, 244, 1, 3)));
         a.release(Ipv4Addr::new(10, 244, 1, 2));
         assert_eq!(a.allocate(), Some(Ipv4Addr::new(10, 244, 1, 4)));
+    }
+
+    #[test]
+    fn host_local_ranges_and_errors() {
+        let mut a = PodIpAllocator::new(Cidr::parse("10.244.1.0/24").unwrap());
+        assert_eq!(a.allocate(), Some(Ipv4Addr::new(10, 244, 1, 2)));
+        assert_eq!(
+            a.exhausted(),
+            "failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.254"
+        );
+        // A /30: .1 is the gateway, .2 the only address.
+        let mut a = PodIpAllocator::new(Cidr::parse("10.244.1.0/30").unwrap());
+        assert_eq!(a.allocate(), Some(Ipv4Addr::new(10, 244, 1, 2)));
+        assert_eq!(a.allocate(), None);
+        // /31 and /32: host-local refuses the range before allocating anything.
+        for tiny in ["10.244.0.0/31", "10.244.0.0/32"] {
+            let mut a = PodIpAllocator::new(Cidr::parse(tiny).unwrap());
+            assert_eq!(a.allocate(), None, "{tiny}");
+            assert_eq!(
+                a.exhausted(),
+                format!("invalid range set 0: Network {tiny} too small to allocate from")
+            );
+        }
     }
 
     #[test]

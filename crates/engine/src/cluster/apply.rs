@@ -7,13 +7,15 @@
 
 use super::manifests::{DecodedObject, Manifests};
 use super::{Cluster, ObjectKey};
+use crate::alloc::lb::{validate_pool, METALLB_NAMESPACE, POOL_WEBHOOK};
 use crate::alloc::AllocError;
 use crate::api::apps::Workload;
 use crate::api::core::{Endpoints, Namespace, Node, Pod, Service};
 use crate::api::discovery::EndpointSlice;
 use crate::api::meta::ObjectMeta;
-use crate::api::setup::IpAddressPool;
+use crate::api::setup::{IpAddressPool, KindCluster};
 use crate::api::{DecodeError, Object, KINDS};
+use crate::config::{validate_kind, ClusterConfig, KindConfigError};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
@@ -98,6 +100,23 @@ pub enum ApplyError {
         name: String,
         message: String,
     },
+    /// A kind `Cluster` document that kind, the kubeadm under it or svcsim refuses
+    /// ([`crate::config::validate_kind`]): the refusing program's text, then a line saying
+    /// what svcsim built instead. One position per problem.
+    #[error("{error}\n{fallback}")]
+    KindConfig {
+        error: KindConfigError,
+        fallback: String,
+    },
+    /// An admission webhook denied the object (403): MetalLB's for `IPAddressPool`s
+    /// ([`crate::alloc::lb::validate_pool`]). `field` is where in the object the reason lies.
+    #[error("Error from server (Forbidden): error when creating \"{source_name}\": admission webhook \"{webhook}\" denied the request: {message}")]
+    WebhookDenied {
+        source_name: String,
+        webhook: String,
+        message: String,
+        field: String,
+    },
 }
 
 /// The result of applying one object (or of failing to read one document).
@@ -138,10 +157,23 @@ impl ApplyResult {
         self.outcome.is_ok()
     }
 
-    /// Every position an error points at: one per cause for Invalid, else the error's own.
+    /// Every position an error points at: one per cause for Invalid and per problem of a
+    /// refused kind config, else the error's own.
     pub fn error_locations(&self) -> Vec<(String, Location)> {
         match &self.outcome {
             Ok(_) => Vec::new(),
+            Err(ApplyError::KindConfig { error, .. }) => error
+                .problems
+                .iter()
+                .map(|p| {
+                    let mut loc = self.location.clone();
+                    if let Some(pos) = p.pos {
+                        loc.line = pos.line;
+                        loc.col = pos.col;
+                    }
+                    (p.message.clone(), loc)
+                })
+                .collect(),
             Err(ApplyError::Invalid { causes, .. }) => causes
                 .iter()
                 .map(|c| {
@@ -322,14 +354,15 @@ impl Cluster {
             }
             Object::KindCluster(k) => {
                 // Shapes the cluster in `from_sources`; on a running cluster there is nothing to
-                // do. kind names it by its top-level `name` (default "kind"), not metadata.
+                // do but report a refusal. kind names it by its top-level `name` (default
+                // "kind"), not metadata.
                 result.name = if k.name.is_empty() {
                     "kind".to_string()
                 } else {
-                    k.name
+                    k.name.clone()
                 };
                 result.setup = true;
-                Ok(ApplyOutcome::Unchanged)
+                self.check_kind_config(&k, &raw.node)
             }
             other => self.apply_object(other, &result.namespace, &ctx),
         };
@@ -343,6 +376,17 @@ impl Cluster {
             let p = raw.node.pos_for_path("metadata.name");
             result.location.line = p.line;
             result.location.col = p.col;
+        }
+        if let Err(ApplyError::WebhookDenied { field, .. }) = &outcome {
+            let p = raw.node.pos_for_path(field);
+            result.location.line = p.line;
+            result.location.col = p.col;
+        }
+        if let Err(ApplyError::KindConfig { error, .. }) = &outcome {
+            if let Some(p) = error.problems.iter().find_map(|p| p.pos) {
+                result.location.line = p.line;
+                result.location.col = p.col;
+            }
         }
         result.outcome = outcome;
         result
@@ -400,7 +444,7 @@ impl Cluster {
             Object::Workload(w) => self.apply_workload(w, namespace, ctx),
             Object::EndpointSlice(s) => self.apply_endpoint_slice(s, namespace, ctx),
             Object::Endpoints(e) => self.apply_endpoints(e, namespace, ctx),
-            Object::IpAddressPool(p) => self.apply_pool(p, namespace),
+            Object::IpAddressPool(p) => self.apply_pool(p, namespace, ctx),
             Object::KindCluster(_) | Object::Unsimulated(_) => Ok(ApplyOutcome::Unchanged),
         }
     }
@@ -717,11 +761,62 @@ impl Cluster {
         }
     }
 
+    /// A kind `Cluster` document on a cluster already built: nothing to do if kind would take
+    /// it; else the refusal, each problem pointing at its field, and what the cluster is
+    /// instead (`from_sources` skipped the document: see `manifests::cluster_config_of`).
+    fn check_kind_config(
+        &self,
+        kind: &KindCluster,
+        node: &manifest::Node,
+    ) -> Result<ApplyOutcome, ApplyError> {
+        let Err(mut error) = validate_kind(kind) else {
+            return Ok(ApplyOutcome::Unchanged);
+        };
+        for p in &mut error.problems {
+            p.pos = Some(node.pos_for_path(&p.field));
+        }
+        let default = ClusterConfig::default();
+        let names = |c: &ClusterConfig| c.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>();
+        let is_default = self.config.name == default.name
+            && names(&self.config) == names(&default)
+            && self.config.pod_subnet == default.pod_subnet
+            && self.config.service_subnet == default.service_subnet;
+        let fallback = if is_default {
+            format!(
+                "svcsim: this Cluster document is ignored; the cluster is svcsim's default: {} (pod subnet {}, service subnet {})",
+                names(&default).join(", "),
+                default.pod_subnet,
+                default.service_subnet
+            )
+        } else {
+            "svcsim: this Cluster document is ignored; the cluster comes from another Cluster document".to_string()
+        };
+        Err(ApplyError::KindConfig { error, fallback })
+    }
+
+    /// An `IPAddressPool`: MetalLB's webhook first (the pools already created are the
+    /// configuration it joins), then stored; it replaces svcsim's default pool.
     fn apply_pool(
         &mut self,
         mut p: IpAddressPool,
         namespace: &str,
+        ctx: &Ctx<'_>,
     ) -> Result<ApplyOutcome, ApplyError> {
+        let existing: Vec<&IpAddressPool> = self
+            .store
+            .pools
+            .iter()
+            .filter(|(k, _)| k.namespace == METALLB_NAMESPACE)
+            .map(|(_, v)| v)
+            .collect();
+        if let Err(denied) = validate_pool(&p, namespace, &existing) {
+            return Err(ApplyError::WebhookDenied {
+                source_name: ctx.source_name.to_string(),
+                webhook: POOL_WEBHOOK.to_string(),
+                message: denied.message,
+                field: denied.field,
+            });
+        }
         let key = ObjectKey::new(namespace, p.metadata.name.clone());
         let existed = self.store.pools.get(&key).cloned();
         if existed.as_ref().is_some_and(|o| o.spec == p.spec) {

@@ -9,6 +9,7 @@
 use super::state;
 use crate::api::core::{PodCondition, PodIp};
 use crate::cluster::{Cluster, ObjectKey, Timer, POD_SHUTDOWN_MS};
+use sha2::Digest;
 
 /// Sandbox creation (image already present, CNI ADD) after binding.
 pub const SANDBOX_MS: u64 = 300;
@@ -143,32 +144,7 @@ pub(super) fn sandbox_ready(c: &mut Cluster, key: &ObjectKey) {
                 ip.to_string()
             }
             None => {
-                let range = c
-                    .alloc
-                    .pod_ips
-                    .get(&node_name)
-                    .map(|a| {
-                        format!(
-                            "{}-{}",
-                            a.cidr.nth(1),
-                            a.cidr.nth(a.cidr.size().saturating_sub(2))
-                        )
-                    })
-                    .unwrap_or_default();
-                c.event(
-                    "Warning",
-                    "FailedCreatePodSandBox",
-                    format!("pod/{}", key.name),
-                    &key.namespace,
-                    format!(
-                        "Failed to create pod sandbox: plugin type=\"host-local\" failed (add): failed to allocate for range 0: no IP addresses available in range set: {range}"
-                    ),
-                );
-                c.controllers
-                    .ip_starved
-                    .entry(node_name)
-                    .or_default()
-                    .insert(key.clone());
+                sandbox_failed(c, key, &node_name);
                 return;
             }
         }
@@ -192,6 +168,55 @@ pub(super) fn sandbox_ready(c: &mut Cluster, key: &ObjectKey) {
         set_condition(conds, "PodScheduled", "True", now);
         sort_conditions(conds);
     });
+}
+
+/// CNI ADD failed: the kubelet's `FailedCreatePodSandBox` event with the error as it travels
+/// up — host-local's (`plugins/ipam/host-local`), returned as is by kindnet's `ptp` plugin and
+/// wrapped by libcni (`plugin type="ptp" failed (add): …`), by containerd's CRI (`failed to
+/// setup network for sandbox "<id>": …`, a gRPC `Unknown`) and by the kubelet (`Failed to
+/// create pod sandbox: …`, `pkg/kubelet/kuberuntime/kuberuntime_sandbox.go`). A node without a
+/// podCIDR has no CNI config at all: the kubelet's `NetworkNotReady` instead. The pod waits in
+/// `ContainerCreating` until an address on its node is freed ([`retry_starved`]).
+fn sandbox_failed(c: &mut Cluster, key: &ObjectKey, node_name: &str) {
+    let object = format!("pod/{}", key.name);
+    let Some(ipam) = c.alloc.pod_ips.get(node_name) else {
+        c.event(
+            "Warning",
+            "NetworkNotReady",
+            object,
+            &key.namespace,
+            "network is not ready: container runtime network not ready: NetworkReady=false \
+             reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not \
+             initialized"
+                .to_string(),
+        );
+        return;
+    };
+    let cni_error = ipam.exhausted();
+    let uid = c
+        .store
+        .pods
+        .get(key)
+        .map(|p| p.metadata.uid.clone())
+        .unwrap_or_default();
+    // containerd names each sandbox attempt with 32 random bytes in hex; derived here from the
+    // pod and the moment, so the seeded random stream is not disturbed.
+    let digest = sha2::Sha256::digest(format!("{uid}/{node_name}/{}", c.now.as_ms()).as_bytes());
+    let sandbox: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    c.event(
+        "Warning",
+        "FailedCreatePodSandBox",
+        object,
+        &key.namespace,
+        format!(
+            "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"{sandbox}\": plugin type=\"ptp\" failed (add): {cni_error}"
+        ),
+    );
+    c.controllers
+        .ip_starved
+        .entry(node_name.to_string())
+        .or_default()
+        .insert(key.clone());
 }
 
 /// Containers created and started: phase Running.
@@ -300,5 +325,64 @@ pub(super) fn retry_starved(c: &mut Cluster, node: &str) {
             c.controllers.kubelet_pending.insert(key.clone());
             c.schedule(SANDBOX_MS, Timer::PodSandboxReady(key));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cluster::{Cluster, Event};
+    use crate::config::ClusterConfig;
+    use crate::manifest::Source;
+
+    const POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: stuck\nspec:\n  nodeName: kind-worker\n  containers:\n  - name: c\n    image: nginx\n";
+
+    fn sandbox_events(c: &Cluster) -> Vec<&Event> {
+        c.events
+            .iter()
+            .filter(|e| e.object == "pod/stuck")
+            .collect()
+    }
+
+    #[test]
+    fn an_exhausted_pod_cidr_gives_the_kubelet_s_event_and_the_pod_waits() {
+        let mut c = Cluster::new(ClusterConfig::default(), 0);
+        let ipam = c.alloc.pod_ips.get_mut("kind-worker").unwrap();
+        while ipam.allocate().is_some() {}
+        let r = c.apply(&Source::new("pod.yaml", POD));
+        assert!(r[0].is_ok(), "{}", r[0]);
+        c.settle();
+        let pod = c.store.pod("default", "stuck").unwrap();
+        assert!(pod.status.pod_ip.is_empty());
+        let events = sandbox_events(&c);
+        assert_eq!(events.len(), 1, "{events:?}");
+        let e = events[0];
+        assert_eq!(
+            (e.type_.as_str(), e.reason.as_str()),
+            ("Warning", "FailedCreatePodSandBox")
+        );
+        let (head, tail) = e
+            .message
+            .split_once("\": ")
+            .expect("the sandbox id is quoted");
+        let id = head
+            .strip_prefix("Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"")
+            .expect(&e.message);
+        assert_eq!(id.len(), 64);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(
+            tail,
+            "plugin type=\"ptp\" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.254"
+        );
+        // An address freed on the node: the kubelet tries again and the pod starts.
+        c.alloc
+            .pod_ips
+            .get_mut("kind-worker")
+            .unwrap()
+            .release("10.244.1.77".parse().unwrap());
+        super::retry_starved(&mut c, "kind-worker");
+        c.settle();
+        let pod = c.store.pod("default", "stuck").unwrap();
+        assert_eq!(pod.status.pod_ip, "10.244.1.77");
+        assert_eq!(pod.status.phase, "Running");
     }
 }

@@ -69,9 +69,11 @@ pub(super) fn assign(c: &mut Cluster, name: &str) -> bool {
 }
 
 /// The next /24 of the pod subnet no node uses (the range allocator's cidrset walks forward
-/// from the last one it gave).
+/// from the last one it gave), never one overlapping the service subnet (`filterOutServiceRange`
+/// marks those used first).
 fn next_cidr(c: &mut Cluster) -> Option<Cidr> {
     let base = Cidr::parse(&c.config.pod_subnet)?;
+    let service = Cidr::parse(&c.config.service_subnet);
     let count: u32 = if base.prefix >= 24 {
         1
     } else {
@@ -80,7 +82,8 @@ fn next_cidr(c: &mut Cluster) -> Option<Cidr> {
     for k in 0..count {
         let i = c.controllers.next_cidr.wrapping_add(k) % count;
         let cidr = base.subnet24(i);
-        if !c.controllers.node_cidrs.contains(&u32::from(cidr.network)) {
+        let blocked = service.is_some_and(|s| crate::config::overlaps_service_range(cidr, s));
+        if !blocked && !c.controllers.node_cidrs.contains(&u32::from(cidr.network)) {
             c.controllers.next_cidr = (i + 1) % count;
             return Some(cidr);
         }
