@@ -9,8 +9,8 @@ use super::nodes::NodesPlaced;
 use super::scene::{Item, Role, Scene, Shape, Style};
 use super::LayoutOptions;
 use std::collections::{BTreeMap, BTreeSet};
-use svcsim_engine::api::core::Service;
-use svcsim_engine::api::discovery::Endpoint;
+use svcsim_engine::api::core::{Pod, Service};
+use svcsim_engine::api::discovery::{Endpoint, EndpointSlice};
 use svcsim_engine::api::meta::map_selector_matches;
 use svcsim_engine::cluster::Store;
 
@@ -24,12 +24,33 @@ pub(super) fn draw_edges(
     nodes: &NodesPlaced,
     services: &BTreeMap<ObjectId, Rect>,
 ) {
+    // Indexes built once, so each Service finds its pods and slices without scanning all of
+    // them: with thousands of Services that scan made the layout quadratic (seconds per frame).
+    let mut pods_by_label: BTreeMap<(&str, &str, &str), Vec<&Pod>> = BTreeMap::new();
+    for p in store.pods.values() {
+        for (k, v) in &p.metadata.labels {
+            pods_by_label
+                .entry((&p.metadata.namespace, k, v))
+                .or_default()
+                .push(p);
+        }
+    }
+    let mut slices_by_service: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
+    for sl in store.endpoint_slices.values() {
+        if let Some(svc) = sl.service_name() {
+            slices_by_service
+                .entry((&sl.metadata.namespace, svc))
+                .or_default()
+                .push(sl);
+        }
+    }
     let ends = Ends {
-        store,
         scene,
         nodes,
         services,
         pod_by_ip: &what.pod_by_ip,
+        pods_by_label,
+        slices_by_service,
     };
     let mut edges: Vec<Item> = Vec::new();
     for s in &what.services {
@@ -51,20 +72,38 @@ pub(super) fn draw_edges(
     }
 }
 
-/// What the edges join: the store they come from and where their ends were drawn.
+/// What the edges join: the objects they come from and where their ends were drawn.
 struct Ends<'a> {
-    store: &'a Store,
     /// The scene so far (read only): addresses and the outside boxes.
     scene: &'a Scene,
     nodes: &'a NodesPlaced,
     services: &'a BTreeMap<ObjectId, Rect>,
     pod_by_ip: &'a BTreeMap<&'a str, ObjectId>,
+    /// `(namespace, label key, label value)` → pods carrying it.
+    pods_by_label: BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a Pod>>,
+    /// `(namespace, Service)` → its EndpointSlices (label `kubernetes.io/service-name`).
+    slices_by_service: BTreeMap<(&'a str, &'a str), Vec<&'a EndpointSlice>>,
 }
 
 impl Ends<'_> {
     /// Service → every shown pod of its namespace its selector matches.
     fn selector_edges(&self, s: &Service, sid: &ObjectId, srect: Rect, edges: &mut Vec<Item>) {
-        for p in self.store.pods_in(Some(&s.metadata.namespace)) {
+        let ns = s.metadata.namespace.as_str();
+        // The pods carrying the selector's rarest pair are the only candidates.
+        let Some(candidates) = s
+            .spec
+            .selector
+            .iter()
+            .map(|(k, v)| {
+                self.pods_by_label
+                    .get(&(ns, k.as_str(), v.as_str()))
+                    .map_or(&[][..], Vec::as_slice)
+            })
+            .min_by_key(|c| c.len())
+        else {
+            return;
+        };
+        for p in candidates {
             if !map_selector_matches(&s.spec.selector, &p.metadata.labels) {
                 continue;
             }
@@ -84,10 +123,11 @@ impl Ends<'_> {
     /// Service → every endpoint of its EndpointSlices, once per target and readiness.
     fn endpoint_edges(&self, s: &Service, sid: &ObjectId, srect: Rect, edges: &mut Vec<Item>) {
         let mut seen: BTreeSet<(ObjectId, EdgeKind)> = BTreeSet::new();
-        for slice in self
-            .store
-            .slices_for_service(&s.metadata.namespace, &s.metadata.name)
-        {
+        let slices = self
+            .slices_by_service
+            .get(&(s.metadata.namespace.as_str(), s.metadata.name.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        for slice in slices {
             for ep in &slice.endpoints {
                 let kind = if ep.conditions.ready == Some(false) {
                     EdgeKind::EndpointNotReady
