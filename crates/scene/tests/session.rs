@@ -635,3 +635,59 @@ fn opening_another_scenario_moves_every_revision() {
         .service("default", "myapp-service")
         .is_some());
 }
+
+/// A big scene is not laid out again on the frame its cluster changes while time runs (laying
+/// out thousands of Services on every frame froze the page), but within BIG_SCENE_RELAYOUT_MS,
+/// and at once when the cluster settles.
+#[test]
+fn a_big_scene_is_laid_out_at_a_bounded_rate_while_time_runs() {
+    use svcsim_engine::generate::{cluster_manifest, Scale};
+    use svcsim_scene::layout::{layout, LayoutOptions};
+    use svcsim_scene::session::{BIG_SCENE_ITEMS, BIG_SCENE_RELAYOUT_MS};
+    let text = cluster_manifest(Scale {
+        nodes: 10,
+        services: 400,
+        pods_per_service: 2,
+    });
+    let mut s = session(&text);
+    assert!(
+        s.scene().items.len() > BIG_SCENE_ITEMS,
+        "{}",
+        s.scene().items.len()
+    );
+    // Scale every Deployment up by editing the text: pods start over many frames.
+    s.set_draft(text.replace("replicas: 2", "replicas: 3"));
+    s.apply();
+    assert!(s.pending());
+    let frame_ms = 16.0;
+    let due_frames = (BIG_SCENE_RELAYOUT_MS / frame_ms).ceil() as u32 + 1;
+    let mut deferred = 0;
+    let mut frames = 0u32;
+    while s.pending() && frames < 2_000 {
+        let cluster = s.revisions().cluster;
+        let scene = s.revisions().scene;
+        s.frame(frame_ms);
+        frames += 1;
+        if s.revisions().cluster == cluster || !s.pending() {
+            continue;
+        }
+        // Changed while time still runs: drawn again within the interval, not necessarily now.
+        if s.revisions().scene == scene {
+            deferred += 1;
+        }
+        let mut waited = 0;
+        while s.revisions().scene == scene && s.pending() {
+            s.frame(frame_ms);
+            frames += 1;
+            waited += 1;
+            assert!(
+                waited <= due_frames,
+                "not laid out {waited} frames after a change"
+            );
+        }
+    }
+    assert!(!s.pending());
+    assert!(deferred > 0, "every change was laid out on its own frame");
+    // Settled: the drawing is the cluster as it is now.
+    assert_eq!(*s.scene(), layout(s.cluster(), &LayoutOptions::default()));
+}

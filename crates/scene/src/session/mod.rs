@@ -77,7 +77,19 @@ pub struct Session {
     journey_serial: u64,
     /// The editor holds text that was not applied on purpose (see [`Session::held`]).
     held: bool,
+    /// The cluster changed while time ran and the scene has not been laid out again yet.
+    scene_stale: bool,
+    /// Wall milliseconds since the scene was last laid out.
+    since_layout_ms: f64,
 }
+
+/// Scenes with more items than this are laid out again at most every
+/// [`BIG_SCENE_RELAYOUT_MS`] while simulated time runs (and at once when it stops, or when the
+/// user does something): laying out thousands of Services on every animation frame while their
+/// slices appear froze the page for seconds.
+pub const BIG_SCENE_ITEMS: usize = 2_000;
+/// See [`BIG_SCENE_ITEMS`].
+pub const BIG_SCENE_RELAYOUT_MS: f64 = 500.0;
 
 impl Session {
     /// The session a scenario describes (a saved state, a shared link), its cluster settled:
@@ -97,6 +109,8 @@ impl Session {
             revisions: Revisions::default(),
             journey_serial: 0,
             held: false,
+            scene_stale: false,
+            since_layout_ms: 0.0,
         };
         s.apply_proxy_mode();
         s.editing.cluster.settle();
@@ -487,10 +501,20 @@ impl Session {
             if whole >= 1.0 {
                 self.carry_ms -= whole;
                 // A frame is at most a few hundred ms: the cast cannot truncate.
-                changed |= self.tick(whole as u64);
+                if self.editing.cluster.advance(whole as u64) {
+                    self.note_cluster_change();
+                    changed = true;
+                }
             }
         } else {
             self.carry_ms = 0.0;
+        }
+        self.since_layout_ms += dt_wall_ms;
+        let big = self.scene.items.len() > BIG_SCENE_ITEMS;
+        if self.scene_stale
+            && (!big || !self.pending() || self.since_layout_ms >= BIG_SCENE_RELAYOUT_MS)
+        {
+            self.relayout();
         }
         if self.playback.tick(dt, &self.scene) {
             self.played();
@@ -532,8 +556,15 @@ impl Session {
     /// The cluster may have changed: lay it out again, follow the journey's places, and take
     /// an example's suggested source once its pod exists.
     fn cluster_changed(&mut self) {
-        self.revisions.cluster += 1;
+        self.note_cluster_change();
         self.relayout();
+    }
+
+    /// The cluster changed; its drawing is laid out again by the caller (at once, or by
+    /// [`Session::frame`] when a big scene is due).
+    fn note_cluster_change(&mut self) {
+        self.revisions.cluster += 1;
+        self.scene_stale = true;
         if let Some(from) = self.pending_source.clone() {
             if let Ok(o) = examples::origin(self.cluster(), &from, "default") {
                 self.settings.source = Some(origin_value(&o));
@@ -544,6 +575,8 @@ impl Session {
     }
 
     fn relayout(&mut self) {
+        self.scene_stale = false;
+        self.since_layout_ms = 0.0;
         let scene = layout(self.cluster(), &LayoutOptions::default());
         if scene != self.scene {
             self.scene = scene;
