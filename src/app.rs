@@ -15,6 +15,7 @@ use leptos::html;
 use leptos::prelude::*;
 use svcsim_engine::proxy::ProxyMode;
 use svcsim_scene::examples;
+use svcsim_scene::journey::{shortlist, CHOICES_SHOWN};
 use svcsim_scene::layout::{ObjectId, Point, View};
 use svcsim_scene::session::{Session, DEFAULT_SEED};
 use svcsim_scene::settings::Theme;
@@ -375,7 +376,7 @@ fn StageBar() -> impl IntoView {
     let model = use_model();
     let selection_options = move || {
         let sel = model.selection().map(|s| s.to_string()).unwrap_or_default();
-        model.with_scene(|s| {
+        let ids: Vec<String> = model.with_scene(|s| {
             s.objects()
                 .filter(|id| {
                     matches!(
@@ -387,13 +388,21 @@ fn StageBar() -> impl IntoView {
                             | ObjectId::ExternalClient
                     )
                 })
-                .map(|id| {
-                    let v = id.to_string();
-                    let selected = v == sel;
-                    view! { <option value=v.clone() selected=selected>{v.clone()}</option> }
-                })
-                .collect_view()
-        })
+                .map(ToString::to_string)
+                .collect()
+        });
+        let (shown, omitted) = shortlist(ids, CHOICES_SHOWN, |v| *v == sel);
+        let rows = shown
+            .into_iter()
+            .map(|v| {
+                let selected = v == sel;
+                view! { <option value=v.clone() selected=selected>{v.clone()}</option> }
+            })
+            .collect_view();
+        let more = (omitted > 0).then(|| {
+            view! { <option value="" disabled=true>{format!("… {omitted} more: click them on the canvas")}</option> }
+        });
+        (rows, more)
     };
     let zoom = move |factor: f64| {
         let v = model.ui.view.get_untracked().unwrap_or_default();

@@ -7,7 +7,7 @@
 use crate::model::{use_model, use_player, use_prefs};
 use leptos::prelude::*;
 use svcsim_scene::animation::HopEvent;
-use svcsim_scene::journey::{destinations, sources};
+use svcsim_scene::journey::{destinations, shortlist, sources, CHOICES_SHOWN};
 
 /// The send form and the player controls (above the canvas).
 #[component]
@@ -17,18 +17,30 @@ pub fn JourneyControls() -> impl IntoView {
     let prefs = use_prefs();
     let source_options = move || {
         let current = prefs.get().source.unwrap_or_default();
-        model
-            .with_cluster(|s| sources(s.cluster()))
+        let (shown, omitted) = shortlist(
+            model.with_cluster(|s| sources(s.cluster())),
+            CHOICES_SHOWN,
+            |o| o.value == current,
+        );
+        let rows = shown
             .into_iter()
             .map(|o| {
                 let selected = o.value == current;
                 view! { <option value=o.value selected=selected>{o.label}</option> }
             })
-            .collect_view()
+            .collect_view();
+        let more = (omitted > 0).then(|| {
+            view! { <option value="" disabled=true>{format!("… {omitted} more: type kubectl exec in the console")}</option> }
+        });
+        (rows, more)
     };
     let dest_options = move || {
-        model
-            .with_cluster(|s| destinations(s.cluster()))
+        let (shown, _) = shortlist(
+            model.with_cluster(|s| destinations(s.cluster())),
+            CHOICES_SHOWN,
+            |_| false,
+        );
+        shown
             .into_iter()
             .map(|d| view! { <option value=d></option> })
             .collect_view()

@@ -106,3 +106,39 @@ pub fn destinations(cluster: &Cluster) -> Vec<String> {
     }
     out
 }
+
+/// How many choices a list on the page offers; a cluster of thousands of pods or Services
+/// would otherwise build thousands of `<option>`s on every change.
+pub const CHOICES_SHOWN: usize = 500;
+
+/// The first `limit` items, plus any later one `keep` wants (the current choice, so the list
+/// still shows it), and how many were left out.
+pub fn shortlist<T>(
+    items: impl IntoIterator<Item = T>,
+    limit: usize,
+    keep: impl Fn(&T) -> bool,
+) -> (Vec<T>, usize) {
+    let mut shown = Vec::new();
+    let mut omitted = 0;
+    for (i, item) in items.into_iter().enumerate() {
+        if i < limit || keep(&item) {
+            shown.push(item);
+        } else {
+            omitted += 1;
+        }
+    }
+    (shown, omitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shortlist;
+
+    #[test]
+    fn a_shortlist_keeps_the_current_choice_and_counts_the_rest() {
+        let (shown, omitted) = shortlist(0..10, 3, |&i| i == 7);
+        assert_eq!(shown, vec![0, 1, 2, 7]);
+        assert_eq!(omitted, 6);
+        assert_eq!(shortlist(0..2, 3, |_| false), (vec![0, 1], 0));
+    }
+}
