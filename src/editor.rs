@@ -21,6 +21,11 @@ fn more_row(total: usize, what: &'static str) -> Option<impl IntoView> {
         .then(|| view! { <li class="more">{format!("… and {} more {what}", total - SHOWN)}</li> })
 }
 
+/// Above this size the editor is a plain text area: no colouring, no line numbers. Laying out
+/// a highlighted copy of a multi-megabyte paste (hundreds of thousands of spans) froze the tab
+/// for seconds on every keystroke; a plain text area stays responsive.
+pub const PLAIN_ABOVE_BYTES: usize = 256 * 1024;
+
 /// How long typing must pause before the text is applied.
 pub const DEBOUNCE: Duration = Duration::from_millis(400);
 
@@ -69,11 +74,21 @@ pub fn Editor() -> impl IntoView {
     let problems = move || {
         model.with_cluster(|s| s.problems().iter().take(SHOWN).cloned().collect::<Vec<_>>())
     };
+    let plain = Memo::new(move |_| model.with_text(|t| t.len() > PLAIN_ABOVE_BYTES));
     let gutter = move || {
+        if plain.get() {
+            return String::new();
+        }
         let lines = model.with_text(|t| t.split('\n').count());
         model.with_cluster(|s| gutter_html(lines, s.problems()))
     };
-    let hl = move || model.with_text(to_html);
+    let hl = move || {
+        if plain.get() {
+            String::new()
+        } else {
+            model.with_text(to_html)
+        }
+    };
 
     // Move the caret to a line and bring it into view.
     let jump = move |line: u32, col: u32| {
@@ -86,11 +101,14 @@ pub fn Editor() -> impl IntoView {
         let start = line_offset_utf16(&text, line).saturating_add(col.saturating_sub(1));
         let _ = el.focus();
         let _ = el.set_selection_range(start, start);
-        if let Some(sc) = scroller.get_untracked() {
-            let lines = text.split('\n').count().max(1);
-            let per_line = f64::from(el.scroll_height()) / lines as f64;
-            let target = (f64::from(line.saturating_sub(3))) * per_line;
-            sc.set_scroll_top(target.max(0.0) as i32);
+        let lines = text.split('\n').count().max(1);
+        let per_line = f64::from(el.scroll_height()) / lines as f64;
+        let target = (f64::from(line.saturating_sub(3)) * per_line).max(0.0) as i32;
+        // A plain text area scrolls itself; the highlighted editor scrolls its container.
+        if plain.get_untracked() {
+            el.set_scroll_top(target);
+        } else if let Some(sc) = scroller.get_untracked() {
+            sc.set_scroll_top(target);
         }
     };
 
@@ -170,7 +188,12 @@ pub fn Editor() -> impl IntoView {
                 "Edit or paste manifests: applied as you type, or with Ctrl+Enter."
             </p>
             {held}
-            <div class="code" node_ref=scroller>
+            {move || plain.get().then(|| view! {
+                <p id="plain-note" class="help">
+                    {format!("Colouring and line numbers are off for texts over {} KB.", PLAIN_ABOVE_BYTES / 1024)}
+                </p>
+            })}
+            <div class="code" class:plain=move || plain.get() node_ref=scroller>
                 <pre class="gutter" aria-hidden="true" inner_html=gutter></pre>
                 <div class="layers">
                     <pre class="hl" aria-hidden="true" inner_html=hl></pre>
