@@ -349,7 +349,7 @@ mod tests {
                 // A path built from a manifest's key, a precomputed Go value holding user text.
                 FieldError::invalid(
                     "metadata.labels[\u{1b}[2J]",
-                    BadValue::string_slice(&[mb.clone()]),
+                    BadValue::string_slice(std::slice::from_ref(&mb)),
                     "",
                 ),
                 format!(
