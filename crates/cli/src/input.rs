@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::Path;
 use svcsim_engine::cluster::{ApplyResult, Cluster};
 use svcsim_engine::manifest::Source;
+use svcsim_engine::quote::go_quote_capped;
 
 /// Read every `-f` argument: a file, a directory's manifest files (sorted), or stdin (`-`).
 fn read_sources(files: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>, String> {
@@ -28,7 +29,11 @@ fn read_sources(files: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>, S
         }
         let path = Path::new(f);
         if !path.exists() {
-            return Err(format!("error: the path \"{f}\" does not exist"));
+            // cli-runtime's FileVisitor: `the path %q does not exist`.
+            return Err(format!(
+                "error: the path {} does not exist",
+                go_quote_capped(f)
+            ));
         }
         if path.is_dir() {
             let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(path)
