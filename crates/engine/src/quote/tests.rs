@@ -144,3 +144,36 @@ fn invisible_and_terminal_escapes() {
     assert!(matches!(escape_terminal("kubernetes"), Cow::Borrowed(_)));
     assert!(matches!(escape_invisible("kubernetes"), Cow::Borrowed(_)));
 }
+
+mod properties {
+    use super::super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the text, Go's quoting leaves only printable runes, and the terminal form
+        /// only printable runes, line feeds and tabs.
+        #[test]
+        fn nothing_invisible_survives(s in any::<String>()) {
+            prop_assert!(go_quote(&s).chars().all(is_print));
+            prop_assert!(escape_invisible(&s).chars().all(is_print));
+            prop_assert!(escape_terminal(&s).chars().all(|c| is_print(c) || c == '\n' || c == '\t'));
+        }
+
+        /// A cut is a prefix on a character boundary, as long as it may be.
+        #[test]
+        fn cuts_are_prefixes_on_boundaries(s in any::<String>(), max in 0usize..64) {
+            let h = head(&s, max);
+            prop_assert!(s.starts_with(h));
+            prop_assert!(h.len() <= max);
+            if s.len() > max {
+                prop_assert!(h.len() + 4 > max);
+                prop_assert_eq!(truncate(&s, max), format!("{h}... ({} bytes omitted)", s.len() - h.len()));
+            } else {
+                prop_assert_eq!(truncate(&s, max), s.as_str());
+                prop_assert_eq!(go_quote_capped(&s), go_quote(&s));
+            }
+        }
+    }
+}
