@@ -157,6 +157,9 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 /// places in a message unquoted (a field path built from a manifest's keys, a document's
 /// JSON): printable text is unchanged.
 pub fn escape_invisible(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
     escape_with(s, |out, c| {
         if is_print(c) {
             false
@@ -172,6 +175,11 @@ pub fn escape_invisible(s: &str) -> Cow<'_, str> {
 /// line feeds and tabs that lay the text out. Printable text is unchanged, so kubectl's
 /// output for ordinary objects stays byte for byte the same.
 pub fn escape_terminal(s: &str) -> Cow<'_, str> {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+    {
+        return Cow::Borrowed(s);
+    }
     escape_with(s, |out, c| match c {
         '\n' | '\t' => false,
         '\u{1b}' => {
