@@ -174,3 +174,36 @@ spec:
         r.stderr
     );
 }
+
+/// One bad port repeated fifty thousand times through an alias (six bytes each): the Invalid
+/// message prints the causes that fit in 256 KiB, points at those, and counts the rest.
+#[test]
+fn an_alias_repeated_bad_item_gives_a_bounded_error() {
+    let mut manifest = String::from(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - &p {port: 0, name: \"\\u202e\"}\n",
+    );
+    for _ in 0..50_000 {
+        manifest.push_str("  - *p\n");
+    }
+    let r = apply(&manifest);
+    assert_clean(&r);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.len() < 512 * 1024,
+        "{} bytes on stderr",
+        r.stderr.len()
+    );
+    assert!(r.stderr.starts_with(
+        "The Service \"web\" is invalid: \n* spec.ports[0].name: Invalid value: \"\\u202e\": "
+    ));
+    assert!(
+        r.stderr.contains(" more errors omitted)\n  --> STDIN:"),
+        "{}",
+        &r.stderr[..300]
+    );
+    assert!(
+        r.stderr.ends_with(" more locations omitted)\n"),
+        "{}",
+        &r.stderr[r.stderr.len() - 100..]
+    );
+}

@@ -223,16 +223,47 @@ pub fn dedup(errors: &mut ErrorList) {
     errors.retain(|e| seen.insert(e.to_string()));
 }
 
+/// Most text the causes of one Invalid error print before the rest are counted instead.
+/// kubectl prints every cause; but a manifest can repeat one bad item through YAML aliases
+/// (`- *port` costs six bytes and yields several causes of up to a few KiB each), so svcsim
+/// stops at 256 KiB, far past any real object's errors, and says how many causes it left out.
+pub const MAX_CAUSES_TEXT: usize = 256 * 1024;
+
+/// How many of `errors` an Invalid message prints: all of them, unless their text passes
+/// [`MAX_CAUSES_TEXT`]; then as many as fit, at least one. Costs O([`MAX_CAUSES_TEXT`]) at
+/// most, however many causes there are. A caller that points at each cause's place (the
+/// CLI's `--> file:line:col`) points at these.
+pub fn causes_shown(errors: &[FieldError]) -> usize {
+    let mut total = 0usize;
+    for (i, e) in errors.iter().enumerate() {
+        total = total.saturating_add(e.to_string().len() + 3);
+        if total > MAX_CAUSES_TEXT && i > 0 {
+            return i;
+        }
+    }
+    errors.len()
+}
+
+/// The marker for causes left out.
+fn more_causes(left_out: usize) -> String {
+    format!("... ({left_out} more errors omitted)")
+}
+
 /// What kubectl prints for an Invalid error of `kind`/`name` with these causes
-/// (`cmd/util/helpers.go`: `The %s %q is invalid`, the name Go-quoted).
+/// (`cmd/util/helpers.go`: `The %s %q is invalid`, the name Go-quoted; one cause on the line,
+/// several as a `* ` list), at most [`causes_shown`] of them.
 pub fn kubectl_invalid(kind: &str, name: &str, errors: &[FieldError]) -> String {
     let prefix = format!("The {kind} {} is invalid: ", go_quote_capped(name));
     match errors {
         [one] => format!("{prefix}{one}"),
         many => {
+            let shown = causes_shown(many);
             let mut s = prefix;
-            for e in many {
+            for e in many.iter().take(shown) {
                 s.push_str(&format!("\n* {e}"));
+            }
+            if shown < many.len() {
+                s.push_str(&format!("\n* {}", more_causes(many.len() - shown)));
             }
             s
         }
@@ -240,17 +271,18 @@ pub fn kubectl_invalid(kind: &str, name: &str, errors: &[FieldError]) -> String 
 }
 
 /// The API Status message (`NewInvalid`: `%s %q is invalid: %v`): `<Kind> "<name>" is
-/// invalid: e` or `[e1, e2]`.
+/// invalid: e` or `[e1, e2]`, at most [`causes_shown`] causes.
 pub fn status_invalid_message(kind: &str, name: &str, errors: &[FieldError]) -> String {
     let agg = match errors {
         [one] => one.to_string(),
-        many => format!(
-            "[{}]",
-            many.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        many => {
+            let shown = causes_shown(many);
+            let mut parts: Vec<String> = many.iter().take(shown).map(ToString::to_string).collect();
+            if shown < many.len() {
+                parts.push(more_causes(many.len() - shown));
+            }
+            format!("[{}]", parts.join(", "))
+        }
     };
     format!("{kind} {} is invalid: {agg}", go_quote_capped(name))
 }
@@ -391,5 +423,25 @@ mod tests {
                 5000 - MAX_QUOTED
             )
         );
+    }
+
+    /// Two hundred thousand causes (one bad port repeated through an alias) print as many as
+    /// fit in [`MAX_CAUSES_TEXT`], then a count of the rest.
+    #[test]
+    fn many_causes_are_bounded() {
+        let causes: Vec<FieldError> = (0..200_000)
+            .map(|i| FieldError::invalid(format!("spec.ports[{i}].port"), BadValue::int(0), "x"))
+            .collect();
+        let shown = causes_shown(&causes);
+        assert!(shown > 1000 && shown < 200_000, "{shown}");
+        let text = kubectl_invalid("Service", "web", &causes);
+        assert!(text.len() <= MAX_CAUSES_TEXT + 200, "{}", text.len());
+        assert!(text.ends_with(&format!(
+            "\n* ... ({} more errors omitted)",
+            200_000 - shown
+        )));
+        let status = status_invalid_message("Service", "web", &causes);
+        assert!(status.ends_with(&format!(", ... ({} more errors omitted)]", 200_000 - shown)));
+        assert_eq!(causes_shown(&causes[..3]), 3);
     }
 }
