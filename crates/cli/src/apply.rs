@@ -32,7 +32,7 @@ pub fn apply(args: Args, stdin: &mut dyn Read) -> Outcome {
     // kubectl prints each success as it happens and the collected errors at the end.
     let mut out = Outcome::default();
     for r in results.iter().filter(|r| r.is_ok()) {
-        out.out(format!("{r}\n"));
+        out.text(format!("{r}\n"));
     }
     for r in results.iter().filter(|r| !r.is_ok()) {
         report_error(&mut out, r);

@@ -5,6 +5,7 @@ use crate::input::build_reporting;
 use crate::outcome::Outcome;
 use std::io::Read;
 use svcsim_engine::printers::{self, GetError, GetOptions, Resource};
+use svcsim_engine::quote::go_quote_capped;
 
 /// `RESOURCE NAME`, `RESOURCE/NAME` or `RESOURCE` after `describe`.
 fn resource_and_name(args: &Args) -> Result<(String, Option<String>), Outcome> {
@@ -47,13 +48,17 @@ pub fn describe(args: Args, stdin: &mut dyn Read) -> Outcome {
         Some(Resource::Services) => {}
         Some(_) => {
             return Outcome::default().usage_error(
-                &format!("svcsim describe supports services only, not \"{resource}\""),
+                &format!(
+                    "svcsim describe supports services only, not {}",
+                    go_quote_capped(&resource)
+                ),
                 Some("describe"),
             )
         }
         None => {
             return Outcome::fail(format!(
-                "error: the server doesn't have a resource type \"{resource}\""
+                "error: the server doesn't have a resource type {}",
+                go_quote_capped(&resource)
             ))
         }
     }

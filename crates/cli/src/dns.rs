@@ -7,6 +7,7 @@ use crate::outcome::Outcome;
 use std::io::Read;
 use std::net::Ipv4Addr;
 use svcsim_engine::dns::{self, RecordType, ResolverFlavor, Upstream};
+use svcsim_engine::quote::go_quote_capped;
 use svcsim_engine::trace::Origin;
 
 /// `d.c.b.a.in-addr.arpa.` for an IPv4 address (what `dig -x` asks).
@@ -31,7 +32,10 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
             Some(t) => t,
             None => {
                 return Outcome::default().usage_error(
-                    &format!("--type {t:?}: want A, AAAA, SRV, PTR, CNAME, TXT or SOA"),
+                    &format!(
+                        "--type {}: want A, AAAA, SRV, PTR, CNAME, TXT or SOA",
+                        go_quote_capped(t)
+                    ),
                     Some("dns"),
                 )
             }
@@ -58,7 +62,8 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
             ),
             None => {
                 out.err(format!(
-                    "Error from server (NotFound): pods \"{name}\" not found"
+                    "Error from server (NotFound): pods {} not found",
+                    go_quote_capped(name)
                 ));
                 out.code = 1;
                 return out;
@@ -67,7 +72,8 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
         Origin::Node { name } => {
             if !cluster.store.nodes.contains_key(name) {
                 out.err(format!(
-                    "Error from server (NotFound): nodes \"{name}\" not found"
+                    "Error from server (NotFound): nodes {} not found",
+                    go_quote_capped(name)
                 ));
                 out.code = 1;
                 return out;
@@ -136,7 +142,7 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
             resolution.outcome.as_str()
         )),
     }
-    out.out(text);
+    out.text(text);
     out
 }
 

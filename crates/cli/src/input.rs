@@ -5,8 +5,10 @@ use crate::args::Args;
 use crate::outcome::Outcome;
 use std::io::Read;
 use std::path::Path;
-use svcsim_engine::cluster::{ApplyResult, Cluster};
+use svcsim_engine::cluster::{ApplyError, ApplyResult, Cluster};
 use svcsim_engine::manifest::Source;
+use svcsim_engine::quote::go_quote_capped;
+use svcsim_engine::validate::field;
 
 /// Read every `-f` argument: a file, a directory's manifest files (sorted), or stdin (`-`).
 fn read_sources(files: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>, String> {
@@ -28,7 +30,11 @@ fn read_sources(files: &[String], stdin: &mut dyn Read) -> Result<Vec<Source>, S
         }
         let path = Path::new(f);
         if !path.exists() {
-            return Err(format!("error: the path \"{f}\" does not exist"));
+            // cli-runtime's FileVisitor: `the path %q does not exist`.
+            return Err(format!(
+                "error: the path {} does not exist",
+                go_quote_capped(f)
+            ));
         }
         if path.is_dir() {
             let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(path)
@@ -75,10 +81,24 @@ pub fn build_reporting(args: &Args, stdin: &mut dyn Read) -> Result<(Cluster, Ou
     Ok((cluster, out))
 }
 
-/// kubectl's error text, then one `  --> file:line:col` per place it points at.
+/// kubectl's error text, then one `  --> file:line:col` per place it points at: one per
+/// cause the message prints (an Invalid error with more causes than fit in
+/// [`field::MAX_CAUSES_TEXT`] prints the first ones and counts the rest, see
+/// [`field::causes_shown`]).
 pub fn report_error(out: &mut Outcome, r: &ApplyResult) {
     out.err(r.to_string());
-    for (_, loc) in r.error_locations() {
+    let locations = r.error_locations();
+    let shown = match &r.outcome {
+        Err(ApplyError::Invalid { causes, .. }) if causes.len() > 1 => field::causes_shown(causes),
+        _ => locations.len(),
+    };
+    for (_, loc) in locations.iter().take(shown) {
         out.err(format!("  --> {loc}"));
+    }
+    if shown < locations.len() {
+        out.err(format!(
+            "  --> ... ({} more locations omitted)",
+            locations.len() - shown
+        ));
     }
 }

@@ -7,6 +7,7 @@ use crate::input::build_reporting;
 use crate::outcome::Outcome;
 use std::io::Read;
 use svcsim_engine::proxy;
+use svcsim_engine::quote::go_quote_capped;
 
 /// `svcsim rules`.
 pub fn rules(args: Args, stdin: &mut dyn Read) -> Outcome {
@@ -36,7 +37,8 @@ pub fn rules(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(r) => out.out(proxy::render(&r)),
         Err(proxy::ProxyError::NodeNotFound(n)) => {
             out.err(format!(
-                "Error from server (NotFound): nodes \"{n}\" not found"
+                "Error from server (NotFound): nodes {} not found",
+                go_quote_capped(&n)
             ));
             out.code = 1;
         }

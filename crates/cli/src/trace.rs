@@ -6,6 +6,7 @@ use crate::input::build_reporting;
 use crate::outcome::Outcome;
 use std::io::Read;
 use svcsim_engine::proxy::Protocol;
+use svcsim_engine::quote::go_quote_capped;
 use svcsim_engine::trace::{parse_destination, Origin, TraceOptions, TraceSession};
 
 /// Most connections one `--count` may ask for (each is a full trace).
@@ -42,7 +43,7 @@ pub fn trace(args: Args, stdin: &mut dyn Read) -> Outcome {
             Some(p) => p,
             None => {
                 return Outcome::default().usage_error(
-                    &format!("--proto {p:?}: want tcp, udp or sctp"),
+                    &format!("--proto {}: want tcp, udp or sctp", go_quote_capped(p)),
                     Some("trace"),
                 )
             }
@@ -65,7 +66,8 @@ pub fn trace(args: Args, stdin: &mut dyn Read) -> Outcome {
     if let Some(via) = &args.via {
         if !cluster.store.nodes.contains_key(via) {
             out.err(format!(
-                "Error from server (NotFound): nodes \"{via}\" not found"
+                "Error from server (NotFound): nodes {} not found",
+                go_quote_capped(via)
             ));
             out.code = 1;
             return out;
@@ -83,7 +85,7 @@ pub fn trace(args: Args, stdin: &mut dyn Read) -> Outcome {
     match args.count {
         None => match session.trace(&origin, &dest, &mut rng) {
             Ok(j) if json => out.json(&j),
-            Ok(j) => out.out(j.to_string()),
+            Ok(j) => out.text(j.to_string()),
             Err(e) => {
                 out.err(e.to_string());
                 out.code = 1;
@@ -93,9 +95,9 @@ pub fn trace(args: Args, stdin: &mut dyn Read) -> Outcome {
             Ok(d) if json => out.json(&d),
             Ok(d) => {
                 if let Some(first) = &d.first {
-                    out.out(format!("{first}\n"));
+                    out.text(format!("{first}\n"));
                 }
-                out.out(d.to_string());
+                out.text(d.to_string());
             }
             Err(e) => {
                 out.err(e.to_string());

@@ -15,6 +15,7 @@
 //! * [`cluster`]: the object store and `apply`, which runs the API server's create/update flow;
 //! * [`controllers`]: scheduler, workload controllers, EndpointSlice controller, LB controller;
 //! * [`printers`]: `kubectl get`/`describe` text and `-o json|yaml`;
+//! * [`quote`]: user text in messages (Go's `%q`, kubectl's terminal escaping, svcsim's caps);
 //! * [`net`]: packets, addressing, routing between nodes, conntrack;
 //! * [`trace`]: a packet's journey through routes and kube-proxy's rules, and back;
 //! * [`sim`]: simulated time and seeded randomness.
@@ -33,6 +34,7 @@ pub mod manifest;
 pub mod net;
 pub mod printers;
 pub mod proxy;
+pub mod quote;
 pub mod sim;
 pub mod trace;
 pub mod validate;

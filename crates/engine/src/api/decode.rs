@@ -5,10 +5,22 @@
 //! * a value of the wrong JSON type: Go's `encoding/json` message
 //!   `json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32`
 //!   (only the first one is reported, as Go stops at the first);
-//! * unknown fields: `strict decoding error: unknown field "spec.ports[0].prot"` (all of them).
+//! * unknown fields: `strict decoding error: unknown field "spec.ports[0].prot"` (all of them,
+//!   up to sigs.k8s.io/json's limit of [`MAX_STRICT_ERRORS`], repeats once).
+//!
+//! The field path is quoted as sigs.k8s.io/json quotes it, with Go's `%q`
+//! (`fmt.Errorf("unknown field %q", …)` in `internal/golang/encoding/json/decode.go`), so a
+//! key's invisible characters show as `\u202e`; a path longer than
+//! [`crate::quote::MAX_QUOTED`] bytes is cut with a marker ([`go_quote_capped`]).
 
 use crate::manifest::{Node, Pos, Value};
-use std::collections::BTreeMap;
+use crate::quote::go_quote_capped;
+use std::collections::{BTreeMap, HashSet};
+
+/// Most strict-decoding errors reported for one object: sigs.k8s.io/json's `saveStrictError`
+/// (`internal/golang/encoding/json/kubernetes_patch.go`) stops saving after 100, and saves a
+/// message it has already saved only once.
+pub const MAX_STRICT_ERRORS: usize = 100;
 
 /// One decoding problem with the field path (Kubernetes form, with indexes) and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,15 +70,25 @@ impl Cx {
                 ));
             }
         }
-        let strict: Vec<String> = self
-            .issues
-            .iter()
-            .filter_map(|i| match i.kind {
-                DecodeIssueKind::UnknownField => Some(format!("unknown field \"{}\"", i.path)),
-                DecodeIssueKind::DuplicateField => Some(format!("duplicate field \"{}\"", i.path)),
-                DecodeIssueKind::WrongType { .. } => None,
-            })
-            .collect();
+        let mut strict: Vec<String> = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for issue in &self.issues {
+            if strict.len() >= MAX_STRICT_ERRORS {
+                break;
+            }
+            let text = match issue.kind {
+                DecodeIssueKind::UnknownField => {
+                    format!("unknown field {}", go_quote_capped(&issue.path))
+                }
+                DecodeIssueKind::DuplicateField => {
+                    format!("duplicate field {}", go_quote_capped(&issue.path))
+                }
+                DecodeIssueKind::WrongType { .. } => continue,
+            };
+            if seen.insert(text.clone()) {
+                strict.push(text);
+            }
+        }
         if strict.is_empty() {
             None
         } else {
@@ -420,6 +442,57 @@ mod tests {
         assert_eq!(
             cx.message().unwrap(),
             "strict decoding error: unknown field \"b\", unknown field \"c\""
+        );
+    }
+
+    /// What the strict-decoding message makes of hostile keys: a 1 MB key, invisible and
+    /// bidirectional characters, an ANSI escape sequence, thousands of unknown fields.
+    #[test]
+    fn strict_errors_quote_capped_and_count_limited() {
+        let decode = |text: &str| {
+            let n = parse_document(text, 1).unwrap();
+            let mut cx = Cx::default();
+            let f = Fields::open(&mut cx, &n, At::root("X"), "X").unwrap();
+            f.finish(&mut cx);
+            cx.message().unwrap()
+        };
+        let big = "k".repeat(1 << 20);
+        let cases: Vec<(String, String)> = vec![
+            (
+                format!("? {big}\n: 1\n"),
+                format!(
+                    "strict decoding error: unknown field \"{}\"... ({} bytes omitted)",
+                    "k".repeat(crate::quote::MAX_QUOTED),
+                    (1 << 20) - crate::quote::MAX_QUOTED
+                ),
+            ),
+            (
+                "\"adm\\u202enim\\u200b\": 1\n".to_string(),
+                "strict decoding error: unknown field \"adm\\u202enim\\u200b\"".to_string(),
+            ),
+            (
+                "\"\\e[31mprot\\e[0m\": TCP\n".to_string(),
+                "strict decoding error: unknown field \"\\x1b[31mprot\\x1b[0m\"".to_string(),
+            ),
+            (
+                "\"say \\\"hi\\\"\": 1\n".to_string(),
+                "strict decoding error: unknown field \"say \\\"hi\\\"\"".to_string(),
+            ),
+            (
+                "a: 1\na: 2\na: 3\n".to_string(),
+                "strict decoding error: unknown field \"a\", duplicate field \"a\"".to_string(),
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(decode(&text), want);
+        }
+        let many: String = (0..5000).map(|i| format!("f{i}: 1\n")).collect();
+        let message = decode(&many);
+        assert_eq!(message.matches("unknown field").count(), MAX_STRICT_ERRORS);
+        assert!(
+            message.ends_with("unknown field \"f99\""),
+            "{}",
+            &message[message.len() - 30..]
         );
     }
 }

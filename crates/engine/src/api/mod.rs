@@ -12,6 +12,7 @@ pub mod meta;
 pub mod setup;
 
 use crate::manifest::{Pos, RawObject};
+use crate::quote::go_quote_capped as q;
 use apps::{Workload, WorkloadKind};
 use decode::{Cx, Fields};
 use serde::Serialize;
@@ -81,8 +82,9 @@ pub const KINDS: &[(&str, &str, &str, bool)] = &[
 /// Why an object could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    /// The kind exists, but not in that apiVersion (kubectl's REST mapping failure).
-    #[error("resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source_name}\": no matches for kind \"{kind}\" in version \"{api_version}\"\nensure CRDs are installed first")]
+    /// The kind exists, but not in that apiVersion (kubectl's REST mapping failure). kubectl
+    /// and `meta.NoKindMatchError` quote every part with `%q` (capped, see [`crate::quote`]).
+    #[error("resource mapping not found for name: {} namespace: {} from {}: no matches for kind {} in version {}\nensure CRDs are installed first", q(name), q(namespace), q(source_name), q(kind), q(api_version))]
     NoMatch {
         name: String,
         namespace: String,
@@ -279,6 +281,17 @@ mod tests {
         let e =
             decode_first("apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: x\n").unwrap_err();
         assert!(e.to_string().starts_with("resource mapping not found for name: \"x\" namespace: \"\" from \"f.yaml\": no matches for kind \"Service\" in version \"apps/v1\""));
+    }
+
+    #[test]
+    fn no_match_quotes_the_name_like_kubectl() {
+        let e = decode_first(
+            "apiVersion: apps/v1\nkind: Service\nmetadata:\n  name: \"a\\u202eb\\e[31m\"\n",
+        )
+        .unwrap_err();
+        assert!(e.to_string().starts_with(
+            "resource mapping not found for name: \"a\\u202eb\\x1b[31m\" namespace: \"\""
+        ));
     }
 
     #[test]

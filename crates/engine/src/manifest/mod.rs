@@ -548,6 +548,19 @@ fn parse_float(text: &str) -> Option<f64> {
     plain.parse::<f64>().ok()
 }
 
+/// Longest document JSON a `… is missing in '<json>'` message quotes whole. apimachinery's
+/// `missingKindErr` prints the whole document; svcsim keeps 16 KiB (more than any real object)
+/// so a 10 MB line cannot become a 10 MB message.
+pub const MAX_DOCUMENT_TEXT: usize = 16 * 1024;
+
+/// The document as those messages quote it: compact JSON, cut at [`MAX_DOCUMENT_TEXT`] bytes
+/// with a marker, non-printable runes as Go escapes (`\u202e`; still valid JSON).
+fn document_text(node: &Node) -> String {
+    let json = node.to_json_compact();
+    let kept = crate::quote::truncate(&json, MAX_DOCUMENT_TEXT);
+    crate::quote::escape_invisible(&kept).into_owned()
+}
+
 /// Take a document's root and add its objects (expanding `kind: List`) to `parsed`.
 fn collect_objects(doc: usize, root: Node, parsed: &mut Parsed) {
     if matches!(root.value, Value::Null) {
@@ -569,7 +582,7 @@ fn collect_objects(doc: usize, root: Node, parsed: &mut Parsed) {
                 doc,
                 ManifestError::NotAnObject {
                     pos: root.pos,
-                    text: root.to_json_compact(),
+                    text: document_text(&root),
                 },
             )),
         }
@@ -585,21 +598,21 @@ fn raw_object(doc: usize, node: Node) -> Result<RawObject, ManifestError> {
     if !matches!(node.value, Value::Map(_)) {
         return Err(ManifestError::NotAnObject {
             pos: node.pos,
-            text: node.to_json_compact(),
+            text: document_text(&node),
         });
     }
     let kind = node.get("kind").and_then(Node::as_str).unwrap_or("");
     if kind.is_empty() {
         return Err(ManifestError::MissingKind {
             pos: node.pos,
-            text: node.to_json_compact(),
+            text: document_text(&node),
         });
     }
     let api_version = node.get("apiVersion").and_then(Node::as_str).unwrap_or("");
     if api_version.is_empty() {
         return Err(ManifestError::MissingApiVersion {
             pos: node.pos,
-            text: node.to_json_compact(),
+            text: document_text(&node),
         });
     }
     let meta = node.get("metadata");
@@ -736,6 +749,27 @@ mod tests {
             parsed.errors[0].1,
             ManifestError::MissingKind { .. }
         ));
+    }
+
+    #[test]
+    fn a_huge_line_is_quoted_capped_and_escaped() {
+        let line = "a".repeat(10_000_000);
+        let parsed = parse(&line);
+        let message = parsed.errors[0].1.to_string();
+        let json_len = line.len() + 2;
+        assert_eq!(
+            message,
+            format!(
+                "error unmarshaling JSON: while decoding JSON: Object 'Kind' is missing in '\"{}... ({} bytes omitted)'",
+                "a".repeat(MAX_DOCUMENT_TEXT - 1),
+                json_len - MAX_DOCUMENT_TEXT
+            )
+        );
+        let parsed = parse("apiVersion: v1\nmetadata:\n  name: \"x\\u202ey\\u200b\"\n");
+        assert_eq!(
+            parsed.errors[0].1.to_string(),
+            "Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\\u202ey\\u200b\"}}'"
+        );
     }
 
     #[test]

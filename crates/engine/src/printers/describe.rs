@@ -44,9 +44,9 @@ pub fn describe_service(
     let events = service_events(cluster, svc);
     if events.is_empty() {
         main.push_str("Events:\t<none>\n");
-        return Ok(tabwrite(&main, 0, 2));
+        return Ok(tabwrite(&escaped(&main), 0, 2));
     }
-    let mut text = tabwrite(&main, 0, 2);
+    let mut text = tabwrite(&escaped(&main), 0, 2);
     let mut ev = String::from(
         "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
     );
@@ -56,8 +56,32 @@ pub fn describe_service(
             e.type_, e.reason, e.interval, e.from, e.message
         ));
     }
-    text.push_str(&tabwrite(&ev, 0, 2));
+    text.push_str(&tabwrite(&escaped(&ev), 0, 2));
     Ok(text)
+}
+
+/// Longest line of a description printed whole (a line is a label and its value, or one
+/// annotation line). kubectl has no limit; real lines stay far below it.
+const MAX_LINE: usize = 4 * crate::quote::MAX_QUOTED;
+
+/// The description as kubectl's `prefixWriter` hands it to the tab writer: every write goes
+/// through cli-runtime's `WriteEscaped` (ESC → `^[`, CR → `\r`), so a label or annotation
+/// cannot drive the terminal. svcsim also shows the other runes Go calls non-printable as
+/// their `%q` escapes (a right-to-left override as `\u202e`; tabs and line feeds lay the text
+/// out and stay) and cuts a line past [`MAX_LINE`] bytes with a marker. Ordinary text is
+/// unchanged.
+fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let (body, newline) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let capped = crate::quote::truncate(body, MAX_LINE);
+        out.push_str(&crate::quote::escape_terminal(&capped));
+        out.push_str(newline);
+    }
+    out
 }
 
 fn write_body(w: &mut String, svc: &Service, slices: &[&EndpointSlice]) {

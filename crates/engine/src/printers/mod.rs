@@ -45,12 +45,29 @@ pub const ENDPOINTS_DEPRECATION_WARNING: &str =
 /// `No resources found in NS namespace.` when every type asked for lives in namespace `NS`,
 /// otherwise (`-A`, cluster-scoped kinds) `No resources found`
 /// (`kubectl/pkg/cmd/get/get.go`, `…/describe/describe.go`).
+///
+/// kubectl prints the namespace as given (`%s`); svcsim shows its invisible runes as Go
+/// escapes and cuts it past [`crate::quote::MAX_QUOTED`] bytes, as it does all user text.
 pub fn no_resources_found(namespace: Option<&str>) -> String {
     match namespace {
-        Some(ns) => format!("No resources found in {ns} namespace."),
+        Some(ns) => format!(
+            "No resources found in {} namespace.",
+            user_text(ns, crate::quote::MAX_QUOTED)
+        ),
         None => "No resources found".to_string(),
     }
 }
+
+/// User text svcsim prints unquoted where kubectl prints it with `%s`: cut at `max` bytes
+/// with a marker, non-printable runes as Go escapes. Unchanged for ordinary text.
+fn user_text(s: &str, max: usize) -> String {
+    let capped = crate::quote::truncate(s, max);
+    crate::quote::escape_invisible(&capped).into_owned()
+}
+
+/// Longest message of the (simulated) API server a `get` error prints whole: the selector
+/// parser's message quotes the selector's words, several of them when several are invalid.
+const MAX_SERVER_MESSAGE: usize = 16 * crate::quote::MAX_QUOTED;
 
 /// `kubectl get` flags that select and shape what is listed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,15 +154,19 @@ pub struct GetOutput {
     pub errors: Vec<GetError>,
 }
 
-/// Why `kubectl get` / `describe` failed; `Display` is kubectl's exact text.
+/// Why `kubectl get` / `describe` failed; `Display` is kubectl's exact text. The names and
+/// words a user typed are quoted as kubectl quotes them, with Go's `%q`
+/// ([`crate::quote::go_quote_capped`]: invisible runes escaped, long text cut with a marker).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GetError {
-    /// The resource name is not known to the (simulated) API server.
-    #[error("error: the server doesn't have a resource type \"{0}\"")]
+    /// The resource name is not known to the (simulated) API server (cli-runtime's builder:
+    /// `the server doesn't have a resource type %q`).
+    #[error("error: the server doesn't have a resource type {}", crate::quote::go_quote_capped(.0))]
     UnknownResource(String),
     /// A named object does not exist; `resource` is the plural with its group
-    /// (`services`, `endpointslices.discovery.k8s.io`, `deployments.apps`).
-    #[error("Error from server (NotFound): {resource} \"{name}\" not found")]
+    /// (`services`, `endpointslices.discovery.k8s.io`, `deployments.apps`); apimachinery's
+    /// `NewNotFound` prints `%s %q not found`.
+    #[error("Error from server (NotFound): {resource} {} not found", crate::quote::go_quote_capped(.name))]
     NotFound { resource: String, name: String },
     /// `-A` together with a name of a namespaced kind.
     #[error("error: a resource cannot be retrieved by name across all namespaces")]
@@ -155,7 +176,7 @@ pub enum GetError {
     /// what it was listing (`EnhanceListError`, applied by cli-runtime's `resource.Selector`
     /// visitor, `pkg/resource/selector.go`). `resource` is the GroupVersionResource as Go
     /// prints it (`/v1, Resource=pods`), `selector` the text sent.
-    #[error("Error from server (BadRequest): Unable to find \"{resource}\" that match label selector {}, field selector \"\": {message}", crate::validate::field::go_quote(.selector))]
+    #[error("Error from server (BadRequest): Unable to find \"{resource}\" that match label selector {}, field selector \"\": {}", crate::quote::go_quote_capped(.selector), user_text(.message, MAX_SERVER_MESSAGE))]
     BadSelector {
         resource: String,
         selector: String,

@@ -108,23 +108,29 @@ pub fn kubectl_table(rows: &[Vec<String>]) -> String {
     tabwrite(&text, 6, 3)
 }
 
-/// kubectl's table printer cuts a cell at the first line break (`\n`, `\r`, `\f`) and appends
-/// `...`; other control characters would break the layout, so they are shown escaped.
+/// Longest cell a table prints whole. kubectl prints a cell whatever its length; svcsim cuts
+/// one past 4 KiB (no real name, address or image comes near) with a marker, so a hostile
+/// value cannot make a table megabytes wide.
+pub const MAX_CELL: usize = 4 * crate::quote::MAX_QUOTED;
+
+/// A cell as kubectl's table printer writes it (cli-runtime `tableprinter.go`,
+/// `printTable`/`appendCellValue`): cut at the first line break (`\n`, `\r`, `\f`, which
+/// tabwriter treats as a newline) with `...` appended, then `EscapeTerminal` (ESC → `^[`).
+/// svcsim also shows every other rune Go calls non-printable as its `%q` escape — tabs
+/// (which would split the cell), bidirectional overrides, zero-width characters
+/// ([`crate::quote::escape_terminal`]) — and caps the cell at [`MAX_CELL`] bytes.
 fn escape_cell(cell: &str) -> String {
     let (text, truncated) = match cell.find(['\n', '\r', '\x0c']) {
         Some(i) => (cell.get(..i).unwrap_or(""), true),
         None => (cell, false),
     };
-    let mut s: String = text
-        .chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<char>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
+    let capped = crate::quote::truncate(text, MAX_CELL);
+    let escaped = crate::quote::escape_terminal(&capped);
+    let mut s = if escaped.contains('\t') {
+        escaped.replace('\t', "\\t")
+    } else {
+        escaped.into_owned()
+    };
     if truncated {
         s.push_str("...");
     }
@@ -179,5 +185,33 @@ mod tests {
             vec!["x\ny".into(), "z".into()],
         ]);
         assert_eq!(t, "A      B\nx...   z\n");
+    }
+
+    /// Hostile cells: ANSI sequences as kubectl shows them (`^[`), invisible and
+    /// bidirectional characters and tabs as Go escapes, a 1 MB value capped.
+    #[test]
+    fn hostile_cells_are_escaped_and_capped() {
+        let cases: &[(&str, &str)] = &[
+            ("\u{1b}[31mred\u{1b}[0m", "^[[31mred^[[0m"),
+            ("nginx\u{1b}[2J\u{202e}", "nginx^[[2J\\u202e"),
+            ("a\u{200b}b\tc", "a\\u200bb\\tc"),
+            ("bell\u{7}\nsecond line", "bell\\a..."),
+            ("日本語", "日本語"),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(escape_cell(cell), *want, "{cell:?}");
+        }
+        let mb = "x".repeat(1 << 20);
+        let cell = escape_cell(&mb);
+        assert_eq!(
+            cell,
+            format!(
+                "{}... ({} bytes omitted)",
+                "x".repeat(MAX_CELL),
+                (1 << 20) - MAX_CELL
+            )
+        );
+        let t = kubectl_table(&[vec!["NAME".into(), "IMAGES".into()], vec!["d".into(), mb]]);
+        assert!(t.len() < MAX_CELL + 100);
     }
 }

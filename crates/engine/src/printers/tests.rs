@@ -1042,3 +1042,121 @@ fn stateful_sets_and_daemon_sets() {
         .stdout
         .starts_with("apiVersion: apps/v1\nkind: DaemonSet\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile text: what a manifest or a command line can put in front of a student.
+
+#[test]
+fn hostile_names_in_get_errors_are_go_quoted_and_capped() {
+    let c = services_cluster();
+    let named = |n: &str| GetOptions {
+        name: Some(n.into()),
+        ..Default::default()
+    };
+    let mb = "n".repeat(1 << 20);
+    let cases: Vec<(&str, GetOptions, String)> = vec![
+        (
+            "svc",
+            named("adm\u{202e}nim\u{200b}"),
+            "Error from server (NotFound): services \"adm\\u202enim\\u200b\" not found".into(),
+        ),
+        (
+            "svc",
+            named("\u{1b}[31mred"),
+            "Error from server (NotFound): services \"\\x1b[31mred\" not found".into(),
+        ),
+        (
+            "svc",
+            named(&mb),
+            format!(
+                "Error from server (NotFound): services \"{}\"... ({} bytes omitted) not found",
+                "n".repeat(crate::quote::MAX_QUOTED),
+                (1 << 20) - crate::quote::MAX_QUOTED
+            ),
+        ),
+        (
+            "sv\u{202e}c",
+            GetOptions::default(),
+            "error: the server doesn't have a resource type \"sv\\u202ec\"".into(),
+        ),
+    ];
+    for (resource, opts, want) in cases {
+        let e = get(&c, resource, &opts, Output::Table).unwrap_err();
+        assert_eq!(e.to_string(), want);
+    }
+    let empty = get(
+        &c,
+        "pods",
+        &GetOptions {
+            namespace: Some("dev\u{202e}".into()),
+            ..Default::default()
+        },
+        Output::Table,
+    )
+    .unwrap();
+    assert_eq!(
+        empty.no_resources.as_deref(),
+        Some("No resources found in dev\\u202e namespace.")
+    );
+}
+
+/// A store holding what validation would refuse (a name with an ANSI sequence and a
+/// right-to-left override): tables show it escaped, as kubectl's printer escapes ESC.
+#[test]
+fn hostile_cells_in_tables_are_escaped() {
+    let mut c = cluster_at(300);
+    let yaml = MY_SERVICE.replace("name: my-service", "name: \"\\e[31mevil\\u202exe.exe\"");
+    add(&mut c, &yaml, "default", 0);
+    let out = get(&c, "svc", &GetOptions::default(), Output::Table).unwrap();
+    assert_eq!(
+        out.stdout,
+        "\
+NAME                     TYPE        CLUSTER-IP    EXTERNAL-IP   PORT(S)   AGE
+^[[31mevil\\u202exe.exe   ClusterIP   10.96.120.7   <none>        80/TCP    5m
+"
+    );
+}
+
+#[test]
+fn hostile_annotations_in_describe_are_escaped_and_bounded() {
+    let mut c = cluster_at(300);
+    let huge = "h".repeat(1 << 20);
+    let yaml = MY_SERVICE.replace(
+        "  name: my-service\n",
+        &format!(
+            "  name: my-service\n  annotations:\n    color: \"\\e[31mRED\\e[0m\\r\"\n    note: \"safe\\u202eevil\\u200b\"\n    huge: {huge}\n"
+        ),
+    );
+    add(&mut c, &yaml, "default", 0);
+    let text = describe_service(&c, "default", "my-service").unwrap();
+    let annotations: Vec<&str> = text.lines().skip(3).take(5).collect();
+    assert_eq!(
+        annotations,
+        [
+            "Annotations:              color: ^[[31mRED^[[0m\\r",
+            "                          huge:",
+            &format!("                            {}...", "h".repeat(138)),
+            "                          note: safe\\u202eevil\\u200b",
+            "Selector:                 app.kubernetes.io/name=MyApp",
+        ]
+    );
+    assert!(text.len() < 2000, "{}", text.len());
+    // A status field nothing validates (a pasted load balancer hostname of 1 MB).
+    let mut c = cluster_at(300);
+    let yaml = format!(
+        "{LB}status:\n  loadBalancer:\n    ingress:\n    - hostname: {}\n",
+        "l".repeat(1 << 20)
+    );
+    add(&mut c, &yaml, "default", 0);
+    let text = describe_service(&c, "default", "web-lb").unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("LoadBalancer Ingress:"))
+        .unwrap_or("");
+    assert!(
+        line.ends_with(" bytes omitted)"),
+        "{}",
+        &line[line.len() - 40..]
+    );
+    assert!(text.len() < 6000, "{}", text.len());
+}
