@@ -9,7 +9,7 @@ use leptos::html;
 use leptos::prelude::*;
 use std::time::Duration;
 use svcsim_scene::highlight::{gutter_html, line_offset_utf16, to_html};
-use svcsim_scene::session::{Session, SOURCE_NAME};
+use svcsim_scene::session::{shown, Session, SOURCE_NAME};
 
 /// Lists (errors, applied objects) show this many entries, then "… and N more": a paste with
 /// ten thousand errors must not build ten thousand rows.
@@ -141,7 +141,7 @@ pub fn Editor() -> impl IntoView {
             let rows = ok
                 .iter()
                 .take(SHOWN)
-                .map(|r| view! { <li>{r.to_string()}</li> })
+                .map(|r| view! { <li>{shown(&r.to_string(), 4096)}</li> })
                 .collect_view();
             (rows, more_row(ok.len(), "objects"))
         })

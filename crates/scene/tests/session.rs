@@ -691,3 +691,52 @@ fn a_big_scene_is_laid_out_at_a_bounded_rate_while_time_runs() {
     // Settled: the drawing is the cluster as it is now.
     assert_eq!(*s.scene(), layout(s.cluster(), &LayoutOptions::default()));
 }
+
+/// Text from a manifest cannot reorder or hide what the page shows: an RTL override, a
+/// zero-width space and an ESC in an annotation or a bad name are shown as kubectl escapes
+/// them, in the inspector, the error list and the console; a console output is capped.
+#[test]
+fn the_page_shows_invisible_characters_escaped_and_long_output_capped() {
+    use svcsim_scene::session::CONSOLE_OUTPUT_BYTES;
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    note: \"a\\u202eb\\u200bc\\x1b[31m\"\nspec:\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: \"bad\\u202ename\"\nspec:\n  ports:\n  - port: 80\n";
+    let mut s = session(text);
+    let raw = ['\u{202e}', '\u{200b}', '\u{1b}'];
+    s.select(Some(ObjectId::service("default", "web")));
+    let yaml = s.inspector().yaml.unwrap();
+    assert!(yaml.contains(r"a\u202eb\u200bc\e[31m"), "{yaml}");
+    assert!(!yaml.contains(raw), "{yaml}");
+    let problems = s.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].message.contains(r"bad\u202ename"),
+        "{problems:?}"
+    );
+    assert!(!problems[0].message.contains(raw));
+    assert!(problems[0].causes.iter().all(|(_, c)| !c.contains(raw)));
+    let out = s.run_console("kubectl get svc web -o yaml");
+    assert!(
+        out.stdout.contains(r"a\u202eb\u200bc\e[31m"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains(raw));
+    let out = s.run_console("kubectl get svc web -o yaml | grep note");
+    assert!(out.stdout.contains("note:"), "{}", out.stdout);
+
+    // 3,000 Services: `kubectl get svc -o yaml` is megabytes; the console shows its head.
+    let many: String = (0..3_000)
+        .map(|i| format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  ports:\n  - port: 80\n---\n"))
+        .collect();
+    let mut s = session(&many);
+    let out = s.run_console("kubectl get svc -o yaml");
+    assert!(
+        out.stdout.len() < CONSOLE_OUTPUT_BYTES + 64,
+        "{}",
+        out.stdout.len()
+    );
+    assert!(
+        out.stdout.ends_with("bytes omitted)"),
+        "{}",
+        &out.stdout[out.stdout.len() - 80..]
+    );
+}

@@ -18,9 +18,10 @@ pub fn yaml_of(cluster: &Cluster, resource: &str, namespace: &str, name: &str) -
         name: Some(name.to_string()),
         ..GetOptions::default()
     };
+    // Annotations hold any text: shown escaped, so an RTL override cannot reorder the panel.
     match get(cluster, resource, &opts, Output::Yaml) {
-        Ok(o) => o.stdout,
-        Err(e) => e.to_string(),
+        Ok(o) => crate::session::shown(&o.stdout, usize::MAX),
+        Err(e) => crate::session::shown(&e.to_string(), usize::MAX),
     }
 }
 

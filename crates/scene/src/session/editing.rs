@@ -19,6 +19,9 @@ use svcsim_engine::manifest::Source;
 /// Name given to the editor's text in engine messages (`editor:LINE:COL`).
 pub const SOURCE_NAME: &str = "editor";
 
+/// The most of one cause's text a gutter marker's tooltip shows.
+const MAX_CAUSE_BYTES: usize = 4 * 1024;
+
 /// One error of the editor text, where it points, and kubectl's text for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -40,11 +43,11 @@ impl Problem {
             .map(|r| Problem {
                 line: r.location.line,
                 col: r.location.col,
-                message: r.to_string(),
+                message: super::shown(&r.to_string(), super::CONSOLE_OUTPUT_BYTES),
                 causes: r
                     .error_locations()
                     .into_iter()
-                    .map(|(text, loc)| (loc.line, text))
+                    .map(|(text, loc)| (loc.line, super::shown(&text, MAX_CAUSE_BYTES)))
                     .collect(),
             })
             .collect()

@@ -83,6 +83,18 @@ pub struct Session {
     since_layout_ms: f64,
 }
 
+/// The most of one command's stdout (and of its stderr) the console shows: `kubectl get pods`
+/// of a 100,000-pod cluster is megabytes of DOM text; the rest is counted, not shown.
+pub const CONSOLE_OUTPUT_BYTES: usize = 256 * 1024;
+
+/// User text as the page shows it: escaped as kubectl escapes for a terminal (ESC as `^[`, an
+/// RTL override or a zero-width space as `\u202e`, `\u200b`, so a name cannot reorder or hide
+/// the text around it), and cut to `max` bytes with a `... (N bytes omitted)` marker.
+pub fn shown(text: &str, max: usize) -> String {
+    let escaped = svcsim_engine::quote::escape_terminal(text);
+    svcsim_engine::quote::truncate(&escaped, max).into_owned()
+}
+
 /// Scenes with more items than this are laid out again at most every
 /// [`BIG_SCENE_RELAYOUT_MS`] while simulated time runs (and at once when it stops, or when the
 /// user does something): laying out thousands of Services on every animation frame while their
@@ -465,6 +477,8 @@ impl Session {
             self.playback.play(journeys, &self.scene);
             self.played();
         }
+        out.stdout = shown(&out.stdout, CONSOLE_OUTPUT_BYTES);
+        out.stderr = shown(&out.stderr, CONSOLE_OUTPUT_BYTES);
         out
     }
 
