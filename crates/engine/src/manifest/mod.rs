@@ -14,8 +14,8 @@
 //! * aliases and merge keys (`<<`) as go-yaml v2's decoder applies them, with its
 //!   `document contains excessive aliasing` guard (see `build`).
 //!
-//! No input panics or exhausts memory: nesting depth, nodes, alias expansion and the bytes
-//! anchors and aliases copy are bounded.
+//! No input panics, hangs or exhausts memory: nesting depth, nodes, alias expansion and the bytes
+//! anchors and aliases copy are bounded, and merging costs one key lookup per merged key.
 
 mod build;
 mod tree;
@@ -91,6 +91,12 @@ pub enum ManifestError {
     /// bound is.
     #[error("error converting YAML to JSON: yaml: document contains excessive aliasing")]
     ExcessiveAliasing { pos: Pos },
+    /// `<<:` with a value that is not a mapping or a sequence of them (go-yaml v2 `failWantMap`,
+    /// whose message has no line either).
+    #[error(
+        "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value"
+    )]
+    MergeNotMap { pos: Pos },
     #[error("error converting YAML to JSON: yaml: line {}: exceeded max depth of {MAX_DEPTH}", pos.line)]
     TooDeep { pos: Pos },
     #[error("error converting YAML to JSON: yaml: line {}: invalid map key: {what}", pos.line)]
@@ -111,6 +117,7 @@ impl ManifestError {
             ManifestError::Syntax { pos, .. }
             | ManifestError::UnknownAlias { pos }
             | ManifestError::ExcessiveAliasing { pos }
+            | ManifestError::MergeNotMap { pos }
             | ManifestError::TooDeep { pos }
             | ManifestError::BadKey { pos, .. }
             | ManifestError::NotAnObject { pos, .. }
@@ -550,6 +557,134 @@ mod tests {
         let n = parse_document("base: &b {x: 1, y: 2}\nv:\n  <<: *b\n  y: 3\n", 1).unwrap();
         let v = n.get("v").unwrap();
         assert_eq!(v.get("x").unwrap().value, Value::Int(1));
+    }
+
+    /// The keys of a mapping in order, with their values as compact JSON.
+    fn entries(node: &Node) -> Vec<(String, String)> {
+        match &node.value {
+            Value::Map(entries) => entries
+                .iter()
+                .map(|e| (e.key.clone(), e.value.to_json_compact()))
+                .collect(),
+            _ => panic!("not a mapping: {node:?}"),
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn explicit_key_after_a_merge_overrides_it() {
+        // go-yaml v2 writes the mapping in document order: the explicit `z` comes last and wins,
+        // and the mapping holds one `z`, not a duplicate. (Not `y`: YAML 1.1 reads it as true.)
+        let n = parse_document("base: &b {x: 1, z: 2}\nv:\n  <<: *b\n  z: 3\n", 1).unwrap();
+        let v = n.get("v").unwrap();
+        assert_eq!(entries(v), pairs(&[("x", "1"), ("z", "3")]));
+        assert_eq!(v.entry("z").unwrap().key_pos, Pos::new(4, 3));
+    }
+
+    #[test]
+    fn merge_after_an_explicit_key_overrides_it_as_go_yaml_v2_does() {
+        // go.yaml.in/yaml/v2 (what sigs.k8s.io/yaml, and so kubectl, uses) applies `<<` where it
+        // is written; v3 and the YAML 1.1 merge spec would keep the explicit `x: 1`.
+        let n = parse_document("base: &b {x: 2}\nv:\n  x: 1\n  <<: *b\n  z: 3\n", 1).unwrap();
+        assert_eq!(
+            entries(n.get("v").unwrap()),
+            pairs(&[("x", "2"), ("z", "3")])
+        );
+    }
+
+    #[test]
+    fn merging_a_sequence_earlier_maps_win_and_explicit_keys_win_over_all() {
+        // go-yaml's own cases (decode_test.go, mergeTests): e.g. "override" merges BIG, LEFT and
+        // SMALL, then writes x explicitly; all equal "plain".
+        let text = "anchors:\n- &CENTER {x: 1, \"y\": 2}\n- &LEFT {x: 0, \"y\": 2}\n- &BIG {r: 10}\n- &SMALL {r: 1}\nplain: {x: 1, \"y\": 2, r: 10, label: center/big}\noverride:\n  <<: [*BIG, *LEFT, *SMALL]\n  x: 1\n  label: center/big\nmulti:\n  <<: [*CENTER, *BIG]\n  label: center/big\ninline:\n  <<: [*CENTER, {r: 10}]\n  label: center/big\nshortTag:\n  !!merge \"<<\": [*CENTER, *BIG]\n  label: center/big\n";
+        let n = parse_document(text, 1).unwrap();
+        let plain = n.get("plain").unwrap().to_json();
+        for name in ["override", "multi", "inline", "shortTag"] {
+            assert_eq!(n.get(name).unwrap().to_json(), plain, "{name}");
+            assert_eq!(entries(n.get(name).unwrap()).len(), 4, "{name}");
+        }
+    }
+
+    #[test]
+    fn merged_and_explicit_keys_decode_without_duplicate_fields() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: a, tier: web}\nspec:\n  selector:\n    <<: *l\n    tier: api\n  ports:\n  - &p {port: 80, protocol: TCP}\n  - <<: *p\n    port: 81\n    name: b\n";
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let object = crate::api::decode_object(&parsed.objects[0], "f.yaml");
+        assert!(object.is_ok(), "{object:?}");
+        let spec = parsed.objects[0].node.get("spec").unwrap();
+        assert_eq!(
+            entries(spec.get("selector").unwrap()),
+            pairs(&[("app", "\"a\""), ("tier", "\"api\"")])
+        );
+    }
+
+    #[test]
+    fn an_explicit_key_written_twice_is_still_kept_twice() {
+        // Strict decoding reports the repeat (duplicate field); a merge in between does not hide it.
+        let n = parse_document("b: &b {z: 0}\nv:\n  z: 1\n  <<: *b\n  z: 2\n", 1).unwrap();
+        assert_eq!(
+            entries(n.get("v").unwrap()),
+            pairs(&[("z", "0"), ("z", "2")])
+        );
+    }
+
+    #[test]
+    fn a_quoted_merge_key_is_an_ordinary_key() {
+        // go-yaml v2 `isMerge`: only a plain `<<` (or one tagged !!merge) merges.
+        let n = parse_document("b: &b {x: 1}\nv:\n  \"<<\": *b\n", 1).unwrap();
+        assert_eq!(entries(n.get("v").unwrap()), pairs(&[("<<", "{\"x\":1}")]));
+    }
+
+    #[test]
+    fn merging_what_is_not_a_map_is_refused_with_go_yaml_message() {
+        for text in [
+            "v:\n  <<: 1\n",
+            "v:\n  <<:\n",
+            "v:\n  <<: [{a: 1}, 2]\n",
+            "v:\n  <<: [[{a: 1}]]\n",
+            "s: &s x\nv:\n  <<: *s\n",
+            // An alias of a sequence is refused even when its items are maps; only a sequence
+            // written in place may list them (go-yaml v2 decode.go, `merge`).
+            "s: &s [{a: 1}]\nv:\n  <<: *s\n",
+            "s: &s x\nv:\n  <<: [*s]\n",
+        ] {
+            let e = parse_document(text, 1).unwrap_err();
+            assert!(
+                matches!(e, ManifestError::MergeNotMap { .. }),
+                "{text}: {e:?}"
+            );
+            assert_eq!(
+                e.to_string(),
+                "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value",
+                "{text}"
+            );
+        }
+        let e = parse_document("a: 1\nv:\n  x: 1\n  <<: 2\n", 1).unwrap_err();
+        assert_eq!(e.pos(), Pos::new(4, 3));
+        // An empty sequence merges nothing.
+        let n = parse_document("v:\n  <<: []\n  x: 1\n", 1).unwrap();
+        assert_eq!(entries(n.get("v").unwrap()), pairs(&[("x", "1")]));
+    }
+
+    #[test]
+    fn a_large_merge_keeps_every_key_once() {
+        let mut text = String::from("base: &b\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+        text.push_str("v:\n  k5: explicit\n  <<: *b\n  k7: explicit\n");
+        let n = parse_document(&text, 1).unwrap();
+        let v = entries(n.get("v").unwrap());
+        assert_eq!(v.len(), 20_000);
+        assert_eq!(v[0], ("k5".to_string(), "5".to_string()));
+        assert!(v.contains(&("k7".to_string(), "\"explicit\"".to_string())));
+        assert!(v.contains(&("k19999".to_string(), "19999".to_string())));
     }
 
     /// `a: &a <size bytes>` then `b: [*a, …]` with `aliases` aliases.
