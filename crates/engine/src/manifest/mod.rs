@@ -10,23 +10,40 @@
 //!   not hide the others;
 //! * plain scalars resolve with YAML 1.1 rules, as go-yaml v2 (used by sigs.k8s.io/yaml) does:
 //!   `yes`/`no`/`on`/`off` are booleans, `0777` is octal, `~` is null;
-//! * `kind: List` documents (as printed by `kubectl get … -o yaml`) are expanded into their items.
+//! * `kind: List` documents (as printed by `kubectl get … -o yaml`) are expanded into their items;
+//! * aliases and merge keys (`<<`) as go-yaml v2's decoder applies them, with its
+//!   `document contains excessive aliasing` guard (see `build`).
 //!
-//! No input panics: nesting depth and alias expansion are bounded.
+//! No input panics, hangs or exhausts memory: nesting depth, nodes, alias expansion and the bytes
+//! anchors and aliases copy are bounded, and merging costs one key lookup per merged key.
 
+mod build;
 mod tree;
 
 pub use tree::{Entry, Node, Pos, Value};
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
-use std::collections::HashMap;
+use build::{Builder, CopyBudget};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 
 /// Deepest nesting accepted. Real manifests stay under 20; the bound keeps recursion (building,
 /// dropping and walking a tree) far from the stack limit on wasm.
 pub const MAX_DEPTH: usize = 100;
-/// Largest number of nodes one document may expand to through aliases (a "billion laughs" guard,
-/// as go-yaml's "document contains excessive aliasing").
+/// Largest number of nodes (keys included) one document may expand to through aliases (a
+/// "billion laughs" guard, reported as go-yaml's "document contains excessive aliasing"). go-yaml's
+/// own ratio already stops most bombs far below it (see `build`).
 pub const MAX_NODES: usize = 1_000_000;
+/// Fixed part of the bytes one source may copy for anchors and aliases (text, plus 64 bytes a
+/// node). go-yaml's alias ratio lets aliases add at most about 400,000 nodes to a document
+/// (decode.go: "400,000 decode operations is ~100MB of allocations in worst-case scenarios");
+/// at 64 bytes a node that is 25.6 MB, so 32 MiB accepts every document go-yaml accepts whose
+/// aliases copy little text. go-yaml needs no byte bound because a Go string is shared by all its
+/// aliases; ours are copies, so the text is charged too.
+pub const ALIAS_BYTES_ALLOWANCE: usize = 32 << 20;
+/// Bytes of copies allowed per byte of the source's text, on top of [`ALIAS_BYTES_ALLOWANCE`]:
+/// a large document may copy its own text four times over (real manifests reuse labels, env
+/// lists or a pod template: a fraction of their text). One 1 MB scalar aliased 20,000 times (a
+/// 1.1 MB file, 20 GB expanded) is refused after about 36 copies, ~38 MB.
+pub const ALIAS_BYTES_PER_TEXT_BYTE: usize = 4;
 
 /// A named piece of manifest text: a file path, `-` for stdin, or an editor buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,8 +87,16 @@ pub enum ManifestError {
     Syntax { pos: Pos, message: String },
     #[error("error converting YAML to JSON: yaml: line {}: found undefined alias", pos.line)]
     UnknownAlias { pos: Pos },
+    /// go-yaml's message has no line; `pos` is where the alias (or anchor) that broke the
+    /// bound is.
     #[error("error converting YAML to JSON: yaml: document contains excessive aliasing")]
     ExcessiveAliasing { pos: Pos },
+    /// `<<:` with a value that is not a mapping or a sequence of them (go-yaml v2 `failWantMap`,
+    /// whose message has no line either).
+    #[error(
+        "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value"
+    )]
+    MergeNotMap { pos: Pos },
     #[error("error converting YAML to JSON: yaml: line {}: exceeded max depth of {MAX_DEPTH}", pos.line)]
     TooDeep { pos: Pos },
     #[error("error converting YAML to JSON: yaml: line {}: invalid map key: {what}", pos.line)]
@@ -92,6 +117,7 @@ impl ManifestError {
             ManifestError::Syntax { pos, .. }
             | ManifestError::UnknownAlias { pos }
             | ManifestError::ExcessiveAliasing { pos }
+            | ManifestError::MergeNotMap { pos }
             | ManifestError::TooDeep { pos }
             | ManifestError::BadKey { pos, .. }
             | ManifestError::NotAnObject { pos, .. }
@@ -172,8 +198,10 @@ fn is_blank_document(text: &str) -> bool {
 /// per document and the other documents are still read.
 pub fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
+    // One budget for the whole source: all its documents' trees are kept at once.
+    let mut budget = CopyBudget::for_text(text);
     for (index, (first_line, doc_text)) in split_documents(text).into_iter().enumerate() {
-        match parse_document(&doc_text, first_line) {
+        match parse_document_within(&doc_text, first_line, &mut budget) {
             Ok(root) => collect_objects(index, root, &mut parsed),
             Err(e) => parsed.errors.push((index, e)),
         }
@@ -184,14 +212,17 @@ pub fn parse(text: &str) -> Parsed {
 /// Parse the text of a single document (no `---` splitting) into a tree. `first_line` is the line
 /// of the source where this text starts, so positions refer to the whole source.
 pub fn parse_document(text: &str, first_line: u32) -> Result<Node, ManifestError> {
+    parse_document_within(text, first_line, &mut CopyBudget::for_text(text))
+}
+
+/// [`parse_document`], charging what anchors and aliases copy to `budget`.
+fn parse_document_within(
+    text: &str,
+    first_line: u32,
+    budget: &mut CopyBudget,
+) -> Result<Node, ManifestError> {
     let line_offset = first_line.saturating_sub(1);
-    let mut builder = Builder {
-        line_offset,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        root: None,
-        nodes: 0,
-    };
+    let mut builder = Builder::new(text, line_offset, budget);
     let mut parser = Parser::new_from_str(text);
     // The parser yields StreamStart, DocumentStart, …; more than one document here can only come
     // from `...` end markers, and later documents are ignored as kubectl's reader would split them.
@@ -221,7 +252,7 @@ pub fn parse_document(text: &str, first_line: u32) -> Result<Node, ManifestError
             other => builder.event(other, span)?,
         }
     }
-    Ok(builder.root.unwrap_or(Node {
+    Ok(builder.root().unwrap_or(Node {
         value: Value::Null,
         pos: Pos::new(first_line, 1),
     }))
@@ -229,223 +260,6 @@ pub fn parse_document(text: &str, first_line: u32) -> Result<Node, ManifestError
 
 fn to_u32(v: usize) -> u32 {
     u32::try_from(v).unwrap_or(u32::MAX)
-}
-
-enum Frame {
-    Seq {
-        pos: Pos,
-        anchor: usize,
-        items: Vec<Node>,
-    },
-    Map {
-        pos: Pos,
-        anchor: usize,
-        entries: Vec<Entry>,
-        pending_key: Option<(String, Pos)>,
-    },
-}
-
-struct Builder {
-    line_offset: u32,
-    stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
-    root: Option<Node>,
-    nodes: usize,
-}
-
-impl Builder {
-    fn pos(&self, span: Span) -> Pos {
-        Pos::new(
-            to_u32(span.start.line()).saturating_add(self.line_offset),
-            to_u32(span.start.col()).saturating_add(1),
-        )
-    }
-
-    fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), ManifestError> {
-        let pos = self.pos(span);
-        match event {
-            Event::Scalar(text, style, anchor, tag) => {
-                let tag = tag.map(|t| t.suffix.clone());
-                let value = resolve_scalar(&text, style, tag.as_deref());
-                let node = Node { value, pos };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.push_node(node)
-            }
-            Event::SequenceStart(anchor, _) => self.open(Frame::Seq {
-                pos,
-                anchor,
-                items: Vec::new(),
-            }),
-            Event::MappingStart(anchor, _) => self.open(Frame::Map {
-                pos,
-                anchor,
-                entries: Vec::new(),
-                pending_key: None,
-            }),
-            Event::SequenceEnd | Event::MappingEnd => {
-                let Some(frame) = self.stack.pop() else {
-                    return Ok(());
-                };
-                let (node, anchor) = match frame {
-                    Frame::Seq { pos, anchor, items } => (
-                        Node {
-                            value: Value::Seq(items),
-                            pos,
-                        },
-                        anchor,
-                    ),
-                    Frame::Map {
-                        pos,
-                        anchor,
-                        entries,
-                        ..
-                    } => (
-                        Node {
-                            value: Value::Map(entries),
-                            pos,
-                        },
-                        anchor,
-                    ),
-                };
-                if anchor > 0 {
-                    self.anchors.insert(anchor, node.clone());
-                }
-                self.push_node(node)
-            }
-            Event::Alias(id) => {
-                let Some(node) = self.anchors.get(&id) else {
-                    return Err(ManifestError::UnknownAlias { pos });
-                };
-                let count = node.count_nodes();
-                let node = node.clone();
-                self.nodes = self.nodes.saturating_add(count);
-                if self.nodes > MAX_NODES {
-                    return Err(ManifestError::ExcessiveAliasing { pos });
-                }
-                if self.stack.len() + node.depth() > MAX_DEPTH {
-                    return Err(ManifestError::TooDeep { pos });
-                }
-                self.push_node(node)
-            }
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart(_)
-            | Event::DocumentEnd => Ok(()),
-        }
-    }
-
-    fn open(&mut self, frame: Frame) -> Result<(), ManifestError> {
-        let pos = match &frame {
-            Frame::Seq { pos, .. } | Frame::Map { pos, .. } => *pos,
-        };
-        if self.stack.len() >= MAX_DEPTH {
-            return Err(ManifestError::TooDeep { pos });
-        }
-        // A collection used as a mapping key is not representable in JSON.
-        if let Some(Frame::Map {
-            pending_key: None, ..
-        }) = self.stack.last()
-        {
-            return Err(ManifestError::BadKey {
-                pos,
-                what: "a mapping or sequence cannot be a key".to_string(),
-            });
-        }
-        self.stack.push(frame);
-        Ok(())
-    }
-
-    fn push_node(&mut self, node: Node) -> Result<(), ManifestError> {
-        self.nodes = self.nodes.saturating_add(1);
-        if self.nodes > MAX_NODES {
-            return Err(ManifestError::ExcessiveAliasing { pos: node.pos });
-        }
-        match self.stack.last_mut() {
-            None => {
-                self.root = Some(node);
-                Ok(())
-            }
-            Some(Frame::Seq { items, .. }) => {
-                items.push(node);
-                Ok(())
-            }
-            Some(Frame::Map {
-                entries,
-                pending_key,
-                ..
-            }) => match pending_key.take() {
-                None => {
-                    let key = match &node.value {
-                        Value::Str(s) => s.clone(),
-                        Value::Null => "null".to_string(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Int(i) => i.to_string(),
-                        Value::Float(f) => f.to_string(),
-                        Value::Seq(_) | Value::Map(_) => {
-                            return Err(ManifestError::BadKey {
-                                pos: node.pos,
-                                what: "a mapping or sequence cannot be a key".to_string(),
-                            })
-                        }
-                    };
-                    *pending_key = Some((key, node.pos));
-                    Ok(())
-                }
-                Some((key, key_pos)) => {
-                    if key == "<<" {
-                        // YAML 1.1 merge key (go-yaml supports it): copy entries not already set.
-                        merge_into(entries, node, key_pos)
-                    } else {
-                        entries.push(Entry {
-                            key,
-                            key_pos,
-                            value: node,
-                        });
-                        Ok(())
-                    }
-                }
-            },
-        }
-    }
-}
-
-fn merge_into(entries: &mut Vec<Entry>, node: Node, pos: Pos) -> Result<(), ManifestError> {
-    let sources = match node.value {
-        Value::Map(m) => vec![m],
-        Value::Seq(items) => {
-            let mut maps = Vec::new();
-            for item in items {
-                match item.value {
-                    Value::Map(m) => maps.push(m),
-                    _ => {
-                        return Err(ManifestError::Syntax {
-                            pos,
-                            message: "map merge requires map or sequence of maps as the value"
-                                .to_string(),
-                        })
-                    }
-                }
-            }
-            maps
-        }
-        _ => {
-            return Err(ManifestError::Syntax {
-                pos,
-                message: "map merge requires map or sequence of maps as the value".to_string(),
-            })
-        }
-    };
-    for m in sources {
-        for e in m {
-            if !entries.iter().any(|x| x.key == e.key) {
-                entries.push(e);
-            }
-        }
-    }
-    Ok(())
 }
 
 /// Resolve a scalar to a typed value with go-yaml v2's YAML 1.1 rules (quoted → string).
@@ -777,5 +591,218 @@ mod tests {
         let n = parse_document("base: &b {x: 1, y: 2}\nv:\n  <<: *b\n  y: 3\n", 1).unwrap();
         let v = n.get("v").unwrap();
         assert_eq!(v.get("x").unwrap().value, Value::Int(1));
+    }
+
+    /// The keys of a mapping in order, with their values as compact JSON.
+    fn entries(node: &Node) -> Vec<(String, String)> {
+        match &node.value {
+            Value::Map(entries) => entries
+                .iter()
+                .map(|e| (e.key.clone(), e.value.to_json_compact()))
+                .collect(),
+            _ => panic!("not a mapping: {node:?}"),
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn explicit_key_after_a_merge_overrides_it() {
+        // go-yaml v2 writes the mapping in document order: the explicit `z` comes last and wins,
+        // and the mapping holds one `z`, not a duplicate. (Not `y`: YAML 1.1 reads it as true.)
+        let n = parse_document("base: &b {x: 1, z: 2}\nv:\n  <<: *b\n  z: 3\n", 1).unwrap();
+        let v = n.get("v").unwrap();
+        assert_eq!(entries(v), pairs(&[("x", "1"), ("z", "3")]));
+        assert_eq!(v.entry("z").unwrap().key_pos, Pos::new(4, 3));
+    }
+
+    #[test]
+    fn merge_after_an_explicit_key_overrides_it_as_go_yaml_v2_does() {
+        // go.yaml.in/yaml/v2 (what sigs.k8s.io/yaml, and so kubectl, uses) applies `<<` where it
+        // is written; v3 and the YAML 1.1 merge spec would keep the explicit `x: 1`.
+        let n = parse_document("base: &b {x: 2}\nv:\n  x: 1\n  <<: *b\n  z: 3\n", 1).unwrap();
+        assert_eq!(
+            entries(n.get("v").unwrap()),
+            pairs(&[("x", "2"), ("z", "3")])
+        );
+    }
+
+    #[test]
+    fn merging_a_sequence_earlier_maps_win_and_explicit_keys_win_over_all() {
+        // go-yaml's own cases (decode_test.go, mergeTests): e.g. "override" merges BIG, LEFT and
+        // SMALL, then writes x explicitly; all equal "plain".
+        let text = "anchors:\n- &CENTER {x: 1, \"y\": 2}\n- &LEFT {x: 0, \"y\": 2}\n- &BIG {r: 10}\n- &SMALL {r: 1}\nplain: {x: 1, \"y\": 2, r: 10, label: center/big}\noverride:\n  <<: [*BIG, *LEFT, *SMALL]\n  x: 1\n  label: center/big\nmulti:\n  <<: [*CENTER, *BIG]\n  label: center/big\ninline:\n  <<: [*CENTER, {r: 10}]\n  label: center/big\nshortTag:\n  !!merge \"<<\": [*CENTER, *BIG]\n  label: center/big\n";
+        let n = parse_document(text, 1).unwrap();
+        let plain = n.get("plain").unwrap().to_json();
+        for name in ["override", "multi", "inline", "shortTag"] {
+            assert_eq!(n.get(name).unwrap().to_json(), plain, "{name}");
+            assert_eq!(entries(n.get(name).unwrap()).len(), 4, "{name}");
+        }
+    }
+
+    #[test]
+    fn merged_and_explicit_keys_decode_without_duplicate_fields() {
+        let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: &l {app: a, tier: web}\nspec:\n  selector:\n    <<: *l\n    tier: api\n  ports:\n  - &p {port: 80, protocol: TCP}\n  - <<: *p\n    port: 81\n    name: b\n";
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let object = crate::api::decode_object(&parsed.objects[0], "f.yaml");
+        assert!(object.is_ok(), "{object:?}");
+        let spec = parsed.objects[0].node.get("spec").unwrap();
+        assert_eq!(
+            entries(spec.get("selector").unwrap()),
+            pairs(&[("app", "\"a\""), ("tier", "\"api\"")])
+        );
+    }
+
+    #[test]
+    fn an_explicit_key_written_twice_is_still_kept_twice() {
+        // Strict decoding reports the repeat (duplicate field); a merge in between does not hide it.
+        let n = parse_document("b: &b {z: 0}\nv:\n  z: 1\n  <<: *b\n  z: 2\n", 1).unwrap();
+        assert_eq!(
+            entries(n.get("v").unwrap()),
+            pairs(&[("z", "0"), ("z", "2")])
+        );
+    }
+
+    #[test]
+    fn a_quoted_merge_key_is_an_ordinary_key() {
+        // go-yaml v2 `isMerge`: only a plain `<<` (or one tagged !!merge) merges.
+        let n = parse_document("b: &b {x: 1}\nv:\n  \"<<\": *b\n", 1).unwrap();
+        assert_eq!(entries(n.get("v").unwrap()), pairs(&[("<<", "{\"x\":1}")]));
+    }
+
+    #[test]
+    fn merging_what_is_not_a_map_is_refused_with_go_yaml_message() {
+        for text in [
+            "v:\n  <<: 1\n",
+            "v:\n  <<:\n",
+            "v:\n  <<: [{a: 1}, 2]\n",
+            "v:\n  <<: [[{a: 1}]]\n",
+            "s: &s x\nv:\n  <<: *s\n",
+            // An alias of a sequence is refused even when its items are maps; only a sequence
+            // written in place may list them (go-yaml v2 decode.go, `merge`).
+            "s: &s [{a: 1}]\nv:\n  <<: *s\n",
+            "s: &s x\nv:\n  <<: [*s]\n",
+        ] {
+            let e = parse_document(text, 1).unwrap_err();
+            assert!(
+                matches!(e, ManifestError::MergeNotMap { .. }),
+                "{text}: {e:?}"
+            );
+            assert_eq!(
+                e.to_string(),
+                "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value",
+                "{text}"
+            );
+        }
+        let e = parse_document("a: 1\nv:\n  x: 1\n  <<: 2\n", 1).unwrap_err();
+        assert_eq!(e.pos(), Pos::new(4, 3));
+        // An empty sequence merges nothing.
+        let n = parse_document("v:\n  <<: []\n  x: 1\n", 1).unwrap();
+        assert_eq!(entries(n.get("v").unwrap()), pairs(&[("x", "1")]));
+    }
+
+    #[test]
+    fn a_large_merge_keeps_every_key_once() {
+        let mut text = String::from("base: &b\n");
+        for i in 0..20_000 {
+            text.push_str(&format!("  k{i}: {i}\n"));
+        }
+        text.push_str("v:\n  k5: explicit\n  <<: *b\n  k7: explicit\n");
+        let n = parse_document(&text, 1).unwrap();
+        let v = entries(n.get("v").unwrap());
+        assert_eq!(v.len(), 20_000);
+        assert_eq!(v[0], ("k5".to_string(), "5".to_string()));
+        assert!(v.contains(&("k7".to_string(), "\"explicit\"".to_string())));
+        assert!(v.contains(&("k19999".to_string(), "19999".to_string())));
+    }
+
+    /// `a: &a <size bytes>` then `b: [*a, …]` with `aliases` aliases.
+    fn big_anchor(size: usize, aliases: usize) -> String {
+        format!(
+            "a: &a {}\nb: [{}]\n",
+            "x".repeat(size),
+            vec!["*a"; aliases].join(", ")
+        )
+    }
+
+    #[test]
+    fn huge_anchor_aliased_many_times_is_refused_before_it_is_copied() {
+        // The hostile-input report: one 1 MB scalar aliased 20,000 times (a 1.1 MB file) used to
+        // expand to 20 GB. The budget is 32 MiB + 4 × 1.1 MB = 38 MB: the anchor's copy and 35
+        // aliases fit, the 36th does not.
+        let text = big_anchor(1 << 20, 20_000);
+        let e = parse_document(&text, 1).unwrap_err();
+        assert!(
+            matches!(e, ManifestError::ExcessiveAliasing { .. }),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "error converting YAML to JSON: yaml: document contains excessive aliasing"
+        );
+        // Line 2, at the first alias that does not fit: after "b: [" and 35 × "*a, ".
+        assert_eq!(e.pos(), Pos::new(2, 5 + 35 * 4));
+        // The same anchor aliased a few times is an ordinary document.
+        let n = parse_document(&big_anchor(1 << 20, 4), 1).unwrap();
+        assert_eq!(n.get("b").unwrap().count_nodes(), 5);
+    }
+
+    #[test]
+    fn the_copy_budget_is_shared_by_the_documents_of_a_source() {
+        // Each document copies 5.5 MB (its anchor and 20 aliases of 256 KiB) and is fine alone;
+        // ten copy 55 MB, more than the source's budget (32 MiB + 4 × 2.6 MB = 44 MB): the
+        // eighth breaks it, and the ones after have nothing left.
+        let doc = big_anchor(256 << 10, 20);
+        assert!(parse_document(&doc, 1).is_ok());
+        let text = vec![doc; 10].join("---\n");
+        let refused: Vec<usize> = parse(&text)
+            .errors
+            .iter()
+            .filter(|(_, e)| matches!(e, ManifestError::ExcessiveAliasing { .. }))
+            .map(|(i, _)| *i)
+            .collect();
+        assert_eq!(refused, vec![7, 8, 9]);
+    }
+
+    #[test]
+    fn go_yaml_alias_ratio_is_reproduced() {
+        // go-yaml refuses a document once more than 99% of what its decoder visits comes from
+        // aliases (decode.go, allowedAliasRatio): a 1,000-item anchor aliased 150 times is
+        // 150,150 visits inside aliases out of ~151,160, far below MAX_NODES and the byte budget.
+        let anchor = format!("a: &a [{}]\n", vec!["x"; 1000].join(", "));
+        let aliased = |n: usize| format!("{anchor}b: [{}]\n", vec!["*a"; n].join(", "));
+        assert!(matches!(
+            parse_document(&aliased(150), 1),
+            Err(ManifestError::ExcessiveAliasing { .. })
+        ));
+        // 50 aliases: 50,050 of ~51,060 visits, 98%.
+        assert!(parse_document(&aliased(50), 1).is_ok());
+    }
+
+    #[test]
+    fn anchors_without_aliases_are_not_copied() {
+        // A text without `*` has no alias, so its anchors are not kept: 90 nested anchors
+        // around a 512 KiB scalar cost nothing more. With a `*` somewhere, each anchor is copied
+        // for the aliases that could follow, and 90 nested copies (45 MB) break the budget.
+        let mut text = String::new();
+        for i in 0..90 {
+            text.push_str(&format!("{}k: &a{i}\n", "  ".repeat(i)));
+        }
+        text.push_str(&format!(
+            "{}k: {}\n",
+            "  ".repeat(90),
+            "x".repeat(512 << 10)
+        ));
+        assert!(parse_document(&text, 1).is_ok());
+        text.push_str("w: \"*.example.com\"\n");
+        assert!(matches!(
+            parse_document(&text, 1),
+            Err(ManifestError::ExcessiveAliasing { .. })
+        ));
     }
 }
