@@ -5,7 +5,7 @@
 //! invalid object is not stored and leaks no allocation; the other objects of the same source
 //! are still applied, as `kubectl apply -f` continues past a failed object.
 
-use super::manifests::{DecodedObject, Manifests};
+use super::manifests::Manifests;
 use super::{Cluster, ObjectKey};
 use crate::alloc::lb::{validate_pool, METALLB_NAMESPACE, POOL_WEBHOOK};
 use crate::alloc::AllocError;
@@ -244,6 +244,27 @@ impl ApplyResult {
     }
 }
 
+/// An apply in steps ([`Cluster::begin_apply`]): the objects in the order they are applied, how
+/// far it has got, and the results so far.
+#[derive(Debug, Clone, Default)]
+pub struct ApplyRun {
+    /// Indexes into the manifests' objects: Namespaces, then Nodes and pools, then the rest.
+    order: Vec<usize>,
+    next: usize,
+    results: Vec<(usize, ApplyResult)>,
+}
+
+impl ApplyRun {
+    /// Objects applied so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.next, self.order.len())
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.next >= self.order.len()
+    }
+}
+
 /// Kinds created before others in one apply, so a Namespace or pool in the same file as the
 /// objects using it works (kubectl applies in file order; this only changes order within one
 /// call, and results are still reported in file order).
@@ -281,20 +302,47 @@ impl Cluster {
     /// object, in file order. Namespaces, then Nodes and pools, are created before the other
     /// objects of the same source, so a file can create the namespace it uses.
     pub fn apply_manifests(&mut self, manifests: &Manifests) -> Vec<ApplyResult> {
-        let source_name = manifests.source_name();
-        let mut results: Vec<(usize, ApplyResult)> = manifests
+        let mut run = self.begin_apply(manifests);
+        self.apply_some(&mut run, manifests, usize::MAX);
+        self.finish_apply(run)
+    }
+
+    /// [`Cluster::apply_manifests`] in steps ([`Cluster::apply_some`], then
+    /// [`Cluster::finish_apply`]): the page applies a big paste between animation frames. Nothing
+    /// else may change the cluster until the run is finished.
+    pub fn begin_apply(&mut self, manifests: &Manifests) -> ApplyRun {
+        let results = manifests
             .error_results()
             .into_iter()
             .map(|r| (usize::MAX, r))
             .collect();
-        let mut order: Vec<(usize, &DecodedObject)> =
-            manifests.objects().iter().enumerate().collect();
-        order.sort_by_key(|(i, d)| (d.object.as_ref().map_or(2, apply_rank), *i));
-        for (i, d) in order {
-            let result = self.apply_decoded(source_name, &d.raw, d.object.clone());
-            results.push((i, result));
+        let mut order: Vec<usize> = (0..manifests.objects().len()).collect();
+        let objects = manifests.objects();
+        order.sort_by_key(|&i| (objects[i].object.as_ref().map_or(2, apply_rank), i));
+        ApplyRun {
+            order,
+            next: 0,
+            results,
         }
-        // Report in file order (document errors at their document's place).
+    }
+
+    /// Apply up to `max` more objects of `run` (at least one). True when every object is applied.
+    pub fn apply_some(&mut self, run: &mut ApplyRun, manifests: &Manifests, max: usize) -> bool {
+        let source_name = manifests.source_name();
+        let end = run.next.saturating_add(max.max(1)).min(run.order.len());
+        for &i in run.order.get(run.next..end).unwrap_or(&[]) {
+            if let Some(d) = manifests.objects().get(i) {
+                let result = self.apply_decoded(source_name, &d.raw, d.object.clone());
+                run.results.push((i, result));
+            }
+        }
+        run.next = end;
+        run.is_done()
+    }
+
+    /// The results of a run, in file order (document errors at their document's place).
+    pub fn finish_apply(&mut self, run: ApplyRun) -> Vec<ApplyResult> {
+        let mut results = run.results;
         results.sort_by_key(|(i, r)| (r.location.doc, *i));
         results.into_iter().map(|(_, r)| r).collect()
     }

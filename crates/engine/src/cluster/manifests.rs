@@ -39,20 +39,7 @@ pub struct Manifests {
 impl Manifests {
     /// Read `source`: split it into documents, parse each, decode each object.
     pub fn parse(source: &Source) -> Manifests {
-        let parsed = manifest::parse(&source.text);
-        let objects = parsed
-            .objects
-            .into_iter()
-            .map(|raw| {
-                let object = decode_object(&raw, &source.name);
-                DecodedObject { raw, object }
-            })
-            .collect();
-        Manifests {
-            source_name: source.name.clone(),
-            errors: parsed.errors,
-            objects,
-        }
+        ManifestsReader::new(source).finish()
     }
 
     /// The source's name, as messages print it (`error when creating "<name>"`).
@@ -87,6 +74,53 @@ impl Manifests {
     /// webhook denies shape nothing (their errors are reported by the apply).
     pub fn cluster_config(&self) -> ClusterConfig {
         cluster_config_of(std::slice::from_ref(self))
+    }
+}
+
+/// A [`Manifests`] read a few documents at a time (see [`manifest::Reader`]): the page reads a
+/// big paste between animation frames. Reading in steps gives what [`Manifests::parse`] gives.
+#[derive(Debug)]
+pub struct ManifestsReader {
+    source_name: String,
+    reader: manifest::Reader,
+    objects: Vec<DecodedObject>,
+}
+
+impl ManifestsReader {
+    pub fn new(source: &Source) -> ManifestsReader {
+        ManifestsReader {
+            source_name: source.name.clone(),
+            reader: manifest::Reader::new(source.text.as_str()),
+            objects: Vec::new(),
+        }
+    }
+
+    /// Read and decode whole documents (at least one) until `bytes` more of the text are read,
+    /// or to the end. True when the whole text is read.
+    pub fn read(&mut self, bytes: usize) -> bool {
+        let done = self.reader.read(bytes);
+        let source_name = &self.source_name;
+        self.objects
+            .extend(self.reader.take_objects().into_iter().map(|raw| {
+                let object = decode_object(&raw, source_name);
+                DecodedObject { raw, object }
+            }));
+        done
+    }
+
+    /// Bytes of the text read so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        self.reader.progress()
+    }
+
+    /// Read what is left.
+    pub fn finish(mut self) -> Manifests {
+        self.read(usize::MAX);
+        Manifests {
+            source_name: self.source_name,
+            errors: self.reader.finish().errors,
+            objects: self.objects,
+        }
     }
 }
 
@@ -133,6 +167,44 @@ mod tests {
     const KIND: &str = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n";
     const POOL: &str = "apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata:\n  name: lab\n  namespace: metallb-system\nspec:\n  addresses:\n  - 192.168.10.0/24\n";
     const SVC: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
+
+    /// Reading and applying in steps (as the page does with a big paste) gives what doing it
+    /// at once gives: the same results, in file order, and the same cluster.
+    #[test]
+    fn reading_and_applying_in_steps_is_doing_it_at_once() {
+        let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: late\n";
+        let in_ns = SVC.replace("name: web", "name: web\n  namespace: late");
+        let text = format!("{in_ns}---\n{SVC}---\nkind: [\n---\n{POOL}---\n{ns}");
+        let source = Source::new("f.yaml", text);
+        let manifests = Manifests::parse(&source);
+        let mut once = Cluster::new(manifests.cluster_config(), 3);
+        let expected = once.apply_manifests(&manifests);
+        for step in [1, 9, 1 << 20] {
+            let mut reader = ManifestsReader::new(&source);
+            while !reader.read(step) {}
+            let stepped = reader.finish();
+            assert_eq!(stepped, manifests, "read in steps of {step}");
+            let mut cluster = Cluster::new(stepped.cluster_config(), 3);
+            let mut run = cluster.begin_apply(&stepped);
+            let mut steps = 0;
+            while !cluster.apply_some(&mut run, &stepped, step) {
+                steps += 1;
+            }
+            assert_eq!(run.progress(), (4, 4));
+            assert_eq!(
+                cluster.finish_apply(run),
+                expected,
+                "applied in steps of {step}"
+            );
+            assert_eq!(steps, if step == 1 { 3 } else { 0 });
+            assert_eq!(cluster.generation(), once.generation());
+            assert_eq!(cluster.store.services.len(), once.store.services.len());
+        }
+        assert!(
+            expected.iter().filter(|r| r.is_ok()).count() == 4,
+            "{expected:?}"
+        );
+    }
 
     #[test]
     fn reads_errors_and_objects_once_in_file_order() {

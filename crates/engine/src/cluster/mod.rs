@@ -15,8 +15,8 @@ pub mod store;
 pub use crate::config::{self, ClusterConfig, NodeConfig};
 
 use crate::config::ProxyMode;
-pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
-pub use manifests::{DecodedObject, Manifests};
+pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult, ApplyRun};
+pub use manifests::{DecodedObject, Manifests, ManifestsReader};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
 pub use store::{AppendOnly, ObjectKey, Store, Table};
 

@@ -160,29 +160,60 @@ pub struct Parsed {
     pub errors: Vec<(usize, ManifestError)>,
 }
 
-/// Split a stream into documents the way apimachinery's `YAMLReader` does: a line starting with
-/// `---`, whose rest is blank or a comment, ends the current document. Returns (first line,
-/// text) for each non-empty document.
-fn split_documents(text: &str) -> Vec<(u32, String)> {
-    let mut docs = Vec::new();
-    let mut current = String::new();
-    let mut first_line: u32 = 1;
-    let mut line_no: u32 = 0;
-    for line in text.split_inclusive('\n') {
-        line_no = line_no.saturating_add(1);
-        if let Some(rest) = line.strip_prefix("---") {
-            let rest = rest.trim();
-            if rest.is_empty() || rest.starts_with('#') {
-                docs.push((first_line, std::mem::take(&mut current)));
-                first_line = line_no.saturating_add(1);
-                continue;
+/// Where splitting a stream into documents has got to, the way apimachinery's `YAMLReader`
+/// splits: a line starting with `---`, whose rest is blank or a comment, ends the current
+/// document. Documents with nothing but blanks and comments are skipped (kubectl skips them).
+#[derive(Debug, Clone, Copy, Default)]
+struct DocCursor {
+    /// Byte offset of the next line to look at.
+    pos: usize,
+    /// Lines before `pos`.
+    lines: u32,
+    /// The last document has been found.
+    done: bool,
+}
+
+impl DocCursor {
+    /// The next non-blank document of `text` as (first line, byte range), or None at the end.
+    fn next(&mut self, text: &str) -> Option<(u32, std::ops::Range<usize>)> {
+        while !self.done {
+            let start = self.pos;
+            let first_line = self.lines.saturating_add(1);
+            let mut end = text.len();
+            let rest = text.get(start..).unwrap_or("");
+            let mut separator_end = None;
+            for line in rest.split_inclusive('\n') {
+                let line_start = self.pos;
+                self.pos += line.len();
+                self.lines = self.lines.saturating_add(1);
+                if let Some(after) = line.strip_prefix("---") {
+                    let after = after.trim();
+                    if after.is_empty() || after.starts_with('#') {
+                        end = line_start;
+                        separator_end = Some(self.pos);
+                        break;
+                    }
+                }
+            }
+            if separator_end.is_none() {
+                self.done = true;
+            }
+            let doc = text.get(start..end).unwrap_or("");
+            if !is_blank_document(doc) {
+                return Some((first_line, start..end));
             }
         }
-        current.push_str(line);
+        None
     }
-    docs.push((first_line, current));
-    docs.retain(|(_, d)| !is_blank_document(d));
-    docs
+}
+
+/// Split a stream into documents (see [`DocCursor`]): (first line, text) of each non-empty one.
+#[cfg(test)]
+fn split_documents(text: &str) -> Vec<(u32, String)> {
+    let mut cursor = DocCursor::default();
+    std::iter::from_fn(|| cursor.next(text))
+        .map(|(line, range)| (line, text.get(range).unwrap_or("").to_string()))
+        .collect()
 }
 
 /// A document with nothing but blanks, comments and directives/end markers is skipped, as kubectl
@@ -197,16 +228,81 @@ fn is_blank_document(text: &str) -> bool {
 /// Parse a whole source (many documents) into objects. Never panics; every failure is reported
 /// per document and the other documents are still read.
 pub fn parse(text: &str) -> Parsed {
-    let mut parsed = Parsed::default();
-    // One budget for the whole source: all its documents' trees are kept at once.
-    let mut budget = CopyBudget::for_text(text);
-    for (index, (first_line, doc_text)) in split_documents(text).into_iter().enumerate() {
-        match parse_document_within(&doc_text, first_line, &mut budget) {
-            Ok(root) => collect_objects(index, root, &mut parsed),
-            Err(e) => parsed.errors.push((index, e)),
+    let mut reader = Reader::new(text);
+    reader.read(usize::MAX);
+    reader.parsed
+}
+
+/// A source read a few documents at a time: [`parse`] reads it at once, the page reads a
+/// multi-megabyte paste between animation frames so that no frame waits for all of it. Reading
+/// in steps gives exactly what [`parse`] gives.
+#[derive(Debug)]
+pub struct Reader {
+    text: std::sync::Arc<str>,
+    cursor: DocCursor,
+    /// Index of the next non-blank document.
+    index: usize,
+    /// One budget for the whole source: all its documents' trees are kept at once.
+    budget: CopyBudget,
+    parsed: Parsed,
+}
+
+impl Reader {
+    pub fn new(text: impl Into<std::sync::Arc<str>>) -> Reader {
+        let text = text.into();
+        Reader {
+            budget: CopyBudget::for_text(&text),
+            text,
+            cursor: DocCursor::default(),
+            index: 0,
+            parsed: Parsed::default(),
         }
     }
-    parsed
+
+    /// Read whole documents (at least one) until `bytes` more of the text are read, or to the
+    /// end. True when the whole text is read.
+    pub fn read(&mut self, bytes: usize) -> bool {
+        let stop = self.cursor.pos.saturating_add(bytes);
+        let text = self.text.clone();
+        while let Some((first_line, range)) = self.cursor.next(&text) {
+            let doc = text.get(range).unwrap_or("");
+            match parse_document_within(doc, first_line, &mut self.budget) {
+                Ok(root) => collect_objects(self.index, root, &mut self.parsed),
+                Err(e) => self.parsed.errors.push((self.index, e)),
+            }
+            self.index += 1;
+            if self.cursor.pos >= stop {
+                break;
+            }
+        }
+        self.is_done()
+    }
+
+    /// Whether the whole text has been read.
+    pub fn is_done(&self) -> bool {
+        self.cursor.done
+    }
+
+    /// Bytes of the text read so far, and in all.
+    pub fn progress(&self) -> (usize, usize) {
+        (self.cursor.pos.min(self.text.len()), self.text.len())
+    }
+
+    /// The objects read since the last call (in file order).
+    pub fn take_objects(&mut self) -> Vec<RawObject> {
+        std::mem::take(&mut self.parsed.objects)
+    }
+
+    /// Documents that could not be read so far, as `(document index, error)`.
+    pub fn errors(&self) -> &[(usize, ManifestError)] {
+        &self.parsed.errors
+    }
+
+    /// Read what is left and return the documents that failed (objects: [`Reader::take_objects`]).
+    pub fn finish(mut self) -> Parsed {
+        self.read(usize::MAX);
+        self.parsed
+    }
 }
 
 /// Parse the text of a single document (no `---` splitting) into a tree. `first_line` is the line
@@ -462,6 +558,33 @@ mod tests {
         assert_eq!(docs[1].0, 3);
         assert_eq!(docs[2].0, 7);
         assert!(docs[2].1.contains("---x: 4"));
+    }
+
+    /// Reading a source a few bytes at a time gives what reading it at once gives: the same
+    /// objects, errors, document indexes and lines (the page reads big pastes in steps).
+    #[test]
+    fn reading_in_steps_is_reading_at_once() {
+        let text = "---\n# only a comment\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\nkind: [\n---\napiVersion: v1\nkind: List\nitems:\n- kind: Pod\n  apiVersion: v1\n  metadata: {name: p}\n- 7\n--- # end\na: &x [1, 2]\nb: *x\n---\n";
+        let whole = parse(text);
+        for step in [0, 1, 7, 40, 1 << 20] {
+            let mut reader = Reader::new(text);
+            let mut objects = Vec::new();
+            let mut steps = 0;
+            while !reader.read(step) {
+                objects.extend(reader.take_objects());
+                steps += 1;
+                assert!(reader.progress().0 <= text.len());
+            }
+            objects.extend(reader.take_objects());
+            assert_eq!(reader.progress(), (text.len(), text.len()));
+            if step < 40 {
+                assert!(steps >= 3, "{step}: {steps} steps");
+            }
+            assert_eq!(objects, whole.objects, "step {step}");
+            assert_eq!(reader.finish().errors, whole.errors, "step {step}");
+        }
+        assert_eq!(whole.objects.len(), 2);
+        assert_eq!(whole.errors.len(), 3, "{:?}", whole.errors);
     }
 
     #[test]
