@@ -740,3 +740,105 @@ fn the_page_shows_invisible_characters_escaped_and_long_output_capped() {
         &out.stdout[out.stdout.len() - 80..]
     );
 }
+
+/// A text of `n` Services behind one Deployment (~180 bytes each).
+fn services_text(n: usize) -> String {
+    let mut text = String::from("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n");
+    for i in 0..n {
+        text.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc-{i}\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    targetPort: 8080\n"));
+    }
+    text
+}
+
+/// The page applies a big paste in steps between frames: while it runs, simulated time waits
+/// and the console refuses commands; at the end the cluster, the results and the drawing are
+/// what applying at once gives, for an apply to the running cluster and for a rebuild.
+#[test]
+fn applying_in_steps_gives_what_applying_at_once_gives() {
+    use svcsim_scene::session::JobProgress;
+    let kind = "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n- role: worker\n---\n";
+    for text in [
+        services_text(1_000),
+        format!("{kind}{}", services_text(600)),
+    ] {
+        let mut once = session(examples::default_example().yaml);
+        once.set_draft(text.clone());
+        let expected = once.apply();
+
+        let mut stepped = session(examples::default_example().yaml);
+        stepped.set_draft(text.clone());
+        let before = stepped.cluster().generation();
+        stepped.begin_apply();
+        let mut reading = 0;
+        let mut applying = 0;
+        let applied = loop {
+            match stepped.applying() {
+                Some(JobProgress::Reading { .. }) => reading += 1,
+                Some(JobProgress::Applying { .. }) => applying += 1,
+                None => panic!("no job"),
+            }
+            let f = stepped.applying().unwrap().fraction();
+            assert!((0.0..=1.0).contains(&f));
+            assert!(stepped.pending() && stepped.busy());
+            stepped.frame(16.0);
+            let out = stepped.run_console("kubectl get svc");
+            assert_eq!(out.exit_code, 1);
+            assert!(out.stderr.contains("still being applied"), "{}", out.stderr);
+            if let Some(a) = stepped.apply_step() {
+                break a;
+            }
+            if reading > 0 && applying == 0 {
+                // Reading touches nothing; a rebuild is built aside until it is finished.
+                assert_eq!(stepped.cluster().generation(), before);
+            }
+        };
+        assert!(reading >= 2, "{reading} reading steps");
+        assert!(applying >= 2, "{applying} applying steps");
+        assert_eq!(applied, expected);
+        assert!(stepped.applying().is_none());
+        assert_eq!(stepped.results(), once.results());
+        assert_eq!(stepped.problems(), once.problems());
+        assert_eq!(stepped.cluster().generation(), once.cluster().generation());
+        assert_eq!(stepped.scene(), once.scene());
+        run_frames(&mut once, 5_000);
+        run_frames(&mut stepped, 5_000);
+        assert_eq!(stepped.scene(), once.scene());
+    }
+}
+
+/// Cancelling a big paste while it is read leaves the cluster as it was and the editor holding
+/// the text, not applied; cancelling once objects are applied keeps those (as Ctrl+C in kubectl
+/// apply would), prunes nothing, and holds the text too.
+#[test]
+fn cancelling_an_apply_keeps_the_cluster_and_holds_the_text() {
+    let mut s = session(examples::default_example().yaml);
+    run_frames(&mut s, 5_000);
+    let before = s.cluster().generation();
+    let pods = s.cluster().store.pods.len();
+    let text = services_text(1_000);
+    s.set_draft(text.clone());
+    s.begin_apply();
+    assert!(s.apply_step().is_none());
+    assert!(s.cancel_apply());
+    assert!(!s.cancel_apply(), "nothing left to cancel");
+    assert!(s.is_held());
+    assert_eq!(s.draft(), text);
+    assert_eq!(s.cluster().generation(), before);
+    assert!(!s.pending());
+
+    // Into the applying phase: the objects applied so far stay, the example's are not pruned.
+    s.begin_apply();
+    while matches!(
+        s.applying(),
+        Some(svcsim_scene::session::JobProgress::Reading { .. })
+    ) {
+        assert!(s.apply_step().is_none());
+    }
+    assert!(s.apply_step().is_none());
+    assert!(s.cancel_apply());
+    assert!(s.is_held());
+    let created = s.results().iter().filter(|r| r.is_ok()).count();
+    assert!(created > 0 && created < 1_001, "{created}");
+    assert!(s.cluster().store.pods.len() >= pods, "nothing pruned");
+    assert!(s.cluster().store.service("default", "my-service").is_some());
+}

@@ -79,7 +79,7 @@ impl Manifests {
 
 /// A [`Manifests`] read a few documents at a time (see [`manifest::Reader`]): the page reads a
 /// big paste between animation frames. Reading in steps gives what [`Manifests::parse`] gives.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ManifestsReader {
     source_name: String,
     reader: manifest::Reader,

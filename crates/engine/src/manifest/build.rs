@@ -29,7 +29,7 @@ const NODE_BYTES: usize = 64;
 /// The bytes one source may copy for anchors and aliases. It is shared by all the documents of
 /// the source because all their trees are kept at once: a budget per document would let a stream
 /// of small documents copy the allowance once each.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct CopyBudget {
     copied: usize,
     limit: usize,

@@ -236,7 +236,7 @@ pub fn parse(text: &str) -> Parsed {
 /// A source read a few documents at a time: [`parse`] reads it at once, the page reads a
 /// multi-megabyte paste between animation frames so that no frame waits for all of it. Reading
 /// in steps gives exactly what [`parse`] gives.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Reader {
     text: std::sync::Arc<str>,
     cursor: DocCursor,

@@ -13,7 +13,9 @@
 //! go Pending → Running → Ready on screen.
 
 use std::collections::BTreeSet;
-use svcsim_engine::cluster::{ApplyResult, Cluster, ClusterConfig, Manifests};
+use svcsim_engine::cluster::{
+    ApplyResult, ApplyRun, Cluster, ClusterConfig, Manifests, ManifestsReader,
+};
 use svcsim_engine::manifest::Source;
 
 /// Name given to the editor's text in engine messages (`editor:LINE:COL`).
@@ -63,6 +65,103 @@ pub enum Applied {
     Applied,
     /// The cluster was built again from scratch (first load, or its shape changed).
     Rebuilt,
+}
+
+/// Text read per [`Editing::step`]: about 20 ms of work natively, so a step stays well under
+/// a frame's budget in wasm.
+pub const READ_BYTES_PER_STEP: usize = 64 * 1024;
+/// Objects applied per [`Editing::step`].
+pub const OBJECTS_PER_STEP: usize = 200;
+
+/// Applying a text in steps (see [`Editing::step`]), so that a multi-megabyte paste never
+/// holds the page's one thread for long: the page runs steps until its frame budget is spent,
+/// shows the progress, and can cancel.
+#[derive(Debug, Clone)]
+pub struct ApplyJob {
+    text: String,
+    stage: Stage,
+}
+
+#[derive(Debug, Clone)]
+enum Stage {
+    Reading(ManifestsReader),
+    Applying {
+        manifests: Manifests,
+        /// The new cluster, when the text asks for another shape (built aside, swapped in at
+        /// the end); None to apply to the running cluster.
+        rebuild: Option<Box<Cluster>>,
+        run: ApplyRun,
+    },
+    Done,
+}
+
+/// How far an [`ApplyJob`] has got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobProgress {
+    /// Bytes of the text read and decoded, of all.
+    Reading { done: usize, total: usize },
+    /// Objects applied, of all.
+    Applying { done: usize, total: usize },
+}
+
+impl std::fmt::Display for JobProgress {
+    /// `reading 1.2 of 10.0 MB`, `applying 300 of 40000 objects`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            JobProgress::Reading { done, total } => {
+                let mb = |b: usize| b as f64 / 1_000_000.0;
+                write!(f, "reading {:.1} of {:.1} MB", mb(done), mb(total))
+            }
+            JobProgress::Applying { done, total } => {
+                write!(f, "applying {done} of {total} objects")
+            }
+        }
+    }
+}
+
+impl JobProgress {
+    /// Done so far, 0 to 1 over both phases (reading counts for the first half).
+    pub fn fraction(&self) -> f64 {
+        let part = |done: usize, total: usize| {
+            if total == 0 {
+                1.0
+            } else {
+                done as f64 / total as f64
+            }
+        };
+        match *self {
+            JobProgress::Reading { done, total } => part(done, total) / 2.0,
+            JobProgress::Applying { done, total } => 0.5 + part(done, total) / 2.0,
+        }
+    }
+}
+
+impl ApplyJob {
+    pub fn new(text: &str) -> ApplyJob {
+        ApplyJob {
+            text: text.to_string(),
+            stage: Stage::Reading(ManifestsReader::new(&Source::new(SOURCE_NAME, text))),
+        }
+    }
+
+    pub fn progress(&self) -> JobProgress {
+        match &self.stage {
+            Stage::Reading(r) => {
+                let (done, total) = r.progress();
+                JobProgress::Reading { done, total }
+            }
+            Stage::Applying { run, .. } => {
+                let (done, total) = run.progress();
+                JobProgress::Applying { done, total }
+            }
+            Stage::Done => JobProgress::Applying { done: 0, total: 0 },
+        }
+    }
+
+    /// The text being applied.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 /// An object of the text, as `(kind, namespace, name)`.
@@ -136,18 +235,89 @@ impl Editing {
         self.text = text.to_string();
     }
 
-    /// Apply `text` to the running cluster (see the module docs). The text is read once.
-    pub fn apply_text(&mut self, text: &str) -> Applied {
-        let manifests = Manifests::parse(&Source::new(SOURCE_NAME, text));
-        if !manifests.errors().is_empty() {
-            self.finish(manifests.error_results(), text);
-            return Applied::KeptPrevious;
+    /// Apply a text (see the module docs), one step of `job` at a time: the text is read once,
+    /// then its objects are applied. One step of `job` ([`READ_BYTES_PER_STEP`] of text read, or [`OBJECTS_PER_STEP`]
+    /// objects applied); `Some` with what applying did once it is finished. Until then the
+    /// cluster is the one before the job (a rebuild is built aside) or, while objects are
+    /// applied to the running cluster, partly applied.
+    pub fn step(&mut self, job: &mut ApplyJob) -> Option<Applied> {
+        match std::mem::replace(&mut job.stage, Stage::Done) {
+            Stage::Reading(mut reader) => {
+                if !reader.read(READ_BYTES_PER_STEP) {
+                    job.stage = Stage::Reading(reader);
+                    return None;
+                }
+                let manifests = reader.finish();
+                if !manifests.errors().is_empty() {
+                    self.finish(manifests.error_results(), &job.text);
+                    return Some(Applied::KeptPrevious);
+                }
+                let config = manifests.cluster_config();
+                let (rebuild, run) = if config == self.base_config {
+                    (None, self.cluster.begin_apply(&manifests))
+                } else {
+                    let mut cluster = Box::new(Cluster::new(config, self.seed));
+                    let run = cluster.begin_apply(&manifests);
+                    (Some(cluster), run)
+                };
+                job.stage = Stage::Applying {
+                    manifests,
+                    rebuild,
+                    run,
+                };
+                None
+            }
+            Stage::Applying {
+                manifests,
+                mut rebuild,
+                mut run,
+            } => {
+                let cluster = rebuild.as_deref_mut().unwrap_or(&mut self.cluster);
+                if !cluster.apply_some(&mut run, &manifests, OBJECTS_PER_STEP) {
+                    job.stage = Stage::Applying {
+                        manifests,
+                        rebuild,
+                        run,
+                    };
+                    return None;
+                }
+                let results = cluster.finish_apply(run);
+                Some(match rebuild {
+                    Some(cluster) => {
+                        self.cluster = *cluster;
+                        self.base_config = manifests.cluster_config();
+                        self.owned = results.iter().filter(|r| r.is_ok()).map(key_of).collect();
+                        self.finish(results, &job.text);
+                        Applied::Rebuilt
+                    }
+                    None => self.prune(&manifests, results, &job.text),
+                })
+            }
+            Stage::Done => Some(Applied::Applied),
         }
-        if manifests.cluster_config() != self.base_config {
-            self.rebuild(&manifests, text);
-            return Applied::Rebuilt;
+    }
+
+    /// Stop `job` where it is: nothing changes while it reads or builds a new cluster aside;
+    /// objects it already applied to the running cluster stay (as after Ctrl+C in `kubectl
+    /// apply`), with their results, and nothing is pruned. True when the cluster changed.
+    pub fn cancel(&mut self, job: ApplyJob) -> bool {
+        match job.stage {
+            Stage::Applying {
+                rebuild: None, run, ..
+            } if run.progress().0 > 0 => {
+                let results = self.cluster.finish_apply(run);
+                self.owned
+                    .extend(results.iter().filter(|r| r.is_ok()).map(key_of));
+                self.problems = Problem::of(&results);
+                self.results = results;
+                true
+            }
+            _ => false,
         }
-        let results = self.cluster.apply_manifests(&manifests);
+    }
+
+    /// After applying `manifests` to the running cluster: delete what the text no longer has.
+    fn prune(&mut self, manifests: &Manifests, results: Vec<ApplyResult>, text: &str) -> Applied {
         let present: BTreeSet<Key> = results.iter().map(key_of).collect();
         let gone: Vec<Key> = self.owned.difference(&present).cloned().collect();
         for (kind, namespace, name) in &gone {
@@ -158,7 +328,7 @@ impl Editing {
                 }
                 None => {
                     // A Namespace, Node or pool left the text: start again from the text.
-                    self.rebuild(&manifests, text);
+                    self.rebuild(manifests, text);
                     return Applied::Rebuilt;
                 }
             }

@@ -17,7 +17,9 @@ mod actions;
 mod editing;
 
 pub use actions::{available, owner_deployment, replicas, Available};
-pub use editing::{Applied, Problem, SOURCE_NAME};
+pub use editing::{
+    Applied, ApplyJob, JobProgress, Problem, OBJECTS_PER_STEP, READ_BYTES_PER_STEP, SOURCE_NAME,
+};
 
 use crate::console::{Completion, Console, ConsoleOutput};
 use crate::examples;
@@ -51,6 +53,8 @@ pub struct Revisions {
     pub playhead: u64,
     /// Theme, speed, presentation, proxy mode, the journey form.
     pub settings: u64,
+    /// The editor's text being applied in steps: started, moved on, finished or cancelled.
+    pub job: u64,
     pub selection: u64,
 }
 
@@ -77,6 +81,8 @@ pub struct Session {
     journey_serial: u64,
     /// The editor holds text that was not applied on purpose (see [`Session::held`]).
     held: bool,
+    /// The editor's text being applied in steps ([`Session::begin_apply`]).
+    job: Option<ApplyJob>,
     /// The cluster changed while time ran and the scene has not been laid out again yet.
     scene_stale: bool,
     /// Wall milliseconds since the scene was last laid out.
@@ -121,6 +127,7 @@ impl Session {
             revisions: Revisions::default(),
             journey_serial: 0,
             held: false,
+            job: None,
             scene_stale: false,
             since_layout_ms: 0.0,
         };
@@ -167,6 +174,7 @@ impl Session {
             journey: old.journey.max(new.journey) + 1,
             playhead: old.playhead.max(new.playhead) + 1,
             settings: old.settings.max(new.settings) + 1,
+            job: old.job.max(new.job) + 1,
             selection: old.selection.max(new.selection) + 1,
         };
     }
@@ -262,7 +270,7 @@ impl Session {
 
     /// Whether simulated time still has work to do (pods starting, terminating, LB pending).
     pub fn pending(&self) -> bool {
-        !self.editing.cluster.is_settled()
+        self.job.is_some() || !self.editing.cluster.is_settled()
     }
 
     /// Something for the animation frame to do: time pending or a journey playing.
@@ -305,15 +313,64 @@ impl Session {
 
     /// Apply the editor's text to the cluster (`kubectl apply --prune`; see [`editing`]).
     pub fn apply(&mut self) -> Applied {
+        self.begin_apply();
+        loop {
+            if let Some(applied) = self.apply_step() {
+                return applied;
+            }
+        }
+    }
+
+    /// Start applying the editor's text in steps ([`Session::apply_step`]): the page runs steps
+    /// until its frame's budget is spent, so a multi-megabyte paste never freezes it. A job
+    /// already running is replaced (its text is older).
+    pub fn begin_apply(&mut self) {
         self.held = false;
-        let draft = self.draft.clone();
-        let applied = self.editing.apply_text(&draft);
+        if let Some(old) = self.job.take() {
+            if self.editing.cancel(old) {
+                self.note_cluster_change();
+            }
+        }
+        self.job = Some(ApplyJob::new(&self.draft));
+        self.revisions.job += 1;
+    }
+
+    /// One step of the running apply; `Some` with what it did when it has finished (None also
+    /// when there is no apply running).
+    pub fn apply_step(&mut self) -> Option<Applied> {
+        let mut job = self.job.take()?;
+        let Some(applied) = self.editing.step(&mut job) else {
+            self.job = Some(job);
+            self.revisions.job += 1;
+            return None;
+        };
+        self.revisions.job += 1;
         if applied == Applied::Rebuilt {
             self.apply_proxy_mode();
             self.rng = journey_rng(self.editing.seed);
         }
         self.cluster_changed();
-        applied
+        Some(applied)
+    }
+
+    /// How far the running apply has got (None when none runs).
+    pub fn applying(&self) -> Option<JobProgress> {
+        self.job.as_ref().map(ApplyJob::progress)
+    }
+
+    /// Stop the running apply (see [`Editing::cancel`]); the editor then holds its text, not
+    /// applied. True when one was running.
+    pub fn cancel_apply(&mut self) -> bool {
+        let Some(job) = self.job.take() else {
+            return false;
+        };
+        if self.editing.cancel(job) {
+            self.cluster_changed();
+        }
+        self.held = true;
+        self.revisions.job += 1;
+        self.revisions.text += 1;
+        true
     }
 
     /// Replace the text and the cluster (an example, a shared link): built from scratch, and
@@ -466,6 +523,17 @@ impl Session {
     /// Run one console line against the cluster. Commands that changed the cluster let time
     /// run; packets they sent are played one after the other.
     pub fn run_console(&mut self, line: &str) -> ConsoleOutput {
+        if let Some(progress) = self.applying() {
+            // The cluster is mid-apply; a command now would see half of the text.
+            return ConsoleOutput {
+                stderr: format!(
+                    "svcsim: the editor's text is still being applied ({}); try again when it is done, or cancel it\n",
+                    progress
+                ),
+                exit_code: 1,
+                ..ConsoleOutput::default()
+            };
+        }
         let mut out = self
             .console
             .run(&mut self.editing.cluster, line, &mut self.rng);
@@ -509,7 +577,8 @@ impl Session {
         }
         let dt = dt_wall_ms * self.settings.speed();
         let mut changed = false;
-        if self.pending() {
+        // While the text is applied in steps the cluster is mid-apply: its clock waits.
+        if self.job.is_none() && self.pending() {
             self.carry_ms += dt;
             let whole = self.carry_ms.floor();
             if whole >= 1.0 {
