@@ -89,6 +89,11 @@ pub struct GetOptions {
     pub show_labels: bool,
     /// `--no-headers`: tables without their header line.
     pub no_headers: bool,
+    /// The list request's `limit` (`ListOptions.Limit`): each list returns its first `limit`
+    /// items, as the first page of a paged list, and [`GetOutput::remaining`] counts the rest
+    /// (the list's `remainingItemCount`). kubectl itself pages with `--chunk-size` and prints
+    /// everything; the page's `kubectl get services` panel shows one page of a huge cluster.
+    pub limit: Option<usize>,
 }
 
 impl GetOptions {
@@ -152,6 +157,8 @@ pub struct GetOutput {
     /// for by name that do not exist, a selector the API server could not parse. Each is a
     /// line on stderr, after the output, and makes the exit status 1.
     pub errors: Vec<GetError>,
+    /// Items of the lists left out by [`GetOptions::limit`].
+    pub remaining: usize,
 }
 
 /// Why `kubectl get` / `describe` failed; `Display` is kubectl's exact text. The names and
@@ -631,6 +638,8 @@ struct Info {
 
 fn run(cluster: &Cluster, request: &Request, opts: &GetOptions, output: Output) -> GetOutput {
     let wide = opts.wide || output == Output::Wide;
+    // Only JSON and YAML print the objects themselves: tables and names need no copy of them.
+    let with_json = matches!(output, Output::Json | Output::Yaml);
     let mut out = GetOutput::default();
     let mut infos: Vec<Info> = Vec::new();
     let get_one = |r: Resource, name: &str, out: &mut GetOutput, infos: &mut Vec<Info>| {
@@ -640,7 +649,7 @@ fn run(cluster: &Cluster, request: &Request, opts: &GetOptions, output: Output) 
         match found {
             Some(o) => infos.push(Info {
                 resource: r,
-                items: vec![tables::entry(cluster, r, o, wide)],
+                items: vec![tables::entry(cluster, r, o, wide, with_json)],
             }),
             None => out.errors.push(GetError::NotFound {
                 resource: r.plural().to_string(),
@@ -660,14 +669,24 @@ fn run(cluster: &Cluster, request: &Request, opts: &GetOptions, output: Output) 
         Request::Lists(rs) => {
             for &r in rs {
                 match parse_selector(r, opts) {
-                    Ok(selector) => infos.push(Info {
-                        resource: r,
-                        items: tables::objects(cluster, r, list_namespace(r, opts))
-                            .into_iter()
-                            .filter(|o| selector.matches(&o.metadata().labels))
-                            .map(|o| tables::entry(cluster, r, o, wide))
-                            .collect(),
-                    }),
+                    Ok(selector) => {
+                        let mut matching: Vec<_> =
+                            tables::objects(cluster, r, list_namespace(r, opts))
+                                .into_iter()
+                                .filter(|o| selector.matches(&o.metadata().labels))
+                                .collect();
+                        if let Some(limit) = opts.limit {
+                            out.remaining += matching.len().saturating_sub(limit);
+                            matching.truncate(limit);
+                        }
+                        infos.push(Info {
+                            resource: r,
+                            items: matching
+                                .into_iter()
+                                .map(|o| tables::entry(cluster, r, o, wide, with_json))
+                                .collect(),
+                        });
+                    }
                     Err(e) => out.errors.push(e),
                 }
             }

@@ -165,20 +165,35 @@ pub(crate) fn objects<'a>(
     }
 }
 
-/// The table row and JSON of one object listed as `resource`.
+/// The table row and (when `with_json`, else null) the JSON of one object listed as
+/// `resource`.
 pub(crate) fn entry(
     cluster: &Cluster,
     resource: Resource,
     object: Stored<'_>,
     wide: bool,
+    with_json: bool,
 ) -> Entry {
     let (cells, json) = match object {
-        Stored::Service(s) => (service_cells(cluster, s, wide), typed(s, resource)),
-        Stored::EndpointSlice(s) => (slice_cells(cluster, s), typed(s, resource)),
-        Stored::Endpoints(e) => (endpoints_cells(cluster, e), typed(e, resource)),
-        Stored::Pod(p) => (pod_cells(cluster, p, wide), typed(p, resource)),
-        Stored::Node(n) => (node_cells(cluster, n, wide), typed(n, resource)),
-        Stored::Namespace(n) => (namespace_cells(cluster, n), namespace_json(n)),
+        Stored::Service(s) => (
+            service_cells(cluster, s, wide),
+            json_of(with_json, s, resource),
+        ),
+        Stored::EndpointSlice(s) => (slice_cells(cluster, s), json_of(with_json, s, resource)),
+        Stored::Endpoints(e) => (endpoints_cells(cluster, e), json_of(with_json, e, resource)),
+        Stored::Pod(p) => (pod_cells(cluster, p, wide), json_of(with_json, p, resource)),
+        Stored::Node(n) => (
+            node_cells(cluster, n, wide),
+            json_of(with_json, n, resource),
+        ),
+        Stored::Namespace(n) => (
+            namespace_cells(cluster, n),
+            if with_json {
+                namespace_json(n)
+            } else {
+                Value::Null
+            },
+        ),
         Stored::Workload(w) => {
             let cells = match w.kind {
                 WorkloadKind::Deployment => deployment_cells(cluster, w, wide),
@@ -186,7 +201,7 @@ pub(crate) fn entry(
                 WorkloadKind::StatefulSet => stateful_set_cells(cluster, w, wide),
                 WorkloadKind::DaemonSet => daemon_set_cells(cluster, w, wide),
             };
-            (cells, typed(w, resource))
+            (cells, json_of(with_json, w, resource))
         }
     };
     let meta = object.metadata();
@@ -196,6 +211,15 @@ pub(crate) fn entry(
         labels: meta.labels.clone(),
         cells,
         json,
+    }
+}
+
+/// [`typed`], or null when the output does not print objects.
+fn json_of<T: Serialize>(with_json: bool, object: &T, resource: Resource) -> Value {
+    if with_json {
+        typed(object, resource)
+    } else {
+        Value::Null
     }
 }
 

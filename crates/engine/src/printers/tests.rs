@@ -128,6 +128,52 @@ prod          my-service      ExternalName   <none>        my.database.example.c
     assert_eq!(get_services(&c, &opts), want);
 }
 
+/// A list request with `limit` returns its first items (in the list's order) and counts the
+/// rest, as a paged list's first page and its `remainingItemCount`.
+#[test]
+fn a_limit_lists_the_first_items_and_counts_the_rest() {
+    let c = services_cluster();
+    let opts = GetOptions {
+        all_namespaces: true,
+        limit: Some(2),
+        ..Default::default()
+    };
+    let o = get(&c, "services", &opts, Output::Table).unwrap();
+    assert_eq!(o.remaining, 5);
+    assert_eq!(o.stdout.lines().count(), 3, "{}", o.stdout);
+    let all = get_services(
+        &c,
+        &GetOptions {
+            all_namespaces: true,
+            ..Default::default()
+        },
+    );
+    let names = |t: &str| -> Vec<String> {
+        t.lines()
+            .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(names(&o.stdout), names(&all)[..3], "{}", o.stdout);
+    let o = get(&c, "services", &opts, Output::Yaml).unwrap();
+    assert_eq!(
+        o.stdout.matches("kind: Service\n").count(),
+        2,
+        "{}",
+        o.stdout
+    );
+    let o = get(
+        &c,
+        "services",
+        &GetOptions {
+            limit: Some(50),
+            ..opts
+        },
+        Output::Table,
+    )
+    .unwrap();
+    assert_eq!(o.remaining, 0);
+}
+
 #[test]
 fn load_balancer_ingress_is_sorted_and_clipped() {
     let mut c = services_cluster();
