@@ -205,11 +205,24 @@ pub fn App() -> impl IntoView {
 /// `kubectl get services` in the default namespace, or kubectl's message when there are none.
 fn services_table(cluster: &svcsim_engine::cluster::Cluster) -> String {
     use svcsim_engine::printers::{get, GetOptions, Output};
-    match get(cluster, "services", &GetOptions::default(), Output::Table) {
+    let opts = GetOptions {
+        limit: Some(TABLE_ROWS),
+        ..GetOptions::default()
+    };
+    match get(cluster, "services", &opts, Output::Table) {
+        Ok(o) if o.remaining > 0 => format!(
+            "{}… and {} more Services (kubectl get services in the console lists them all)\n",
+            o.stdout, o.remaining
+        ),
         Ok(o) => o.no_resources.unwrap_or(o.stdout),
         Err(e) => e.to_string(),
     }
 }
+
+/// Services the page's `kubectl get services` shows (one page of the list): a table of
+/// thousands of Services built and laid out again on every change of the cluster kept the page
+/// busy; the console's `kubectl get services` prints them all.
+const TABLE_ROWS: usize = 200;
 
 /// Keyboard shortcuts (not while typing in a field, except Escape and Ctrl+Enter).
 fn on_key(model: Model, player: Player, ev: &web_sys::KeyboardEvent) {
@@ -221,11 +234,13 @@ fn on_key(model: Model, player: Player, ev: &web_sys::KeyboardEvent) {
     let key = ev.key();
     if key == "Escape" {
         model.ui.help_open.set(false);
+        // Esc also stops a big paste being applied (the editor's Cancel button).
+        model.cancel_apply();
         return;
     }
     if key == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
         ev.prevent_default();
-        model.change(Session::apply);
+        model.apply();
         return;
     }
     if in_field || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {

@@ -46,7 +46,7 @@ pub fn Editor() -> impl IntoView {
         if let Some(t) = timer.try_update_value(Option::take).flatten() {
             t.cancel();
         }
-        model.change(Session::apply);
+        model.apply();
     };
 
     let on_input = move |ev| {
@@ -57,7 +57,7 @@ pub fn Editor() -> impl IntoView {
             timer.set_value(None);
             // Held text (it may be what killed the page) is applied only on request.
             if model.untracked(Session::is_held) == Some(false) {
-                model.change(Session::apply);
+                model.apply();
             }
         });
         // Dropping the previous Timeout cancels it.
@@ -169,6 +169,34 @@ pub fn Editor() -> impl IntoView {
         })
     };
 
+    // The text area shows the session's text. It is written only when it differs (an example,
+    // a teaching action, a link): writing a multi-megabyte value back after each keystroke that
+    // produced it cost a long relayout per key, and moved the caret.
+    Effect::new(move |_| {
+        let Some(el) = area.get() else {
+            return;
+        };
+        model.with_text(|t| {
+            if el.value() != t {
+                el.set_value(t);
+            }
+        });
+    });
+
+    let progress = move || {
+        model.applying().map(|p| {
+            view! {
+                <div id="apply-progress" class="apply-progress" role="status">
+                    <progress max="1" value=p.fraction()></progress>
+                    <span>{format!("Applying: {p}")}</span>
+                    <button type="button" id="cancel-apply" on:click=move |_| model.cancel_apply()>
+                        "Cancel (Esc)"
+                    </button>
+                </div>
+            }
+        })
+    };
+
     view! {
         <section class="panel editor-panel" aria-labelledby="manifest-label">
             <div class="panel-head">
@@ -187,6 +215,7 @@ pub fn Editor() -> impl IntoView {
             <p id="manifest-help" class="help">
                 "Edit or paste manifests: applied as you type, or with Ctrl+Enter."
             </p>
+            {progress}
             {held}
             {move || plain.get().then(|| view! {
                 <p id="plain-note" class="help">
@@ -205,7 +234,6 @@ pub fn Editor() -> impl IntoView {
                         autocomplete="off"
                         autocapitalize="off"
                         wrap="off"
-                        prop:value=move || model.with_text(str::to_string)
                         on:input=on_input
                         on:keydown=on_keydown
                     ></textarea>

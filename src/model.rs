@@ -18,7 +18,7 @@ use std::rc::Rc;
 use svcsim_engine::proxy::ProxyMode;
 use svcsim_scene::layout::{ObjectId, Scene, View};
 use svcsim_scene::playback::{Overlay, Playback};
-use svcsim_scene::session::{Revisions, Session};
+use svcsim_scene::session::{JobProgress, Revisions, Session};
 use svcsim_scene::settings::{Settings, Theme};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -58,6 +58,7 @@ pub struct Model {
     playhead: RwSignal<u64>,
     settings: RwSignal<u64>,
     selection: RwSignal<u64>,
+    job: RwSignal<u64>,
     pub ui: Ui,
 }
 
@@ -172,6 +173,7 @@ impl Model {
             playhead: RwSignal::new(r.playhead),
             settings: RwSignal::new(r.settings),
             selection: RwSignal::new(r.selection),
+            job: RwSignal::new(r.job),
             ui: Ui {
                 help_open: RwSignal::new(false),
                 status: RwSignal::new(None),
@@ -224,6 +226,40 @@ impl Model {
         self.read(self.playhead, |s| s.overlay(reduced_motion))
     }
 
+    /// How far applying the editor's text has got, while it runs in steps.
+    pub fn applying(&self) -> Option<JobProgress> {
+        self.read(self.job, Session::applying)
+    }
+
+    /// Apply the editor's text (see [`Model::change`]), in steps run by the frame loop: a big
+    /// paste never holds the page's thread for long (see [`use_frame_loop`]).
+    pub fn apply(&self) {
+        self.change(Session::begin_apply);
+        // Small texts finish at once, in this task, as before.
+        self.apply_for(APPLY_SLICE_MS);
+    }
+
+    /// Stop applying a big paste (the Cancel button, Esc): the editor holds the text.
+    pub fn cancel_apply(&self) {
+        if self.update(Session::cancel_apply) == Some(true) {
+            self.say("Applying was cancelled: the editor holds the text, not applied.");
+        }
+        self.settled();
+    }
+
+    /// Run apply steps for about `ms` milliseconds of wall time.
+    fn apply_for(&self, ms: f64) {
+        let start = now_ms();
+        self.update(|s| {
+            while s.applying().is_some() {
+                if s.apply_step().is_some() || now_ms() - start >= ms {
+                    break;
+                }
+            }
+        });
+        self.settled();
+    }
+
     pub fn selection(&self) -> Option<ObjectId> {
         self.read(self.selection, |s| s.selection().cloned())
     }
@@ -270,6 +306,7 @@ impl Model {
             (self.playhead, r.playhead),
             (self.settings, r.settings),
             (self.selection, r.selection),
+            (self.job, r.job),
         ] {
             if signal.try_get_untracked().is_some_and(|v| v != rev) {
                 signal.set(rev);
@@ -298,6 +335,10 @@ impl Model {
         }
     }
 }
+
+/// Wall milliseconds of apply steps per animation frame: long enough that a big paste goes
+/// fast, short enough that the page still draws and answers (a long task is over 50 ms).
+pub const APPLY_SLICE_MS: f64 = 40.0;
 
 /// Current time in ms from `performance.now()`.
 pub fn now_ms() -> f64 {
@@ -334,7 +375,11 @@ pub fn use_frame_loop(model: Model) {
         } else {
             frames.set((n, sum));
         }
-        model.update(|s| s.frame(dt));
+        if model.untracked(|s| s.applying().is_some()).unwrap_or(false) {
+            model.apply_for(APPLY_SLICE_MS);
+        } else {
+            model.update(|s| s.frame(dt));
+        }
         model.settled();
         if busy() {
             if let (Some(w), Some(cb)) = (web_sys::window(), rearm.borrow().as_ref()) {
@@ -353,6 +398,7 @@ pub fn use_frame_loop(model: Model) {
     Effect::new(move |_| {
         model.cluster.track();
         model.playhead.track();
+        model.job.track();
         if handle.get_value().is_none() && busy() {
             if let (Some(w), Some(cb)) = (web_sys::window(), wake.borrow().as_ref()) {
                 handle.set_value(w.request_animation_frame(cb.as_ref().unchecked_ref()).ok());

@@ -370,6 +370,8 @@ impl Session {
         self.held = true;
         self.revisions.job += 1;
         self.revisions.text += 1;
+        // The editor's held banner reads with the cluster's results.
+        self.revisions.cluster += 1;
         true
     }
 
