@@ -8,7 +8,7 @@ use gloo_timers::callback::Timeout;
 use leptos::html;
 use leptos::prelude::*;
 use std::time::Duration;
-use svcsim_scene::highlight::{gutter_html, line_offset_utf16, to_html};
+use svcsim_scene::highlight::{gutter_html, line_offset_utf16, splice_utf16, to_html};
 use svcsim_scene::session::{shown, Session, SOURCE_NAME};
 
 /// Lists (errors, applied objects) show this many entries, then "… and N more": a paste with
@@ -25,6 +25,12 @@ fn more_row(total: usize, what: &'static str) -> Option<impl IntoView> {
 /// a highlighted copy of a multi-megabyte paste (hundreds of thousands of spans) froze the tab
 /// for seconds on every keystroke; a plain text area stays responsive.
 pub const PLAIN_ABOVE_BYTES: usize = 256 * 1024;
+
+/// Above this size the text stays out of the text area unless asked for: Chromium lays out and
+/// pre-paints every line of a text area on each frame that touches the panel (a 1.5 MB paste
+/// cost 300–500 ms a frame). A paste that would make the text larger is taken from the
+/// clipboard event instead, and the editor says how big the text is.
+pub const EDIT_ABOVE_BYTES: usize = 1024 * 1024;
 
 /// How long typing must pause before the text is applied.
 pub const DEBOUNCE: Duration = Duration::from_millis(400);
@@ -62,6 +68,34 @@ pub fn Editor() -> impl IntoView {
         });
         // Dropping the previous Timeout cancels it.
         timer.set_value(Some(t));
+    };
+
+    let large = Memo::new(move |_| model.with_text(|t| t.len() > EDIT_ABOVE_BYTES));
+    let edit_anyway = RwSignal::new(false);
+    let hidden = move || large.get() && !edit_anyway.get();
+
+    // A paste that makes the text too large for the text area goes to the session directly.
+    let on_paste = move |ev: web_sys::ClipboardEvent| {
+        let Some(pasted) = ev
+            .clipboard_data()
+            .and_then(|d| d.get_data("text/plain").ok())
+        else {
+            return;
+        };
+        let Some(el) = area.get_untracked() else {
+            return;
+        };
+        let current = usize::try_from(el.text_length()).unwrap_or(usize::MAX);
+        if pasted.len().saturating_add(current) <= EDIT_ABOVE_BYTES {
+            return;
+        }
+        ev.prevent_default();
+        let start = el.selection_start().ok().flatten().unwrap_or(0);
+        let end = el.selection_end().ok().flatten().unwrap_or(start);
+        let text = splice_utf16(&el.value(), start, end, &pasted);
+        edit_anyway.set(false);
+        model.update(|s| s.set_draft(text));
+        apply_now();
     };
 
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
@@ -176,12 +210,47 @@ pub fn Editor() -> impl IntoView {
         let Some(el) = area.get() else {
             return;
         };
+        if hidden() {
+            if el.text_length() > 0 {
+                el.set_value("");
+            }
+            return;
+        }
         model.with_text(|t| {
             if el.value() != t {
                 el.set_value(t);
             }
         });
     });
+
+    let large_note = move || {
+        hidden().then(|| {
+            let (bytes, lines) = model.with_text(|t| (t.len(), t.split('\n').count()));
+            view! {
+                <div id="large-text" class="held" role="status">
+                    <p>
+                        {format!(
+                            "The text is {:.1} MB ({lines} lines): too large to edit here without slowing the page. It is applied and saved as usual; the errors below give its lines.",
+                            bytes as f64 / 1_000_000.0
+                        )}
+                    </p>
+                    <button type="button" id="edit-large" on:click=move |_| edit_anyway.set(true)>
+                        "Edit it anyway"
+                    </button>
+                    <button
+                        type="button"
+                        id="clear-large"
+                        on:click=move |_| {
+                            model.update(|s| s.set_draft(""));
+                            apply_now();
+                        }
+                    >
+                        "Clear the editor"
+                    </button>
+                </div>
+            }
+        })
+    };
 
     let progress = move || {
         model.applying().map(|p| {
@@ -217,12 +286,18 @@ pub fn Editor() -> impl IntoView {
             </p>
             {progress}
             {held}
-            {move || plain.get().then(|| view! {
+            {large_note}
+            {move || (plain.get() && !hidden()).then(|| view! {
                 <p id="plain-note" class="help">
                     {format!("Colouring and line numbers are off for texts over {} KB.", PLAIN_ABOVE_BYTES / 1024)}
                 </p>
             })}
-            <div class="code" class:plain=move || plain.get() node_ref=scroller>
+            <div
+                class="code"
+                class:plain=move || plain.get()
+                class:hidden-text=hidden
+                node_ref=scroller
+            >
                 <pre class="gutter" aria-hidden="true" inner_html=gutter></pre>
                 <div class="layers">
                     <pre class="hl" aria-hidden="true" inner_html=hl></pre>
@@ -235,6 +310,7 @@ pub fn Editor() -> impl IntoView {
                         autocapitalize="off"
                         wrap="off"
                         on:input=on_input
+                        on:paste=on_paste
                         on:keydown=on_keydown
                     ></textarea>
                 </div>

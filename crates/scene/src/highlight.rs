@@ -227,8 +227,40 @@ pub fn line_offset_utf16(text: &str, line: u32) -> u32 {
     units
 }
 
+/// `text` with the UTF-16 range `start..end` (a text area's selection) replaced by `insert`:
+/// what pasting over the selection gives. Offsets past the end, or reversed, are clamped.
+pub fn splice_utf16(text: &str, start: u32, end: u32, insert: &str) -> String {
+    let byte_at = |units: u32| {
+        let mut seen = 0u32;
+        for (i, c) in text.char_indices() {
+            if seen >= units {
+                return i;
+            }
+            seen = seen.saturating_add(u32::try_from(c.len_utf16()).unwrap_or(1));
+        }
+        text.len()
+    };
+    let (a, b) = (byte_at(start), byte_at(end.max(start)));
+    let mut out = String::with_capacity(text.len() - (b - a) + insert.len());
+    out.push_str(text.get(..a).unwrap_or(""));
+    out.push_str(insert);
+    out.push_str(text.get(b..).unwrap_or(""));
+    out
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn pasting_over_a_utf16_selection() {
+        assert_eq!(super::splice_utf16("abc", 1, 2, "XY"), "aXYc");
+        // 'é' is one UTF-16 unit, '😀' two: offsets count units, not bytes.
+        assert_eq!(super::splice_utf16("é😀z", 1, 3, "-"), "é-z");
+        assert_eq!(super::splice_utf16("ab", 5, 9, "!"), "ab!");
+        assert_eq!(super::splice_utf16("ab", 2, 0, "!"), "ab!");
+        assert_eq!(super::splice_utf16("", 0, 0, "x"), "x");
+    }
+
     use super::*;
 
     #[test]
