@@ -12,6 +12,9 @@ pub struct BandedBitmap {
     pub max: u64,
     pub offset: u64,
     used: BTreeSet<u64>,
+    /// How many of `used` are in the static band: counting them on every allocation made
+    /// allocating n Services cost n² (10,000 Services: most of a 1.3 s apply).
+    used_static: u64,
 }
 
 impl BandedBitmap {
@@ -20,6 +23,7 @@ impl BandedBitmap {
             max,
             offset: offset.min(max),
             used: BTreeSet::new(),
+            used_static: 0,
         }
     }
 
@@ -29,11 +33,29 @@ impl BandedBitmap {
 
     /// Mark `i` used; false if it was already used or is out of range.
     pub fn allocate(&mut self, i: u64) -> bool {
-        i < self.max && self.used.insert(i)
+        let fresh = i < self.max && self.used.insert(i);
+        if fresh && i < self.offset {
+            self.used_static += 1;
+        }
+        fresh
     }
 
     pub fn release(&mut self, i: u64) {
-        self.used.remove(&i);
+        if self.used.remove(&i) && i < self.offset {
+            self.used_static -= 1;
+        }
+    }
+
+    /// Used offsets in `lo..hi`, one of the two bands.
+    fn used_in(&self, lo: u64, hi: u64) -> u64 {
+        let all = u64::try_from(self.used.len()).unwrap_or(u64::MAX);
+        if (lo, hi) == (0, self.offset) {
+            self.used_static
+        } else if (lo, hi) == (self.offset, self.max) {
+            all - self.used_static
+        } else {
+            u64::try_from(self.used.range(lo..hi).count()).unwrap_or(u64::MAX)
+        }
     }
 
     pub fn used_count(&self) -> usize {
@@ -47,7 +69,7 @@ impl BandedBitmap {
             .scan(self.offset, self.max, rng)
             .or_else(|| self.scan(0, self.offset, rng));
         if let Some(i) = found {
-            self.used.insert(i);
+            self.allocate(i);
         }
         found
     }
@@ -57,7 +79,7 @@ impl BandedBitmap {
         if hi <= lo {
             return None;
         }
-        let used_in_band = self.used.range(lo..hi).count() as u64;
+        let used_in_band = self.used_in(lo, hi);
         if used_in_band >= hi - lo {
             return None;
         }
