@@ -71,7 +71,7 @@ fn limits_help() -> String {
     let mut out = String::from(
         "\nLimits: svcsim refuses an object that would take the cluster past one of these (at\napply time, pointing at the field that asks):\n",
     );
-    for line in svcsim_engine::limits::describe().lines() {
+    for line in svcsim_engine::limits::Limits::default().describe().lines() {
         out.push_str("  ");
         out.push_str(line);
         out.push('\n');

@@ -9,6 +9,7 @@
 //! it depends only on [`crate::api`] (kind's document) and [`crate::ipv4`].
 
 use crate::api::setup::{IpAddressPool, KindCluster};
+use crate::limits::Limits;
 use serde::Serialize;
 
 /// kube-proxy's `--proxy-mode` (kind `networking.kubeProxyMode`): which data plane programs
@@ -87,6 +88,9 @@ pub struct ClusterConfig {
     pub lb_pools: Vec<IpAddressPool>,
     /// Kubernetes version the cluster reports (kind node image).
     pub kubernetes_version: String,
+    /// How much the cluster's objects may ask svcsim to simulate ([`crate::limits`]): not a
+    /// kind setting but svcsim's own, kept with the configuration so clones keep it.
+    pub limits: Limits,
 }
 
 /// kind's docker network (`kind` bridge, 172.18.0.0/16); node containers get .2, .3, ….
@@ -202,6 +206,7 @@ impl ClusterConfig {
             max_endpoints_per_slice: 100,
             lb_pools: vec![default_pool()],
             kubernetes_version: "v1.34.0".to_string(),
+            limits: Limits::DEFAULT,
         }
     }
 

@@ -15,7 +15,7 @@ use crate::api::discovery::EndpointSlice;
 use crate::api::meta::ObjectMeta;
 use crate::api::setup::IpAddressPool;
 use crate::api::{DecodeError, Object, KINDS};
-use crate::limits::LimitExceeded;
+use crate::limits::{LimitExceeded, Limits};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
@@ -235,8 +235,19 @@ impl Cluster {
     /// every other object is applied, and simulated time runs until the cluster settles. Each
     /// source is read once.
     pub fn from_sources(sources: &[Source], seed: u64) -> (Cluster, Vec<ApplyResult>) {
+        Cluster::from_sources_within(sources, seed, Limits::DEFAULT)
+    }
+
+    /// [`Cluster::from_sources`] within other limits (the page's [`Limits::PAGE`]): a kind
+    /// `Cluster` document and every object are checked against them.
+    pub fn from_sources_within(
+        sources: &[Source],
+        seed: u64,
+        limits: Limits,
+    ) -> (Cluster, Vec<ApplyResult>) {
         let manifests: Vec<Manifests> = sources.iter().map(Manifests::parse).collect();
-        let mut cluster = Cluster::new(super::manifests::cluster_config_of(&manifests), seed);
+        let config = super::manifests::cluster_config_of(&manifests, limits);
+        let mut cluster = Cluster::new(config, seed);
         let mut results = Vec::new();
         for m in &manifests {
             results.extend(cluster.apply_manifests(m));
@@ -342,7 +353,7 @@ impl Cluster {
                 // Shapes the cluster in `from_sources`; on a running cluster there is nothing to
                 // do. kind names it by its top-level `name` (default "kind"), not metadata.
                 result.setup = true;
-                let fits = super::manifests::kind_cluster_fits(&k);
+                let fits = super::manifests::kind_cluster_fits(&k, &self.config.limits);
                 result.name = if k.name.is_empty() {
                     "kind".to_string()
                 } else {
@@ -365,7 +376,7 @@ impl Cluster {
             result.location.col = p.col;
         }
         if let Err(ApplyError::LimitExceeded(e)) = &outcome {
-            let p = raw.node.pos_for_path(&e.field);
+            let p = raw.node.pos_for_path(e.field);
             result.location.line = p.line;
             result.location.col = p.col;
         }

@@ -21,7 +21,7 @@ use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Node, Pod, Service};
 use crate::api::discovery::{EndpointSlice, MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL};
 use crate::api::meta::{map_selector_matches, ObjectMeta};
-use crate::limits::{check, LimitExceeded, Resource, Usage};
+use crate::limits::{LimitExceeded, Limits, Resource, Usage};
 use std::collections::{BTreeMap, BTreeSet};
 
 type Labels = BTreeMap<String, String>;
@@ -144,6 +144,8 @@ impl SliceAsk<'_> {
 /// The totals of what the cluster asks for, with the indexes that keep them current.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Demand {
+    /// The cluster's limits when counted.
+    limits: Limits,
     pods: u64,
     nodes: u64,
     services: u64,
@@ -175,6 +177,7 @@ impl Demand {
     /// Count what every object of `c` asks for.
     pub(crate) fn of(c: &Cluster) -> Demand {
         let mut d = Demand {
+            limits: c.config.limits,
             nodes: len_u64(c.store.nodes.len()),
             services: len_u64(c.store.services.len()),
             ..Demand::default()
@@ -287,7 +290,7 @@ impl Demand {
         let name = new.metadata.name.as_str();
         let new_ask = ServiceAsk::of(new);
         let old_ask = old.map(ServiceAsk::of);
-        check(
+        self.limits.check(
             Resource::Services,
             self.services,
             u64::from(old.is_none()),
@@ -296,37 +299,39 @@ impl Demand {
         )?;
         let old_ports = old_ask.as_ref().map_or(0, ServiceAsk::port_rules);
         let others_ports = self.service_ports.saturating_sub(old_ports);
-        let field = if others_ports.saturating_add(new_ask.ports) > Resource::ServicePorts.limit()
+        let field = if others_ports.saturating_add(new_ask.ports) > self.limits.service_ports
             || new_ask.addresses.saturating_add(new_ask.source_ranges) == 1
         {
             "spec.ports"
         } else {
             new_ask.widest
         };
-        check(
-            Resource::ServicePorts,
-            others_ports,
-            new_ask.port_rules(),
-            old_ports,
-            ("Service", name, field),
-        )
-        .map_err(|e| {
-            if new_ask.addresses.saturating_add(new_ask.source_ranges) > 1 {
-                e.because(new_ask.describe_ports())
-            } else {
-                e
-            }
-        })?;
+        self.limits
+            .check(
+                Resource::ServicePorts,
+                others_ports,
+                new_ask.port_rules(),
+                old_ports,
+                ("Service", name, field),
+            )
+            .map_err(|e| {
+                if new_ask.addresses.saturating_add(new_ask.source_ranges) > 1 {
+                    e.because(new_ask.describe_ports())
+                } else {
+                    e
+                }
+            })?;
         let new_ep = self.contribution(key, Some(&new_ask));
         let old_ep = self.contribution(key, old_ask.as_ref());
-        check(
-            Resource::ServiceEndpoints,
-            self.endpoints.saturating_sub(old_ep),
-            new_ep,
-            old_ep,
-            ("Service", name, "spec.selector"),
-        )
-        .map_err(|e| e.because(self.endpoints_detail(key, &new_ask)))
+        self.limits
+            .check(
+                Resource::ServiceEndpoints,
+                self.endpoints.saturating_sub(old_ep),
+                new_ep,
+                old_ep,
+                ("Service", name, "spec.selector"),
+            )
+            .map_err(|e| e.because(self.endpoints_detail(key, &new_ask)))
     }
 
     /// `10000 ports × 31 selected pods`: how a Service's endpoints add up, for the messages.
@@ -380,22 +385,23 @@ impl Demand {
         let new_ask = SliceAsk::of(new);
         let new_ep = self.slice_part(&new_ask);
         let old_ep = old.map_or(0, |o| self.slice_part(&SliceAsk::of(o)));
-        check(
-            Resource::ServiceEndpoints,
-            self.endpoints.saturating_sub(old_ep),
-            new_ep,
-            old_ep,
-            ("EndpointSlice", new_ask.name, "endpoints"),
-        )
-        .map_err(|e| {
-            e.because(format!(
-                "{} endpoint{} × {} port{}",
-                new.endpoints.len(),
-                plural(len_u64(new.endpoints.len())),
-                new.ports.len(),
-                plural(len_u64(new.ports.len()))
-            ))
-        })
+        self.limits
+            .check(
+                Resource::ServiceEndpoints,
+                self.endpoints.saturating_sub(old_ep),
+                new_ep,
+                old_ep,
+                ("EndpointSlice", new_ask.name, "endpoints"),
+            )
+            .map_err(|e| {
+                e.because(format!(
+                    "{} endpoint{} × {} port{}",
+                    new.endpoints.len(),
+                    plural(len_u64(new.endpoints.len())),
+                    new.ports.len(),
+                    plural(len_u64(new.ports.len()))
+                ))
+            })
     }
 
     /// Count an EndpointSlice stored (replacing `old`).
@@ -416,7 +422,7 @@ impl Demand {
     ) -> Result<(), LimitExceeded> {
         let name = new.metadata.name.as_str();
         let object = ("Node", name, "metadata.name");
-        check(
+        self.limits.check(
             Resource::Nodes,
             self.nodes,
             u64::from(old.is_none()),
@@ -426,11 +432,12 @@ impl Demand {
         let changes = daemon_pods_on(c, new, old);
         let gained = changes.iter().filter(|(_, _, more)| *more);
         let pods = len_u64(gained.clone().count());
-        check(Resource::Pods, self.pods, pods, 0, object)?;
+        self.limits
+            .check(Resource::Pods, self.pods, pods, 0, object)?;
         let endpoints = gained
             .map(|(ns, labels, _)| self.weight(ns, labels))
             .fold(0, u64::saturating_add);
-        check(
+        self.limits.check(
             Resource::ServiceEndpoints,
             self.endpoints,
             endpoints,
@@ -453,12 +460,12 @@ impl Demand {
         &self,
         new: Option<&Ask<'_>>,
         old: Option<&Ask<'_>>,
-        pods_object: (&str, &str, &str),
-        endpoints_object: (&str, &str, &str),
+        pods_object: (&'static str, &str, &'static str),
+        endpoints_object: (&'static str, &str, &'static str),
     ) -> Result<(), LimitExceeded> {
         let new_pods = new.map_or(0, |a| a.pods);
         let old_pods = old.map_or(0, |a| a.pods);
-        check(
+        self.limits.check(
             Resource::Pods,
             self.pods.saturating_sub(old_pods),
             new_pods,
@@ -471,22 +478,23 @@ impl Demand {
             })
         };
         let (new_ep, old_ep) = (endpoints(new), endpoints(old));
-        check(
-            Resource::ServiceEndpoints,
-            self.endpoints.saturating_sub(old_ep),
-            new_ep,
-            old_ep,
-            endpoints_object,
-        )
-        .map_err(|e| match new {
-            Some(a) => e.because(format!(
-                "{} pod{} × {} ports of the Services selecting them",
-                a.pods,
-                plural(a.pods),
-                self.weight(a.namespace, a.labels)
-            )),
-            None => e,
-        })
+        self.limits
+            .check(
+                Resource::ServiceEndpoints,
+                self.endpoints.saturating_sub(old_ep),
+                new_ep,
+                old_ep,
+                endpoints_object,
+            )
+            .map_err(|e| match new {
+                Some(a) => e.because(format!(
+                    "{} pod{} × {} ports of the Services selecting them",
+                    a.pods,
+                    plural(a.pods),
+                    self.weight(a.namespace, a.labels)
+                )),
+                None => e,
+            })
     }
 
     fn replace_pods(&mut self, old: Option<&Ask<'_>>, new: Option<&Ask<'_>>) {
@@ -795,14 +803,14 @@ mod tests {
 
     #[test]
     fn services_and_their_ports_are_bounded() {
-        use crate::limits::{MAX_SERVICES, MAX_SERVICE_PORTS};
+        let (max_services, max_ports) = (Limits::DEFAULT.services, Limits::DEFAULT.service_ports);
         let c = Cluster::new(ClusterConfig::default(), 0);
         let mut d = Demand::of(&c);
         let mut svc = Service::default();
         svc.metadata.name = "web".into();
         svc.spec.ports = vec![Default::default(), Default::default()];
         let key = ObjectKey::new("default", "web");
-        d.services = MAX_SERVICES;
+        d.services = max_services;
         let e = d.check_service(&key, &svc, None).unwrap_err();
         assert_eq!(
             e.to_string(),
@@ -812,14 +820,14 @@ mod tests {
         // Updating a Service that exists adds none.
         assert!(d.check_service(&key, &svc, Some(&svc)).is_ok());
         d.services = 0;
-        d.service_ports = MAX_SERVICE_PORTS - 1;
+        d.service_ports = max_ports - 1;
         let e = d.check_service(&key, &svc, None).unwrap_err();
         assert_eq!(e.resource, Resource::ServicePorts);
         assert_eq!(e.field, "spec.ports");
         // Fewer ports than before is always allowed.
         let mut fewer = svc.clone();
         fewer.spec.ports.pop();
-        d.service_ports = MAX_SERVICE_PORTS + 5;
+        d.service_ports = max_ports + 5;
         assert!(d.check_service(&key, &fewer, Some(&svc)).is_ok());
     }
 }

@@ -6,7 +6,11 @@
 
 use super::*;
 use crate::api::apps::WorkloadKind;
-use crate::limits::{Resource, MAX_NODES, MAX_PODS, MAX_SERVICE_ENDPOINTS};
+use crate::limits::{Limits, Resource};
+
+const MAX_PODS: u64 = Limits::DEFAULT.pods;
+const MAX_NODES: u64 = Limits::DEFAULT.nodes;
+const MAX_SERVICE_ENDPOINTS: u64 = Limits::DEFAULT.service_endpoints;
 use crate::manifest::Source;
 
 fn workload(kind: &str, name: &str, replicas: u64) -> String {
@@ -404,4 +408,83 @@ fn what_one_apply_counts_is_what_the_store_asks_for() {
     let before = c.usage();
     c.settle();
     assert_eq!(c.usage(), before);
+}
+
+#[test]
+fn the_limits_are_the_clusters_and_every_message_says_the_one_in_force() {
+    let mut c = fresh();
+    assert_eq!(c.limits(), Limits::DEFAULT);
+    let g = c.generation();
+    c.set_limits(Limits::PAGE);
+    assert!(c.generation() > g, "a configuration change a view can show");
+    // Kept across clones (the page clones the cluster for its timeline).
+    let mut copy = c.clone();
+    assert_eq!(copy.limits(), Limits::PAGE);
+    let r = apply(&mut copy, &workload("Deployment", "web", Limits::PAGE.pods));
+    let (text, ..) = refused(&r[0], Resource::Pods);
+    assert!(
+        text.starts_with(&format!(
+            "svcsim simulates at most {} pods; Deployment web asks for {}, and the rest",
+            Limits::PAGE.pods,
+            Limits::PAGE.pods
+        )),
+        "{text}"
+    );
+    // kubectl scale too.
+    let fits = Limits::PAGE.pods - copy.usage().pods;
+    let r = apply(&mut copy, &workload("Deployment", "web", fits));
+    assert!(r[0].is_ok(), "{}", r[0]);
+    let e = copy
+        .scale(
+            WorkloadKind::Deployment,
+            "default",
+            "web",
+            i32::try_from(fits + 1).unwrap(),
+        )
+        .unwrap_err();
+    assert!(
+        e.to_string().starts_with(&format!(
+            "svcsim simulates at most {} pods;",
+            Limits::PAGE.pods
+        )),
+        "{e}"
+    );
+    // Lowering the limits below what exists keeps it; it can shrink, not grow.
+    copy.set_limits(Limits {
+        pods: 1,
+        ..Limits::PAGE
+    });
+    assert!(copy
+        .scale(WorkloadKind::Deployment, "default", "web", 1)
+        .is_ok());
+    assert!(copy
+        .scale(WorkloadKind::Deployment, "default", "web", 2)
+        .is_err());
+}
+
+#[test]
+fn a_kind_cluster_is_checked_against_the_limits_it_is_read_within() {
+    let n = usize::try_from(Limits::PAGE.nodes).unwrap() + 1;
+    let text = format!(
+        "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n- role: control-plane\n{}",
+        "- role: worker\n".repeat(n - 1)
+    );
+    let source = Source::new("kind.yaml", text);
+    let manifests = Manifests::parse(&source);
+    // The CLI's limits allow it; the page's do not, and the default cluster is built instead.
+    assert_eq!(manifests.cluster_config().nodes.len(), n);
+    let page = manifests.cluster_config_within(Limits::PAGE);
+    assert_eq!(page.nodes.len(), 3);
+    assert_eq!(page.limits, Limits::PAGE);
+    let (c, r) = Cluster::from_sources_within(&[source], 0, Limits::PAGE);
+    let (text, ..) = refused(&r[0], Resource::Nodes);
+    assert_eq!(
+        text,
+        format!(
+            "svcsim simulates at most {} nodes; Cluster kind asks for {n}",
+            Limits::PAGE.nodes
+        )
+    );
+    assert_eq!(c.store.nodes.len(), 3);
+    assert_eq!(c.limits(), Limits::PAGE);
 }

@@ -9,7 +9,7 @@
 use super::{ApplyResult, ClusterConfig};
 use crate::api::setup::KindCluster;
 use crate::api::{decode_object, DecodeError, Object};
-use crate::limits::{self, LimitExceeded, Resource};
+use crate::limits::{LimitExceeded, Limits, Resource};
 use crate::manifest::{self, ManifestError, RawObject, Source};
 
 #[cfg(doc)]
@@ -82,22 +82,31 @@ impl Manifests {
 
     /// The cluster this source asks for, as kind and the MetalLB-on-kind guide would build it:
     /// its first kind `Cluster` document (else kind's default three nodes), with the MetalLB
-    /// `IPAddressPool`s it defines replacing the default pool. Documents that do not decode,
-    /// and `Cluster` documents asking for more nodes than svcsim simulates
-    /// ([`limits::MAX_NODES`]), shape nothing (their errors are reported by the apply).
+    /// `IPAddressPool`s it defines replacing the default pool, within [`Limits::DEFAULT`].
+    /// Documents that do not decode, and `Cluster` documents asking for more nodes than the
+    /// limits allow, shape nothing (their errors are reported by the apply).
     pub fn cluster_config(&self) -> ClusterConfig {
-        cluster_config_of(std::slice::from_ref(self))
+        self.cluster_config_within(Limits::DEFAULT)
+    }
+
+    /// [`Manifests::cluster_config`] within other limits (the page's [`Limits::PAGE`]): a kind
+    /// `Cluster` document is checked against them before its nodes are built, and the
+    /// configuration carries them, so the cluster built from it refuses by them too.
+    pub fn cluster_config_within(&self, limits: Limits) -> ClusterConfig {
+        cluster_config_of(std::slice::from_ref(self), limits)
     }
 }
 
 /// The cluster several sources ask for together (`kind create cluster --config` takes the first
 /// `Cluster` document; every source's pools count), as [`Cluster::from_sources`] builds it.
-pub(crate) fn cluster_config_of(all: &[Manifests]) -> ClusterConfig {
+pub(crate) fn cluster_config_of(all: &[Manifests], limits: Limits) -> ClusterConfig {
     let mut config = None;
     let mut pools = Vec::new();
     for o in all.iter().flat_map(|m| &m.objects) {
         match &o.object {
-            Ok(Object::KindCluster(k)) if config.is_none() && kind_cluster_fits(k).is_ok() => {
+            Ok(Object::KindCluster(k))
+                if config.is_none() && kind_cluster_fits(k, &limits).is_ok() =>
+            {
                 config = Some(ClusterConfig::from_kind(k));
             }
             Ok(Object::IpAddressPool(p)) => pools.push(p.clone()),
@@ -108,15 +117,16 @@ pub(crate) fn cluster_config_of(all: &[Manifests]) -> ClusterConfig {
     if !pools.is_empty() {
         config.lb_pools = pools;
     }
+    config.limits = limits;
     config
 }
 
 /// Whether svcsim simulates the nodes a kind `Cluster` document asks for; checked before the
 /// configuration (one entry per node) is built.
-pub(crate) fn kind_cluster_fits(k: &KindCluster) -> Result<(), LimitExceeded> {
+pub(crate) fn kind_cluster_fits(k: &KindCluster, limits: &Limits) -> Result<(), LimitExceeded> {
     let name = if k.name.is_empty() { "kind" } else { &k.name };
     let nodes = u64::try_from(k.nodes.len()).unwrap_or(u64::MAX);
-    limits::check(Resource::Nodes, 0, nodes, 0, ("Cluster", name, "nodes"))
+    limits.check(Resource::Nodes, 0, nodes, 0, ("Cluster", name, "nodes"))
 }
 
 #[cfg(test)]
@@ -182,7 +192,7 @@ mod tests {
             Manifests::parse(&Source::new("c.yaml", three)),
             Manifests::parse(&Source::new("d.yaml", POOL)),
         ];
-        let config = cluster_config_of(&all);
+        let config = cluster_config_of(&all, Limits::DEFAULT);
         assert_eq!(config.nodes.len(), 2);
         assert_eq!(config.lb_pools[0].metadata.name, "lab");
     }

@@ -16,6 +16,7 @@ pub mod store;
 pub use crate::config::{self, ClusterConfig, NodeConfig};
 
 use crate::config::ProxyMode;
+use crate::limits::Limits;
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult};
 pub use manifests::{DecodedObject, Manifests};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
@@ -137,6 +138,24 @@ impl Cluster {
     /// anything happened; a watch says what).
     pub fn generation(&self) -> u64 {
         self.store.writes() + self.changes
+    }
+
+    /// How much the cluster's objects may ask svcsim to simulate ([`crate::limits`]; part of
+    /// [`Cluster::config`], so kept across clones).
+    pub fn limits(&self) -> Limits {
+        self.config.limits
+    }
+
+    /// Change the limits: objects applied or scaled from now on are checked against them.
+    /// What exists is kept even above lowered limits (as a lowered quota in Kubernetes leaves
+    /// running pods alone); such a cluster can shrink but not grow. A kind `Cluster`
+    /// document's nodes are checked when the configuration is read
+    /// ([`crate::cluster::Manifests::cluster_config_within`]), before the cluster exists.
+    pub fn set_limits(&mut self, limits: Limits) {
+        if self.config.limits != limits {
+            self.config.limits = limits;
+            self.config_changed();
+        }
     }
 
     /// What the cluster's objects ask svcsim to simulate, against each of [`crate::limits`]:
