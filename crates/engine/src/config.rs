@@ -20,6 +20,7 @@ pub use validation::{validate_kind, KindConfigError, Refuser, SetupProblem, NODE
 
 use crate::api::setup::{IpAddressPool, KindCluster};
 use crate::ipv4::Cidr;
+use crate::limits::Limits;
 use serde::Serialize;
 
 /// kube-proxy's `--proxy-mode` (kind `networking.kubeProxyMode`): which data plane programs
@@ -98,6 +99,9 @@ pub struct ClusterConfig {
     pub lb_pools: Vec<IpAddressPool>,
     /// Kubernetes version the cluster reports (kind node image).
     pub kubernetes_version: String,
+    /// How much the cluster's objects may ask svcsim to simulate ([`crate::limits`]): not a
+    /// kind setting but svcsim's own, kept with the configuration so clones keep it.
+    pub limits: Limits,
 }
 
 /// kind's docker network (`kind` bridge, 172.18.0.0/16); node containers get .2, .3, ….
@@ -222,6 +226,7 @@ impl ClusterConfig {
             max_endpoints_per_slice: 100,
             lb_pools: vec![default_pool()],
             kubernetes_version: "v1.34.0".to_string(),
+            limits: Limits::DEFAULT,
         }
     }
 

@@ -842,3 +842,43 @@ fn cancelling_an_apply_keeps_the_cluster_and_holds_the_text() {
     assert!(s.cluster().store.pods.len() >= pods, "nothing pruned");
     assert!(s.cluster().store.service("default", "my-service").is_some());
 }
+
+/// The 10-line brick: a Deployment asking for 2147483647 replicas is refused at its
+/// `replicas` line with the page's limit, the rest of the text is applied, time settles; the
+/// console's `kubectl scale` to that many is refused too, and the Deployment keeps its pods.
+#[test]
+fn a_huge_replica_count_is_refused_by_the_pages_limits() {
+    let text = format!(
+        "{}---\n{}",
+        services_text(1).replace("replicas: 2", "replicas: 2147483647"),
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  ports:\n  - port: 80\n"
+    );
+    let mut s = session(&text);
+    run_frames(&mut s, 5_000);
+    assert!(!s.pending(), "settles");
+    let problems = s.problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0]
+            .message
+            .contains("svcsim simulates at most 10000 pods; Deployment web asks for 2147483647"),
+        "{problems:?}"
+    );
+    assert_eq!(problems[0].line, 6, "points at replicas");
+    assert!(s.cluster().store.service("default", "other").is_some());
+    assert!(s.cluster().store.service("default", "svc-0").is_some());
+
+    let mut s = session(&services_text(1));
+    run_frames(&mut s, 5_000);
+    let pods = s.cluster().store.pods.len();
+    let out = s.run_console("kubectl scale deployment web --replicas=2147483647");
+    assert_ne!(out.exit_code, 0);
+    assert!(
+        out.stderr.contains("svcsim simulates at most 10000 pods"),
+        "{}",
+        out.stderr
+    );
+    run_frames(&mut s, 5_000);
+    assert!(!s.pending());
+    assert_eq!(s.cluster().store.pods.len(), pods);
+}

@@ -5,6 +5,7 @@
 //! invalid object is not stored and leaks no allocation; the other objects of the same source
 //! are still applied, as `kubectl apply -f` continues past a failed object.
 
+use super::demand::Demand;
 use super::manifests::Manifests;
 use super::{Cluster, ObjectKey};
 use crate::alloc::lb::{validate_pool, METALLB_NAMESPACE, POOL_WEBHOOK};
@@ -16,6 +17,7 @@ use crate::api::meta::ObjectMeta;
 use crate::api::setup::{IpAddressPool, KindCluster};
 use crate::api::{DecodeError, Object, KINDS};
 use crate::config::{validate_kind, ClusterConfig, KindConfigError};
+use crate::limits::{LimitExceeded, Limits};
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
@@ -117,6 +119,11 @@ pub enum ApplyError {
         message: String,
         field: String,
     },
+    /// The object asks for more than svcsim simulates ([`crate::limits`]): refused before any
+    /// controller starts the work, pointing at the field that asks (`spec.replicas`). Real
+    /// Kubernetes would accept it; svcsim's machine is one browser tab.
+    #[error("{0}")]
+    LimitExceeded(#[from] LimitExceeded),
 }
 
 /// The result of applying one object (or of failing to read one document).
@@ -265,6 +272,13 @@ impl ApplyRun {
     }
 }
 
+/// A run's results in file order (document errors at their document's place).
+fn in_file_order(run: ApplyRun) -> Vec<ApplyResult> {
+    let mut results = run.results;
+    results.sort_by_key(|(i, r)| (r.location.doc, *i));
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Kinds created before others in one apply, so a Namespace or pool in the same file as the
 /// objects using it works (kubectl applies in file order; this only changes order within one
 /// call, and results are still reported in file order).
@@ -281,8 +295,19 @@ impl Cluster {
     /// every other object is applied, and simulated time runs until the cluster settles. Each
     /// source is read once.
     pub fn from_sources(sources: &[Source], seed: u64) -> (Cluster, Vec<ApplyResult>) {
+        Cluster::from_sources_within(sources, seed, Limits::DEFAULT)
+    }
+
+    /// [`Cluster::from_sources`] within other limits (the page's [`Limits::PAGE`]): a kind
+    /// `Cluster` document and every object are checked against them.
+    pub fn from_sources_within(
+        sources: &[Source],
+        seed: u64,
+        limits: Limits,
+    ) -> (Cluster, Vec<ApplyResult>) {
         let manifests: Vec<Manifests> = sources.iter().map(Manifests::parse).collect();
-        let mut cluster = Cluster::new(super::manifests::cluster_config_of(&manifests), seed);
+        let config = super::manifests::cluster_config_of(&manifests, limits);
+        let mut cluster = Cluster::new(config, seed);
         let mut results = Vec::new();
         for m in &manifests {
             results.extend(cluster.apply_manifests(m));
@@ -307,10 +332,21 @@ impl Cluster {
         self.finish_apply(run)
     }
 
+    /// [`Cluster::apply_manifests`], leaving what it counted for the limits in `self.demand`
+    /// (tests compare it with a fresh count).
+    #[cfg(test)]
+    pub(super) fn apply_counting(&mut self, manifests: &Manifests) -> Vec<ApplyResult> {
+        let mut run = self.begin_apply(manifests);
+        self.apply_some(&mut run, manifests, usize::MAX);
+        in_file_order(run)
+    }
+
     /// [`Cluster::apply_manifests`] in steps ([`Cluster::apply_some`], then
     /// [`Cluster::finish_apply`]): the page applies a big paste between animation frames. Nothing
-    /// else may change the cluster until the run is finished.
+    /// else may change the cluster until the run is finished (what the objects ask for is
+    /// counted once for the limits, and kept until then).
     pub fn begin_apply(&mut self, manifests: &Manifests) -> ApplyRun {
+        self.demand = None;
         let results = manifests
             .error_results()
             .into_iter()
@@ -342,9 +378,8 @@ impl Cluster {
 
     /// The results of a run, in file order (document errors at their document's place).
     pub fn finish_apply(&mut self, run: ApplyRun) -> Vec<ApplyResult> {
-        let mut results = run.results;
-        results.sort_by_key(|(i, r)| (r.location.doc, *i));
-        results.into_iter().map(|(_, r)| r).collect()
+        self.demand = None;
+        in_file_order(run)
     }
 
     fn apply_decoded(
@@ -404,13 +439,17 @@ impl Cluster {
                 // Shapes the cluster in `from_sources`; on a running cluster there is nothing to
                 // do but report a refusal. kind names it by its top-level `name` (default
                 // "kind"), not metadata.
+                result.setup = true;
+                let fits = super::manifests::kind_cluster_fits(&k, &self.config.limits);
                 result.name = if k.name.is_empty() {
                     "kind".to_string()
                 } else {
                     k.name.clone()
                 };
-                result.setup = true;
-                self.check_kind_config(&k, &raw.node)
+                match fits {
+                    Err(e) => Err(ApplyError::LimitExceeded(e)),
+                    Ok(()) => self.check_kind_config(&k, &raw.node),
+                }
             }
             other => self.apply_object(other, &result.namespace, &ctx),
         };
@@ -435,6 +474,11 @@ impl Cluster {
                 result.location.line = p.line;
                 result.location.col = p.col;
             }
+        }
+        if let Err(ApplyError::LimitExceeded(e)) = &outcome {
+            let p = raw.node.pos_for_path(e.field);
+            result.location.line = p.line;
+            result.location.col = p.col;
         }
         result.outcome = outcome;
         result
@@ -495,6 +539,14 @@ impl Cluster {
             Object::IpAddressPool(p) => self.apply_pool(p, namespace, ctx),
             Object::KindCluster(_) | Object::Unsimulated(_) => Ok(ApplyOutcome::Unchanged),
         }
+    }
+
+    /// Run `f` on what the objects ask for, counting it first if this apply has not yet.
+    fn demand<T>(&mut self, f: impl FnOnce(&mut Demand, &Cluster) -> T) -> T {
+        let mut demand = self.demand.take().unwrap_or_else(|| Demand::of(self));
+        let out = f(&mut demand, self);
+        self.demand = Some(demand);
+        out
     }
 
     /// Fill the server-set metadata of a new object.
@@ -568,7 +620,12 @@ impl Cluster {
             self.alloc.revert(reservation);
             return Err(invalid("Service", &name, errors, ctx));
         }
+        if let Err(e) = self.demand(|d, _| d.check_service(&key, &svc, old.as_ref())) {
+            self.alloc.revert(reservation);
+            return Err(e.into());
+        }
         self.alloc.commit(reservation);
+        self.demand(|d, _| d.commit_service(&key, &svc, old.as_ref()));
         match old {
             None => {
                 self.init_meta(&mut svc.metadata, namespace);
@@ -631,7 +688,10 @@ impl Cluster {
         if !errors.is_empty() {
             return Err(invalid("Node", &name, errors, ctx));
         }
-        match self.store.nodes.get(&name).cloned() {
+        let old = self.store.nodes.get(&name).cloned();
+        self.demand(|d, c| d.check_node(c, &node, old.as_ref()))?;
+        self.demand(|d, c| d.commit_node(c, &node, old.as_ref()));
+        match old {
             None => {
                 self.init_meta(&mut node.metadata, "");
                 node.metadata
@@ -673,6 +733,8 @@ impl Cluster {
         let key = ObjectKey::new(namespace, name.clone());
         match self.store.pods.get(&key).cloned() {
             None => {
+                self.demand(|d, c| d.check_pod(c, &pod, None))?;
+                self.demand(|d, c| d.commit_pod(c, &pod, None));
                 self.init_meta(&mut pod.metadata, namespace);
                 self.store.pods.insert(key, pod);
                 Ok(ApplyOutcome::Created)
@@ -701,6 +763,10 @@ impl Cluster {
                     });
                 }
                 let changed = pod.spec != old.spec || pod.metadata.labels != old.metadata.labels;
+                if changed {
+                    self.demand(|d, c| d.check_pod(c, &pod, Some(&old)))?;
+                    self.demand(|d, c| d.commit_pod(c, &pod, Some(&old)));
+                }
                 self.keep_meta(&mut pod.metadata, &old.metadata, changed);
                 if pod.status == Default::default() {
                     pod.status = old.status.clone();
@@ -725,7 +791,12 @@ impl Cluster {
             return Err(invalid(w.kind.as_str(), &name, errors, ctx));
         }
         let key = (w.kind, ObjectKey::new(namespace, name));
-        match self.store.workloads.get(&key).cloned() {
+        let old = self.store.workloads.get(&key).cloned();
+        if old.as_ref().is_none_or(|o| o.spec != w.spec) {
+            self.demand(|d, c| d.check_workload(c, &w, old.as_ref()))?;
+            self.demand(|d, c| d.commit_workload(c, &w, old.as_ref()));
+        }
+        match old {
             None => {
                 self.init_meta(&mut w.metadata, namespace);
                 w.metadata.generation = Some(1);
@@ -768,7 +839,10 @@ impl Cluster {
             return Err(invalid("EndpointSlice", &name, errors, ctx));
         }
         let key = ObjectKey::new(namespace, name);
-        match self.store.endpoint_slices.get(&key).cloned() {
+        let old = self.store.endpoint_slices.get(&key).cloned();
+        self.demand(|d, _| d.check_slice(&s, old.as_ref()))?;
+        self.demand(|d, _| d.commit_slice(&s, old.as_ref()));
+        match old {
             None => {
                 self.init_meta(&mut s.metadata, namespace);
                 let key = ObjectKey::new(namespace, s.metadata.name.clone());

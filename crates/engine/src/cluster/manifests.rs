@@ -8,8 +8,9 @@
 
 use super::{ApplyResult, ClusterConfig};
 use crate::alloc::lb::validate_pool;
-use crate::api::setup::IpAddressPool;
+use crate::api::setup::{IpAddressPool, KindCluster};
 use crate::api::{decode_object, DecodeError, Object};
+use crate::limits::{LimitExceeded, Limits, Resource};
 use crate::manifest::{self, ManifestError, RawObject, Source};
 
 #[cfg(doc)]
@@ -71,9 +72,17 @@ impl Manifests {
     /// its first kind `Cluster` document that kind would take (else svcsim's default three
     /// nodes), with the MetalLB `IPAddressPool`s MetalLB's webhook admits replacing the default
     /// pool. Documents that do not decode, kind configs kind or kubeadm refuses and pools the
-    /// webhook denies shape nothing (their errors are reported by the apply).
+    /// webhook denies shape nothing (their errors are reported by the apply), within
+    /// [`Limits::DEFAULT`]: a `Cluster` document asking for more nodes shapes nothing either.
     pub fn cluster_config(&self) -> ClusterConfig {
-        cluster_config_of(std::slice::from_ref(self))
+        self.cluster_config_within(Limits::DEFAULT)
+    }
+
+    /// [`Manifests::cluster_config`] within other limits (the page's [`Limits::PAGE`]): a kind
+    /// `Cluster` document is checked against them before its nodes are built, and the
+    /// configuration carries them, so the cluster built from it refuses by them too.
+    pub fn cluster_config_within(&self, limits: Limits) -> ClusterConfig {
+        cluster_config_of(std::slice::from_ref(self), limits)
     }
 }
 
@@ -129,12 +138,14 @@ impl ManifestsReader {
 /// A refused `Cluster` document is skipped (`ClusterConfig::try_from_kind`); pools join one by
 /// one in file order, each checked against those admitted before it
 /// (`alloc::lb::validate_pool`), as `kubectl apply` creates them.
-pub(crate) fn cluster_config_of(all: &[Manifests]) -> ClusterConfig {
+pub(crate) fn cluster_config_of(all: &[Manifests], limits: Limits) -> ClusterConfig {
     let mut config = None;
     let mut pools: Vec<IpAddressPool> = Vec::new();
     for o in all.iter().flat_map(|m| &m.objects) {
         match &o.object {
-            Ok(Object::KindCluster(k)) if config.is_none() => {
+            Ok(Object::KindCluster(k))
+                if config.is_none() && kind_cluster_fits(k, &limits).is_ok() =>
+            {
                 config = ClusterConfig::try_from_kind(k).ok();
             }
             Ok(Object::IpAddressPool(p)) => {
@@ -156,7 +167,16 @@ pub(crate) fn cluster_config_of(all: &[Manifests]) -> ClusterConfig {
     if !pools.is_empty() {
         config.lb_pools = pools;
     }
+    config.limits = limits;
     config
+}
+
+/// Whether svcsim simulates the nodes a kind `Cluster` document asks for; checked before the
+/// configuration (one entry per node) is built.
+pub(crate) fn kind_cluster_fits(k: &KindCluster, limits: &Limits) -> Result<(), LimitExceeded> {
+    let name = if k.name.is_empty() { "kind" } else { &k.name };
+    let nodes = u64::try_from(k.nodes.len()).unwrap_or(u64::MAX);
+    limits.check(Resource::Nodes, 0, nodes, 0, ("Cluster", name, "nodes"))
 }
 
 #[cfg(test)]
@@ -260,7 +280,7 @@ mod tests {
             Manifests::parse(&Source::new("c.yaml", three)),
             Manifests::parse(&Source::new("d.yaml", POOL)),
         ];
-        let config = cluster_config_of(&all);
+        let config = cluster_config_of(&all, Limits::DEFAULT);
         assert_eq!(config.nodes.len(), 2);
         assert_eq!(config.lb_pools[0].metadata.name, "lab");
     }

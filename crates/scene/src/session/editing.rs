@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use svcsim_engine::cluster::{
     ApplyResult, ApplyRun, Cluster, ClusterConfig, Manifests, ManifestsReader,
 };
+use svcsim_engine::limits::Limits;
 use svcsim_engine::manifest::Source;
 
 /// Name given to the editor's text in engine messages (`editor:LINE:COL`).
@@ -164,6 +165,15 @@ impl ApplyJob {
     }
 }
 
+/// The default cluster, within the page's limits ([`Limits::PAGE`]: one wasm thread that must
+/// not stall, 4 GiB of address space); the CLI simulates up to [`Limits::DEFAULT`].
+fn page_config() -> ClusterConfig {
+    ClusterConfig {
+        limits: Limits::PAGE,
+        ..ClusterConfig::default()
+    }
+}
+
 /// An object of the text, as `(kind, namespace, name)`.
 type Key = (String, String, String);
 
@@ -207,11 +217,11 @@ impl Editing {
     pub fn new(text: &str, seed: u64) -> Editing {
         let mut e = Editing {
             seed,
-            cluster: Cluster::new(ClusterConfig::default(), seed),
+            cluster: Cluster::new(page_config(), seed),
             text: String::new(),
             results: Vec::new(),
             problems: Vec::new(),
-            base_config: ClusterConfig::default(),
+            base_config: page_config(),
             owned: BTreeSet::new(),
         };
         e.rebuild(&Manifests::parse(&Source::new(SOURCE_NAME, text)), text);
@@ -221,7 +231,7 @@ impl Editing {
     /// Build the cluster again from scratch from the text (not settled: time runs on screen).
     /// The page's proxy-mode choice is applied by the caller afterwards.
     pub fn rebuild(&mut self, manifests: &Manifests, text: &str) {
-        let config = manifests.cluster_config();
+        let config = manifests.cluster_config_within(Limits::PAGE);
         self.cluster = Cluster::new(config.clone(), self.seed);
         self.base_config = config;
         let results = self.cluster.apply_manifests(manifests);
@@ -252,7 +262,7 @@ impl Editing {
                     self.finish(manifests.error_results(), &job.text);
                     return Some(Applied::KeptPrevious);
                 }
-                let config = manifests.cluster_config();
+                let config = manifests.cluster_config_within(Limits::PAGE);
                 let (rebuild, run) = if config == self.base_config {
                     (None, self.cluster.begin_apply(&manifests))
                 } else {
@@ -285,7 +295,7 @@ impl Editing {
                 Some(match rebuild {
                     Some(cluster) => {
                         self.cluster = *cluster;
-                        self.base_config = manifests.cluster_config();
+                        self.base_config = manifests.cluster_config_within(Limits::PAGE);
                         self.owned = results.iter().filter(|r| r.is_ok()).map(key_of).collect();
                         self.finish(results, &job.text);
                         Applied::Rebuilt
