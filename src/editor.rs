@@ -252,15 +252,21 @@ pub fn Editor() -> impl IntoView {
         })
     };
 
+    // The box stays while the job runs (a button rebuilt on every step would lose clicks); only
+    // the bar and the words follow the progress.
+    let running = Memo::new(move |_| model.applying().is_some());
     let progress = move || {
-        model.applying().map(|p| {
+        running.get().then(|| {
+            let fraction = move || model.applying().map_or(1.0, |p| p.fraction());
+            let words = move || model.applying().map(|p| format!("Applying: {p}"));
             view! {
                 <div id="apply-progress" class="apply-progress" role="status">
-                    <progress max="1" value=p.fraction()></progress>
-                    <span>{format!("Applying: {p}")}</span>
+                    // First, so it stays put while the words change.
                     <button type="button" id="cancel-apply" on:click=move |_| model.cancel_apply()>
                         "Cancel (Esc)"
                     </button>
+                    <progress max="1" prop:value=fraction></progress>
+                    <span>{words}</span>
                 </div>
             }
         })
