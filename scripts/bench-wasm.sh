@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Time the engine's apply benchmark as WebAssembly: build crates/bench/src/main.rs for
 # wasm32-wasip1 and run it under Node's WASI (the same code `cargo run -p svcsim-bench`
-# times natively). Usage: bash scripts/bench-wasm.sh [large|thresholds|small] [runs]
+# times natively). Usage: bash scripts/bench-wasm.sh [large|thresholds|small|dataplane|page] [runs]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rustup target add wasm32-wasip1 >/dev/null 2>&1 || true

@@ -4,11 +4,14 @@
 //!
 //! `cargo run --release -p svcsim-bench -- large 5`
 //! (`large`, `thresholds`, `small`, or `dataplane`: rules + iptables-save + 10,000 journeys on
-//! one node of a 10,000-Service cluster, as `benches/dataplane.rs` measures.)
+//! one node of a 10,000-Service cluster, as `benches/dataplane.rs` measures; or `page`: a
+//! cluster at each of `Limits::PAGE`, as `benches/limits.rs` measures, to check the page's
+//! limits as wasm.)
 
 use std::time::Instant;
 use svcsim_engine::cluster::Cluster;
-use svcsim_engine::generate::{cluster_manifest, Scale};
+use svcsim_engine::generate::{at_limits, cluster_manifest, Scale};
+use svcsim_engine::limits::Limits;
 use svcsim_engine::manifest::Source;
 use svcsim_engine::proxy::{node_rules, render_iptables_save, ProxyMode};
 use svcsim_engine::sim::Rng;
@@ -84,12 +87,36 @@ fn dataplane(runs: usize) {
     );
 }
 
+/// A cluster at each of the page's limits, from the text to settled: the median per case.
+fn page(runs: usize) {
+    for (name, text) in at_limits(&Limits::PAGE) {
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let start = Instant::now();
+            let (_, results) = Cluster::from_sources_within(
+                &[Source::new("page.yaml", text.as_str())],
+                0,
+                Limits::PAGE,
+            );
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+            if let Some(r) = results.iter().find(|r| !r.is_ok()) {
+                println!("{name}: refused: {r}");
+            }
+        }
+        println!("{name}: median {:.1} ms over {runs} runs", median(times));
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let which = args.next().unwrap_or_else(|| "large".to_string());
     let runs: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(5).max(1);
     if which == "dataplane" {
         dataplane(runs);
+        return;
+    }
+    if which == "page" {
+        page(runs);
         return;
     }
     let scale = match which.as_str() {

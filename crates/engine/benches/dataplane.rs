@@ -1,5 +1,8 @@
 //! The data plane at scale: kube-proxy's rule tables and `iptables-save` text for one node of
-//! a 10,000-Service cluster, and 10,000 journeys (pod → ClusterIP) evaluated through them.
+//! a 10,000-Service cluster, and 10,000 journeys (pod → ClusterIP) evaluated through them;
+//! and `svcsim trace --count 100000` (the CLI's maximum) from one client to one ClusterIP,
+//! against 25,000, whose ratio shows the time stays linear once the client's 28,232 ephemeral
+//! ports to the Service are all held (issue 11: it ran > 600 s before).
 //!
 //! `cargo bench -p svcsim-engine --bench dataplane`
 
@@ -67,5 +70,36 @@ fn dataplane(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, dataplane);
+/// `--count N` connections from one pod to the lecture's ClusterIP example.
+fn many_connections(c: &mut Criterion) {
+    let text = format!(
+        "{}\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: busybox\n",
+        include_str!("../../../assets/examples/clusterip.yaml")
+    );
+    let (cluster, _) = Cluster::from_sources(&[Source::new("clusterip.yaml", text)], 0);
+    let client = Origin::Pod {
+        namespace: "default".into(),
+        name: "client".into(),
+    };
+    let dest = Destination::Name {
+        name: "my-service".into(),
+        port: None,
+    };
+    let mut group = c.benchmark_group("trace_many_one_client");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    for count in [25_000u32, 100_000] {
+        group.bench_function(format!("{count}_connections"), |b| {
+            b.iter(|| {
+                let mut session = TraceSession::new(&cluster);
+                session
+                    .trace_many(&client, &dest, count, &mut Rng::new(7))
+                    .map(|d| d.no_source_port)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, dataplane, many_connections);
 criterion_main!(benches);

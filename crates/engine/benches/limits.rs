@@ -5,11 +5,19 @@
 //! EndpointSlice of 1,000 endpoints × 301 ports — is refused before any controller runs, so
 //! the time is the parse and the count, not the work.
 //!
-//! `cargo bench -p svcsim-engine --bench limits`
+//! The second group builds a cluster at each of [`Limits::PAGE`] (every object accepted), the
+//! worst single apply the page can be asked for, timed from the text to a settled cluster;
+//! the page's values were chosen so each stays near 1.5 s natively (2–3× that as wasm).
+//!
+//! `cargo bench -p svcsim-engine --bench limits` (`-- limits_refused` or `-- page_limits` to
+//! pick a group)
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use std::time::Duration;
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::cluster::{ApplyError, Cluster, ClusterConfig};
+use svcsim_engine::generate::{at_limits, cluster_manifest, Scale};
+use svcsim_engine::limits::Limits;
 use svcsim_engine::manifest::Source;
 
 fn workload(kind: &str, replicas: u64) -> String {
@@ -105,5 +113,40 @@ fn limits(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, limits);
+fn page_limits(c: &mut Criterion) {
+    let page = Limits::PAGE;
+    let mut cases = at_limits(&page);
+    // Text-bound rather than limit-bound (2,000 Deployments and Services): for scale.
+    cases.push((
+        "generated_100_nodes_2000_services_x_4_pods".to_string(),
+        cluster_manifest(Scale {
+            nodes: 100,
+            services: 2000,
+            pods_per_service: 4,
+        }),
+    ));
+    let mut group = c.benchmark_group("page_limits");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(15));
+    for (name, text) in cases {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let (cluster, r) = Cluster::from_sources_within(
+                    &[Source::new("page.yaml", text.as_str())],
+                    0,
+                    page,
+                );
+                assert!(
+                    r.iter().all(|r| r.is_ok()),
+                    "{:?}",
+                    r.iter().find(|r| !r.is_ok())
+                );
+                cluster
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, limits, page_limits);
 criterion_main!(benches);

@@ -15,24 +15,25 @@
 //! 10,000 kube-proxy and kindnet pods of the nodes), with headroom. [`Limits::PAGE`], the
 //! page's, is chosen by measurement: the worst single apply it accepts (a cluster at each
 //! limit in the shape that makes the most work, [`crate::generate::at_limits`]) settles in
-//! about 1.5 s natively, 2–3× that as wasm — `cargo bench -p svcsim-engine --bench limits --
-//! page_limits` (criterion medians, from the text to a settled cluster, on a shared 2-core
-//! machine under load ~4; `cargo run --release -p svcsim-bench -- page` and
-//! `scripts/bench-wasm.sh page` time the same natively and as wasm32-wasip1 under Node):
+//! about 1.5 s natively, 2–3.5× that as wasm — `cargo bench -p svcsim-engine --bench limits
+//! -- page_limits` (criterion medians of two runs, from the text to a settled cluster, on a
+//! shared 2-core machine under a load of 3–4, which alone moves a median by half; `cargo run
+//! --release -p svcsim-bench -- page` and `scripts/bench-wasm.sh page` time the same natively
+//! and as wasm32-wasip1 under Node):
 //!
 //! | limit | `DEFAULT` | why | `PAGE` | measured at the `PAGE` limit |
 //! |---|---|---|---|---|
-//! | `pods` | 200,000 | 150,000 threshold + the DaemonSet pods of 5,000 nodes, +25 %; measured: the thresholds cluster (160,007 pods) settles in ~75 s natively and holds ~2 GB; one Deployment of 199,900 on the default 3 nodes in 24 s and 1.15 GB | 10,000 | 9,791 pods of one Deployment running on 101 nodes behind one Service: 1.32 s (wasm 2.0–4.4 s) |
-//! | `nodes` | 10,000 | twice the 5,000-node threshold; each node brings a kube-proxy and a kindnet pod and its own rule set | 1,000 | 1,000 control planes (6 system pods each) and a DaemonSet tolerating them: 0.49 s (wasm 1.0 s) |
-//! | `services` | 20,000 | twice the 10,000-Service threshold | 10,000 | 9,998 Services of one port: 0.38 s (wasm 1.1 s) |
-//! | `service_ports` | 100,000 | every port is a rule on every node for each address it is reached at (Kubernetes sets no number; a Service of 10,000 ports still fits) | 20,000 | one Service of 19,996 ports selecting a pod: 0.45 s (wasm 0.9 s) |
-//! | `service_endpoints` | 300,000 | ports × addresses × selected pods, summed over Services, plus hand-written EndpointSlices: what EndpointSlices and every node's rules grow with (a chain and 2 rules per endpoint of each port); 2 × the thresholds cluster's 150,007; measured: one node's iptables rules at 150,007 take 2.8 s and 470,052 rules | 30,000 | 3 ports × 9,791 pods: 1.52 s (wasm 3.5 s); one node's iptables rules then 0.2 s |
+//! | `pods` | 200,000 | 150,000 threshold + the DaemonSet pods of 5,000 nodes, +25 %; measured: the thresholds cluster (160,007 pods) settles in ~75 s natively and holds ~2 GB; one Deployment of 199,900 on the default 3 nodes in 24 s and 1.15 GB | 10,000 | 9,791 pods of one Deployment running on 101 nodes behind one Service: 1.26–1.32 s (wasm 4.4 s) |
+//! | `nodes` | 10,000 | twice the 5,000-node threshold; each node brings a kube-proxy and a kindnet pod and its own rule set | 1,000 | 1,000 control planes (6 system pods each) and a DaemonSet tolerating them: 0.49–0.63 s (wasm 1.0 s) |
+//! | `services` | 20,000 | twice the 10,000-Service threshold | 10,000 | 9,998 Services of one port: 0.38–0.53 s (wasm 1.1 s) |
+//! | `service_ports` | 100,000 | every port is a rule on every node for each address it is reached at (Kubernetes sets no number; a Service of 10,000 ports still fits) | 20,000 | one Service of 19,996 ports selecting a pod: 0.45–0.59 s (wasm 0.9 s) |
+//! | `service_endpoints` | 300,000 | ports × addresses × selected pods, summed over Services, plus hand-written EndpointSlices: what EndpointSlices and every node's rules grow with (a chain and 2 rules per endpoint of each port); 2 × the thresholds cluster's 150,007; measured: one node's iptables rules at 150,007 take 2.8 s and 470,052 rules | 30,000 | 3 ports × 9,791 pods: 1.52–2.45 s, about 1.5 s of CPU time (wasm 3.5 s); one node's iptables rules then 0.2 s |
 //!
 //! The page's pods and endpoints are what cost: each running pod is a scheduling, an IP, an
 //! EndpointSlice entry and its events (about 0.13 ms natively); nodes, Services and ports are
 //! cheap by comparison and get room for lessons about scale. Text that is large by itself
-//! (2,000 Deployments and Services with 4 pods each: 2.0 s) costs by its size, not by what it
-//! asks for: bounding that is the paste's job, not a limit's.
+//! (2,000 Deployments and Services with 4 pods each: 2.0–2.5 s) costs by its size, not by
+//! what it asks for: bounding that is the paste's job, not a limit's.
 //!
 //! A port is counted once per address it is reached at, because kube-proxy writes a rule for
 //! each (iptables, nftables) and IPVS a virtual server with every endpoint as a real server:

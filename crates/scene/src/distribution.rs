@@ -35,6 +35,7 @@ pub fn bars(d: &Distribution) -> Vec<Bar> {
         ("timed out", d.timed_out),
         ("unreachable", d.unreachable),
         ("DNS failed", d.dns_failed),
+        ("no source port", d.no_source_port),
     ] {
         if count > 0 {
             out.push(Bar {

@@ -20,8 +20,101 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::net::Ipv4Addr;
 
-/// Upper bound on rules visited per evaluation (guards against jump loops in hand-built rules).
-const MAX_STEPS: usize = 10_000;
+/// How many rule visits walking a table's base chains can take, computed from the rules when
+/// the table is built ([`super::iptables::IptTable::walk_bound`],
+/// [`super::nftables::NftTable::walk_bound`]) and used as the evaluation's budget.
+///
+/// Netfilter itself has no step limit: the kernel refuses a ruleset whose jumps loop
+/// (`mark_source_chains` in `net/ipv4/netfilter/ip_tables.c`: iptables-restore fails with
+/// ELOOP, "Too many levels of symbolic links"; nft's `nft_chain_validate` likewise), so a walk
+/// always ends. The bound reproduces that argument instead of guessing a number: in a
+/// loop-free table, a walk entering chain C visits each of C's rules at most once and, from a
+/// rule that jumps (or goes to, or dispatches through a verdict map to) chain T, at most
+/// `bound(T)` rules below it, so `bound(C) = Σ over C's rules of (1 + the largest bound(T) of
+/// the chains it can transfer to)`. One evaluation walks each base chain of a table at most
+/// once (iptables: PREROUTING or OUTPUT, then INPUT, FORWARD or OUTPUT, then POSTROUTING;
+/// nft: the base chains of those hooks), so the sum over the base chains bounds it and a real
+/// ruleset never reaches it. A table whose chains loop is [`WalkBound::Loop`]: evaluation
+/// refuses it at once, as the kernel refuses to load it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkBound {
+    /// The most rules all walks of one evaluation through the table can visit.
+    Steps(usize),
+    /// The chain found jumping back into itself (directly or through others).
+    Loop(String),
+}
+
+impl Default for WalkBound {
+    /// An empty table: no rule to visit.
+    fn default() -> WalkBound {
+        WalkBound::Steps(0)
+    }
+}
+
+impl WalkBound {
+    /// The bound of a table whose chain `i` has the rules `chains[i]`, each listing the chains
+    /// (indices) it can transfer control to, walked from the chains `bases`.
+    pub(crate) fn of(names: &[&str], chains: &[Vec<Vec<usize>>], bases: &[usize]) -> WalkBound {
+        // Iterative depth-first search (no recursion, whatever the nesting), post-order.
+        const NEW: u8 = 0;
+        const OPEN: u8 = 1;
+        const DONE: u8 = 2;
+        let mut state = vec![NEW; chains.len()];
+        let mut bound = vec![0usize; chains.len()];
+        for &root in bases {
+            if state.get(root) != Some(&NEW) {
+                continue;
+            }
+            // (chain, next rule, next target of that rule)
+            let mut stack: Vec<(usize, usize, usize)> = vec![(root, 0, 0)];
+            state[root] = OPEN;
+            while let Some(top) = stack.last_mut() {
+                let (c, r, t) = *top;
+                let rules = &chains[c];
+                match rules.get(r).map(|targets| targets.get(t)) {
+                    Some(Some(&next)) => {
+                        top.2 += 1;
+                        match state.get(next) {
+                            Some(&NEW) => {
+                                state[next] = OPEN;
+                                stack.push((next, 0, 0));
+                            }
+                            Some(&OPEN) => {
+                                let name = names.get(next).copied().unwrap_or_default();
+                                return WalkBound::Loop(name.to_string());
+                            }
+                            _ => {}
+                        }
+                    }
+                    Some(None) => {
+                        top.1 += 1;
+                        top.2 = 0;
+                    }
+                    None => {
+                        // Every rule's targets are done: 1 per rule + its largest target.
+                        let total = rules.iter().fold(0usize, |acc, targets| {
+                            let deepest = targets
+                                .iter()
+                                .map(|&t| bound.get(t).copied().unwrap_or(0))
+                                .max()
+                                .unwrap_or(0);
+                            acc.saturating_add(1).saturating_add(deepest)
+                        });
+                        bound[c] = total;
+                        state[c] = DONE;
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        WalkBound::Steps(
+            bases
+                .iter()
+                .map(|&b| bound.get(b).copied().unwrap_or(0))
+                .fold(0, usize::saturating_add),
+        )
+    }
+}
 
 /// The parts of a packet kube-proxy's rules look at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -125,6 +218,11 @@ pub enum Outcome {
     Drop,
     /// Not a Service packet (or not changed by kube-proxy).
     Accept { masquerade: bool },
+    /// svcsim did not finish walking the rules, so it does not know the packet's fate: the
+    /// table's chains jump in a loop (the kernel would have refused to load it), or the walk
+    /// used up the budget computed from the table ([`WalkBound`], which a loop-free table
+    /// never reaches). Netfilter has no such outcome; it is reported, never guessed.
+    Stopped { reason: String },
 }
 
 /// The full record of one packet's evaluation.
@@ -158,7 +256,26 @@ struct Ctx<'a> {
     affinity_updates: Vec<String>,
     choose: &'a mut dyn FnMut(u32) -> u32,
     affinity: &'a dyn Fn(&str, Ipv4Addr) -> bool,
+    /// Rule visits left ([`WalkBound`]); never reaches 0 on a loop-free table.
     budget: usize,
+    /// Set when the budget ran out: the chain being walked, and how many rules were visited.
+    stopped: Option<(String, usize)>,
+    /// The budget the evaluation started with.
+    initial_budget: usize,
+}
+
+impl Ctx<'_> {
+    /// Count one rule visit in `chain`; false (and the walk must stop) when the budget is spent.
+    fn step(&mut self, chain: &str) -> bool {
+        if self.budget == 0 {
+            if self.stopped.is_none() {
+                self.stopped = Some((chain.to_string(), self.initial_budget));
+            }
+            return false;
+        }
+        self.budget -= 1;
+        true
+    }
 }
 
 impl Ctx<'_> {
@@ -188,6 +305,8 @@ enum TableEnd {
     Masquerade,
     Reject,
     Drop,
+    /// The budget ran out ([`Ctx::stopped`] says where).
+    Stopped,
 }
 
 /// Evaluate `packet` against `rules`. For IPVS the round-robin pointer is replaced by
@@ -215,6 +334,10 @@ pub fn evaluate_stateful(
     evaluate_inner(rules, packet, hook, choose, affinity, Some(state))
 }
 
+/// What a walk that stopped returns; [`evaluate_inner`] replaces it with
+/// [`Outcome::Stopped`] and the reason.
+const STOPPED: Outcome = Outcome::Accept { masquerade: false };
+
 fn evaluate_inner(
     rules: &NodeRules,
     packet: &PacketView,
@@ -223,6 +346,25 @@ fn evaluate_inner(
     affinity: &dyn Fn(&str, Ipv4Addr) -> bool,
     state: Option<&mut IpvsState>,
 ) -> Verdict {
+    let budget = match walk_budget(rules) {
+        Ok(b) => b,
+        Err(chain) => {
+            return Verdict {
+                steps: Vec::new(),
+                lb: Vec::new(),
+                affinity_hits: Vec::new(),
+                affinity_updates: Vec::new(),
+                mark: packet.mark,
+                outcome: Outcome::Stopped {
+                    reason: format!(
+                        "{}'s {} rules were not walked: chain {chain} jumps back into itself (the kernel refuses to load such rules: ELOOP)",
+                        rules.node,
+                        rules.mode.as_str()
+                    ),
+                },
+            }
+        }
+    };
     let mut ctx = Ctx {
         steps: Vec::new(),
         lb: Vec::new(),
@@ -230,7 +372,9 @@ fn evaluate_inner(
         affinity_updates: Vec::new(),
         choose,
         affinity,
-        budget: MAX_STEPS,
+        budget,
+        stopped: None,
+        initial_budget: budget,
     };
     let mut pkt = Pkt {
         src: packet.src,
@@ -255,6 +399,16 @@ fn evaluate_inner(
             None => Outcome::Accept { masquerade: false },
         },
     };
+    let outcome = match ctx.stopped.take() {
+        Some((chain, visited)) => Outcome::Stopped {
+            reason: format!(
+                "rule walk stopped after {visited} steps in chain {chain} on {}: the most this {} ruleset allows by its own jumps, so svcsim's walk is wrong; the packet's fate is unknown",
+                rules.node,
+                rules.mode.as_str()
+            ),
+        },
+        None => outcome,
+    };
     Verdict {
         steps: ctx.steps,
         lb: ctx.lb,
@@ -263,6 +417,28 @@ fn evaluate_inner(
         mark: pkt.mark,
         outcome,
     }
+}
+
+/// The evaluation's budget: the walk bounds of the tables the mode walks, or the chain of a
+/// loop ([`WalkBound`]).
+fn walk_budget(rules: &NodeRules) -> Result<usize, String> {
+    let tables: Vec<&WalkBound> = match rules.mode {
+        ProxyMode::Iptables => rules
+            .iptables
+            .iter()
+            .flat_map(|t| [&t.nat.walk_bound, &t.filter.walk_bound])
+            .collect(),
+        ProxyMode::Nftables => rules.nftables.iter().map(|t| &t.walk_bound).collect(),
+        ProxyMode::Ipvs => rules
+            .ipvs
+            .iter()
+            .flat_map(|r| [&r.iptables.nat.walk_bound, &r.iptables.filter.walk_bound])
+            .collect(),
+    };
+    tables.into_iter().try_fold(0usize, |acc, b| match b {
+        WalkBound::Steps(n) => Ok(acc.saturating_add(*n)),
+        WalkBound::Loop(chain) => Err(chain.clone()),
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -300,6 +476,7 @@ fn eval_iptables(
         }
         TableEnd::Reject => return Outcome::Reject,
         TableEnd::Drop => return Outcome::Drop,
+        TableEnd::Stopped => return STOPPED,
         TableEnd::Continue | TableEnd::Masquerade => {}
     }
     let local = local_after(pkt, node_ip, dnat.is_some());
@@ -309,6 +486,7 @@ fn eval_iptables(
     match walk_ipt(&ipt.filter, filter_chain, pkt, ctx, ipvs) {
         TableEnd::Reject => return Outcome::Reject,
         TableEnd::Drop => return Outcome::Drop,
+        TableEnd::Stopped => return STOPPED,
         _ => {}
     }
     finish_postrouting(ipt, ipvs, pkt, ctx, dnat, hook == Hook::PreRouting && local)
@@ -404,10 +582,9 @@ fn walk_ipt(
         };
         let mut i = start;
         while let Some(rule) = chain.rules.get(i) {
-            if ctx.budget == 0 {
-                return TableEnd::Continue;
+            if !ctx.step(&chain_name) {
+                return TableEnd::Stopped;
             }
-            ctx.budget -= 1;
             let stat_ok = match rule
                 .matches
                 .iter()
@@ -588,10 +765,9 @@ fn walk_nft(
         };
         let mut i = start;
         while let Some(rule) = chain.rules.get(i) {
-            if ctx.budget == 0 {
-                return TableEnd::Continue;
+            if !ctx.step(&chain_name) {
+                return TableEnd::Stopped;
             }
-            ctx.budget -= 1;
             // Pure matches first (statements only run when the rule matches).
             let mut all = true;
             let mut snapshot = pkt.clone();
@@ -714,6 +890,7 @@ fn eval_nft(
             }
             TableEnd::Reject => return Outcome::Reject,
             TableEnd::Drop => return Outcome::Drop,
+            TableEnd::Stopped => return STOPPED,
             TableEnd::Continue | TableEnd::Masquerade => {}
         }
     }
@@ -724,6 +901,7 @@ fn eval_nft(
             match walk_nft(t, chain, pkt, ctx, node_ip) {
                 TableEnd::Reject => return Outcome::Reject,
                 TableEnd::Drop => return Outcome::Drop,
+                TableEnd::Stopped => return STOPPED,
                 _ => {}
             }
         }
@@ -767,6 +945,7 @@ fn eval_ipvs(
     match walk_ipt(&r.iptables.nat, nat_chain, pkt, ctx, Some(r)) {
         TableEnd::Reject => return Outcome::Reject,
         TableEnd::Drop => return Outcome::Drop,
+        TableEnd::Stopped => return STOPPED,
         _ => {}
     }
     let filter_chain = match (hook, pkt.dst_local) {
@@ -777,6 +956,7 @@ fn eval_ipvs(
     match walk_ipt(&r.iptables.filter, filter_chain, pkt, ctx, Some(r)) {
         TableEnd::Reject => return Outcome::Reject,
         TableEnd::Drop => return Outcome::Drop,
+        TableEnd::Stopped => return STOPPED,
         _ => {}
     }
     // IPVS hooks LOCAL_IN / LOCAL_OUT: look the destination up among virtual servers.

@@ -2,6 +2,7 @@
 //! `syncProxyRules`), printed either as kube-proxy's `iptables-restore` input or as
 //! `iptables-save` prints them back on a kind node.
 
+use super::eval::WalkBound;
 use super::hash::{endpoint_hash, port_proto_hash};
 use super::model::{Protocol, ProxyView, ServicePortInfo};
 use crate::ipv4::Cidr;
@@ -113,9 +114,45 @@ pub struct IptTable {
     pub name: String,
     /// Built-in chains first, then user chains by name: the order iptables-save prints.
     pub chains: Vec<IptChain>,
+    /// The most rules one evaluation can visit walking the built-in chains, from the chains'
+    /// jumps ([`WalkBound`], computed by [`IptTable::new`]); not part of `iptables-save`.
+    #[serde(skip)]
+    pub walk_bound: WalkBound,
 }
 
 impl IptTable {
+    /// A table of `chains`, with its [`WalkBound`] computed from them.
+    pub fn new(name: &str, chains: Vec<IptChain>) -> IptTable {
+        let names: Vec<&str> = chains.iter().map(|c| c.name.as_str()).collect();
+        let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let graph: Vec<Vec<Vec<usize>>> = chains
+            .iter()
+            .map(|c| {
+                c.rules
+                    .iter()
+                    .map(|r| match &r.target {
+                        IptTarget::Jump { chain } => {
+                            index.get(chain.as_str()).copied().into_iter().collect()
+                        }
+                        _ => Vec::new(),
+                    })
+                    .collect()
+            })
+            .collect();
+        let bases: Vec<usize> = chains
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.builtin)
+            .map(|(i, _)| i)
+            .collect();
+        let walk_bound = WalkBound::of(&names, &graph, &bases);
+        IptTable {
+            name: name.to_string(),
+            chains,
+            walk_bound,
+        }
+    }
+
     pub fn chain(&self, name: &str) -> Option<&IptChain> {
         self.chains.iter().find(|c| c.name == name)
     }
@@ -241,10 +278,7 @@ impl TableBuilder {
             builtin: false,
             rules,
         }));
-        IptTable {
-            name: name.to_string(),
-            chains,
-        }
+        IptTable::new(name, chains)
     }
 }
 

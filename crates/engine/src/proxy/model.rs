@@ -351,6 +351,7 @@ fn service_ports(
         .filter_map(|r| Cidr::parse(r.trim()))
         .collect();
 
+    let by_port = slice_ports(own_slices);
     let mut out = Vec::new();
     for sp in &svc.spec.ports {
         let Some(protocol) = Protocol::parse(&sp.protocol) else {
@@ -365,7 +366,7 @@ fn service_ports(
         } else {
             format!("{ns}/{name}:{}", sp.name)
         };
-        let endpoints = endpoints_for(own_slices, &sp.name, protocol, node_name);
+        let endpoints = endpoints_for(&by_port, &sp.name, protocol, node_name);
         out.push(ServicePortInfo {
             namespace: ns.clone(),
             name: name.clone(),
@@ -392,13 +393,14 @@ fn service_ports(
     out
 }
 
-fn endpoints_for(
-    slices: &[&EndpointSlice],
-    port_name: &str,
-    protocol: Protocol,
-    node_name: &str,
-) -> Vec<EndpointInfo> {
-    let mut set: BTreeMap<String, EndpointInfo> = BTreeMap::new();
+/// A Service's EndpointSlice ports by (name, protocol): each entry the slice and the port
+/// number, in slice order then port order. Built once per Service, so matching its ports is
+/// linear (looking every Service port up in every slice port made a Service of 10,000 ports
+/// cost 10⁸ comparisons).
+type SlicePorts<'a> = BTreeMap<(&'a str, Protocol), Vec<(&'a EndpointSlice, u16)>>;
+
+fn slice_ports<'a>(slices: &[&'a EndpointSlice]) -> SlicePorts<'a> {
+    let mut index: SlicePorts<'a> = BTreeMap::new();
     for slice in slices {
         for p in &slice.ports {
             // endpointInfoByServicePort: nil names and nil/zero ports are ignored.
@@ -408,32 +410,47 @@ fn endpoints_for(
             let Some(pnum) = p.port.map(port_u16).filter(|n| *n != 0) else {
                 continue;
             };
-            let pproto = Protocol::parse(p.protocol.as_deref().unwrap_or("TCP"));
-            if pname != port_name || pproto != Some(protocol) {
+            let Some(pproto) = Protocol::parse(p.protocol.as_deref().unwrap_or("TCP")) else {
                 continue;
-            }
-            for ep in &slice.endpoints {
-                let Some(ip) = ep
-                    .addresses
-                    .first()
-                    .and_then(|a| a.parse::<Ipv4Addr>().ok())
-                else {
-                    continue;
-                };
-                let is_local = !node_name.is_empty() && ep.node_name.as_deref() == Some(node_name);
-                let info = EndpointInfo {
-                    ip,
-                    port: pnum,
-                    node_name: ep.node_name.clone(),
-                    is_local,
-                    ready: ep.conditions.ready.unwrap_or(true),
-                    serving: ep.conditions.serving.unwrap_or(true),
-                    terminating: ep.conditions.terminating.unwrap_or(false),
-                };
-                let key = info.key();
-                if !set.contains_key(&key) || is_local {
-                    set.insert(key, info);
-                }
+            };
+            index
+                .entry((pname, pproto))
+                .or_default()
+                .push((slice, pnum));
+        }
+    }
+    index
+}
+
+fn endpoints_for(
+    ports: &SlicePorts<'_>,
+    port_name: &str,
+    protocol: Protocol,
+    node_name: &str,
+) -> Vec<EndpointInfo> {
+    let mut set: BTreeMap<String, EndpointInfo> = BTreeMap::new();
+    for (slice, pnum) in ports.get(&(port_name, protocol)).into_iter().flatten() {
+        for ep in &slice.endpoints {
+            let Some(ip) = ep
+                .addresses
+                .first()
+                .and_then(|a| a.parse::<Ipv4Addr>().ok())
+            else {
+                continue;
+            };
+            let is_local = !node_name.is_empty() && ep.node_name.as_deref() == Some(node_name);
+            let info = EndpointInfo {
+                ip,
+                port: *pnum,
+                node_name: ep.node_name.clone(),
+                is_local,
+                ready: ep.conditions.ready.unwrap_or(true),
+                serving: ep.conditions.serving.unwrap_or(true),
+                terminating: ep.conditions.terminating.unwrap_or(false),
+            };
+            let key = info.key();
+            if !set.contains_key(&key) || is_local {
+                set.insert(key, info);
             }
         }
     }

@@ -2,6 +2,7 @@
 //! kube-proxy's transaction (`add rule ip kube-proxy …`, the form its unit tests compare) or as
 //! `nft list table ip kube-proxy` shows it.
 
+use super::eval::WalkBound;
 use super::hash::nft_hash_and_truncate;
 use super::model::{EndpointInfo, Protocol, ProxyView, ServicePortInfo};
 use crate::ipv4::Cidr;
@@ -208,9 +209,70 @@ pub struct NftTable {
     pub sets: Vec<NftSet>,
     pub maps: Vec<NftMap>,
     pub chains: Vec<NftChain>,
+    /// The most rules one evaluation can visit walking the base chains, from the chains'
+    /// jumps, gotos and verdict maps ([`WalkBound`], computed by [`NftTable::new`]); not part
+    /// of the ruleset's text.
+    #[serde(skip)]
+    pub walk_bound: WalkBound,
 }
 
 impl NftTable {
+    /// A table of these sets, maps and chains, with its [`WalkBound`] computed from them.
+    pub fn new(sets: Vec<NftSet>, maps: Vec<NftMap>, chains: Vec<NftChain>) -> NftTable {
+        let names: Vec<&str> = chains.iter().map(|c| c.name.as_str()).collect();
+        let index: std::collections::BTreeMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let target = |v: &NftVerdict| match v {
+            NftVerdict::Goto { chain } | NftVerdict::Jump { chain } => {
+                index.get(chain.as_str()).copied()
+            }
+            _ => None,
+        };
+        let graph: Vec<Vec<Vec<usize>>> = chains
+            .iter()
+            .map(|c| {
+                c.rules
+                    .iter()
+                    .map(|r| {
+                        let mut to: Vec<usize> = match &r.action {
+                            NftAction::Verdict { verdict } => target(verdict).into_iter().collect(),
+                            NftAction::VmapAddrProtoPort { map }
+                            | NftAction::VmapProtoPort { map } => maps
+                                .iter()
+                                .filter(|m| m.name == *map)
+                                .flat_map(|m| &m.elements)
+                                .filter_map(|e| target(&e.verdict))
+                                .collect(),
+                            NftAction::Numgen { chains } => chains
+                                .iter()
+                                .filter_map(|c| index.get(c.as_str()).copied())
+                                .collect(),
+                            NftAction::Dnat { .. } | NftAction::Masquerade | NftAction::None => {
+                                Vec::new()
+                            }
+                        };
+                        to.sort_unstable();
+                        to.dedup();
+                        to
+                    })
+                    .collect()
+            })
+            .collect();
+        let bases: Vec<usize> = chains
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.base.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        let walk_bound = WalkBound::of(&names, &graph, &bases);
+        NftTable {
+            sets,
+            maps,
+            chains,
+            walk_bound,
+        }
+    }
+
     pub fn chain(&self, name: &str) -> Option<&NftChain> {
         self.chains.iter().find(|c| c.name == name)
     }
@@ -270,22 +332,32 @@ fn jump(c: &str) -> NftVerdict {
     }
 }
 
+#[derive(Default)]
 struct Builder {
     chains: Vec<NftChain>,
+    /// Chain name → index in `chains`: finding a chain by scanning made a table of n
+    /// chains cost n² to build (a Service of 10,000 ports: ~30,000 chains).
+    index: std::collections::BTreeMap<String, usize>,
 }
 
 impl Builder {
     /// Declare a chain (kept in declaration order) and return it.
     fn chain(&mut self, name: &str) -> Option<&mut NftChain> {
-        if !self.chains.iter().any(|c| c.name == name) {
-            self.chains.push(NftChain {
-                name: name.to_string(),
-                base: None,
-                comment: None,
-                rules: Vec::new(),
-            });
-        }
-        self.chains.iter_mut().find(|c| c.name == name)
+        let i = match self.index.get(name) {
+            Some(&i) => i,
+            None => {
+                let i = self.chains.len();
+                self.chains.push(NftChain {
+                    name: name.to_string(),
+                    base: None,
+                    comment: None,
+                    rules: Vec::new(),
+                });
+                self.index.insert(name.to_string(), i);
+                i
+            }
+        };
+        self.chains.get_mut(i)
     }
     fn declare(&mut self, name: &str) {
         let _ = self.chain(name);
@@ -320,7 +392,7 @@ fn map(name: &str, type_: &str, comment: &str) -> NftMap {
 /// `primary` in nftables mode).
 pub fn build(view: &ProxyView) -> NftTable {
     let mark = super::iptables::MASQUERADE_MARK;
-    let mut b = Builder { chains: Vec::new() };
+    let mut b = Builder::default();
     let mut cluster_ips: Vec<Ipv4Addr> = Vec::new();
     let mut service_ips = map(
         SERVICE_IPS,
@@ -764,17 +836,17 @@ pub fn build(view: &ProxyView) -> NftTable {
         },
     ];
     sets.extend(affinity_sets);
-    NftTable {
+    NftTable::new(
         sets,
-        maps: vec![
+        vec![
             firewall_ips,
             no_ep_nodeports,
             no_ep_services,
             service_ips,
             service_nodeports,
         ],
-        chains: b.chains,
-    }
+        b.chains,
+    )
 }
 
 /// `writeServiceToEndpointRules`: affinity lookups, then one uniform `numgen` dispatch.

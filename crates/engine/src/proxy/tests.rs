@@ -2,6 +2,7 @@
 //! (`TestOverallIPTablesRulesWithMultipleServices`) and `pkg/proxy/nftables/proxier_test.go`
 //! (`TestOverallNFTablesRules`), plus iptables-save normalisation and packet evaluation.
 
+use super::eval::WalkBound;
 use super::iptables::{self, IptablesOptions};
 use super::model::{build_view, ProxyView};
 use super::*;
@@ -1154,4 +1155,201 @@ fn step_and_lb_decision_display() {
         last.to_string(),
         "KUBE-SVC-X: endpoint 4294967296 of 4294967295 (p=1/4294967295)"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// The walk's budget: derived from the rules, never cut short silently
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn walk_bound_counts_every_path_and_finds_loops() {
+    let names = ["A", "B", "C", "MARK"];
+    // A: 3 rules, two jumping to B, one to C; B: 2 rules, one jumping to MARK; C: a rule
+    // jumping to MARK; MARK: 1 rule. B = 2 + 1 = 3, C = 1 + 1 = 2, A = (1+3) + (1+3) + (1+2).
+    let graph = vec![
+        vec![vec![1], vec![1], vec![2]],
+        vec![vec![3], vec![]],
+        vec![vec![3]],
+        vec![vec![]],
+    ];
+    assert_eq!(WalkBound::of(&names, &graph, &[0]), WalkBound::Steps(11));
+    // Two bases add up; a rule with several possible targets (a verdict map) counts its
+    // deepest.
+    let graph = vec![vec![vec![1, 2]], vec![vec![]], vec![vec![], vec![]]];
+    assert_eq!(
+        WalkBound::of(&names[..3], &graph, &[0, 1]),
+        WalkBound::Steps(1 + 2 + 1)
+    );
+    // A → B → C → A loops.
+    let graph = vec![vec![vec![1]], vec![vec![2]], vec![vec![0]]];
+    assert_eq!(
+        WalkBound::of(&names[..3], &graph, &[0]),
+        WalkBound::Loop("A".into())
+    );
+}
+
+/// A Service port per entry of `ports` (`p0`, `p1`, … on 10000, 10001, …), each with one
+/// endpoint, behind `services` Services `s0`, `s1`… (ClusterIPs from 10.96.0.10).
+fn many(services: u32, ports: u32) -> (Vec<Service>, Vec<EndpointSlice>) {
+    let mut svcs = Vec::new();
+    let mut slices = Vec::new();
+    for i in 0..services {
+        let name = format!("s{i}");
+        let ip = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 96, 0, 10)) + i);
+        svcs.push(svc("default", &name, |s| {
+            s.spec.cluster_ip = ip.to_string();
+            s.spec.ports = (0..ports)
+                .map(|p| port(&format!("p{p}"), 10_000 + p as i32, 0))
+                .collect();
+        }));
+        let mut sl = slice(
+            "default",
+            &name,
+            vec![ep("10.244.1.9", Some("kind-worker"))],
+            "p0",
+            8080,
+        );
+        sl.ports = (0..ports)
+            .map(|p| EndpointPort {
+                name: Some(format!("p{p}")),
+                protocol: Some("TCP".into()),
+                port: Some(20_000 + p as i32),
+                app_protocol: None,
+            })
+            .collect();
+        slices.push(sl);
+    }
+    (svcs, slices)
+}
+
+/// Issue 11: with 10,100 Services every iptables-mode trace failed (the walk stopped at a
+/// fixed 10,000 steps, and the packet seemed to pass untouched); the last Service must DNAT.
+#[test]
+fn a_packet_reaches_the_last_of_10100_services_in_every_mode() {
+    let (services, slices) = many(10_100, 1);
+    // kube-proxy writes Service ports sorted by name: `default/s9999` comes last.
+    let last = Ipv4Addr::from(u32::from(Ipv4Addr::new(10, 96, 0, 10)) + 9_999);
+    let view = kind_view(&services, &slices);
+    for mode in [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs] {
+        let rules = rules_from_view(view.clone(), mode);
+        let v = evaluate(
+            &rules,
+            &pkt("10.244.1.5", &last.to_string(), 10_000),
+            Hook::PreRouting,
+            &mut |_| 0,
+            &no_affinity,
+        );
+        assert_eq!(
+            dnat_target(&v),
+            Some(("10.244.1.9:20000".to_string(), false)),
+            "{mode:?}: {:?}",
+            v.outcome
+        );
+    }
+}
+
+/// Issue 11: one Service of 10,000 ports, traced on its last port (`p9999`, last by name).
+#[test]
+fn a_packet_reaches_the_last_of_10000_ports_in_every_mode() {
+    let (services, slices) = many(1, 10_000);
+    let view = kind_view(&services, &slices);
+    for mode in [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs] {
+        let rules = rules_from_view(view.clone(), mode);
+        let v = evaluate(
+            &rules,
+            &pkt("10.244.1.5", "10.96.0.10", 19_999),
+            Hook::PreRouting,
+            &mut |_| 0,
+            &no_affinity,
+        );
+        assert_eq!(
+            dnat_target(&v),
+            Some(("10.244.1.9:29999".to_string(), false)),
+            "{mode:?}: {:?}",
+            v.outcome
+        );
+    }
+}
+
+#[test]
+fn a_walk_that_cannot_finish_says_so() {
+    let (services, slices) = three_endpoint_clusterip();
+    let mut rules = rules_from_view(kind_view(&services, &slices), ProxyMode::Iptables);
+    // A loop, which the kernel refuses to load: refused before walking.
+    if let Some(t) = rules.iptables.as_mut() {
+        let mut chains = t.nat.chains.clone();
+        if let Some(c) = chains.iter_mut().find(|c| c.name == "KUBE-MARK-MASQ") {
+            c.rules.push(iptables::IptRule {
+                matches: Vec::new(),
+                target: iptables::IptTarget::Jump {
+                    chain: "KUBE-SERVICES".into(),
+                },
+            });
+        }
+        t.nat = iptables::IptTable::new("nat", chains);
+        assert!(matches!(t.nat.walk_bound, WalkBound::Loop(_)));
+    }
+    let v = evaluate(
+        &rules,
+        &pkt("10.244.1.5", "172.30.0.41", 80),
+        Hook::PreRouting,
+        &mut |_| 0,
+        &no_affinity,
+    );
+    match &v.outcome {
+        Outcome::Stopped { reason } => assert!(
+            reason.contains("jumps back into itself") && reason.contains("ELOOP"),
+            "{reason}"
+        ),
+        o => panic!("{o:?}"),
+    }
+    // A budget too small for the table (the computed one never is): the walk stops where it
+    // ran out, and says so instead of letting the packet pass untouched.
+    let mut rules = rules_from_view(kind_view(&services, &slices), ProxyMode::Iptables);
+    if let Some(t) = rules.iptables.as_mut() {
+        t.nat.walk_bound = WalkBound::Steps(3);
+        t.filter.walk_bound = WalkBound::Steps(0);
+    }
+    let v = evaluate(
+        &rules,
+        &pkt("10.244.1.5", "172.30.0.41", 80),
+        Hook::PreRouting,
+        &mut |_| 0,
+        &no_affinity,
+    );
+    match &v.outcome {
+        Outcome::Stopped { reason } => assert!(
+            reason.starts_with("rule walk stopped after 3 steps in chain "),
+            "{reason}"
+        ),
+        o => panic!("{o:?}"),
+    }
+}
+
+#[test]
+fn the_computed_budget_covers_every_walk_of_a_real_ruleset() {
+    // Every packet of every mode on a kind node, with the budget the table computed: no walk
+    // stops, and the steps a verdict lists never exceed it.
+    let (services, slices) = overall_inputs(true);
+    let view = kind_view(&services, &slices);
+    for mode in [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs] {
+        let rules = rules_from_view(view.clone(), mode);
+        for svc in &services {
+            for p in &svc.spec.ports {
+                for hook in [Hook::PreRouting, Hook::Output] {
+                    let v = evaluate(
+                        &rules,
+                        &pkt("10.244.1.5", &svc.spec.cluster_ip, p.port as u16),
+                        hook,
+                        &mut |_| 0,
+                        &no_affinity,
+                    );
+                    assert!(
+                        !matches!(v.outcome, Outcome::Stopped { .. }),
+                        "{mode:?} {v:?}"
+                    );
+                }
+            }
+        }
+    }
 }

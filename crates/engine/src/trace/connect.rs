@@ -331,6 +331,17 @@ impl TraceSession<'_> {
                             },
                         };
                     }
+                    ProxyOutcome::Stopped { reason } => {
+                        // svcsim's own failure, not the network's: said as such, at once.
+                        let mut h = Hop::new(kp_place, Action::Lost, reason.clone(), pkt);
+                        h.rules = pre;
+                        hops.push(h);
+                        return Flow {
+                            hops,
+                            reply: Vec::new(),
+                            outcome: Outcome::Unreachable { reason },
+                        };
+                    }
                     ProxyOutcome::Dnat {
                         ip,
                         port,

@@ -80,6 +80,7 @@ impl fmt::Display for Outcome {
             Outcome::DnsFailed { name, error } => {
                 write!(f, "could not resolve host {name} ({error})")
             }
+            Outcome::NoSourcePort { reason } => write!(f, "no source port: {reason}"),
         }
     }
 }
@@ -166,6 +167,7 @@ impl fmt::Display for Distribution {
             ("timed out", self.timed_out),
             ("unreachable", self.unreachable),
             ("DNS failed", self.dns_failed),
+            ("no source port", self.no_source_port),
         ] {
             if n > 0 {
                 writeln!(

@@ -192,6 +192,11 @@ pub enum Outcome {
     Unreachable { reason: String },
     /// The name did not resolve.
     DnsFailed { name: String, error: String },
+    /// `connect(2)` failed with EADDRNOTAVAIL ("Cannot assign requested address") before a
+    /// packet left: every ephemeral port to this destination is still held by an earlier
+    /// connection, as on Linux when one client opens more connections to one `IP:port`
+    /// than `ip_local_port_range` has ports within TIME_WAIT's 60 s.
+    NoSourcePort { reason: String },
 }
 
 /// A packet's way there and back.
@@ -261,6 +266,8 @@ pub struct Distribution {
     pub timed_out: u32,
     pub unreachable: u32,
     pub dns_failed: u32,
+    /// Connections that could not get a source port ([`Outcome::NoSourcePort`]).
+    pub no_source_port: u32,
     /// The first journey, for display.
     pub first: Option<Journey>,
 }

@@ -8,7 +8,7 @@ use crate::api::core::Pod;
 use crate::dns::{
     self, AnswerSource, DnsResponse, PodDnsType, Query, RecordType, Resolution, ResolvConf,
 };
-use crate::net::Packet;
+use crate::net::{Packet, EPHEMERAL_PORTS};
 use crate::proxy::Protocol;
 use crate::sim::Rng;
 use std::net::Ipv4Addr;
@@ -67,7 +67,9 @@ impl TraceSession<'_> {
             let Some(sip) = server_ip else {
                 return response;
             };
-            let sport = self.pick_client_port(client.ip(), Protocol::Udp, rng);
+            let sport = self
+                .pick_client_port(client.ip(), Protocol::Udp, (sip, 53), rng)
+                .unwrap_or(EPHEMERAL_PORTS.0);
             let flow = self.connect(
                 client,
                 Packet::opening(Protocol::Udp, client.ip(), sport, sip, 53),

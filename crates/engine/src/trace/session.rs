@@ -75,8 +75,63 @@ pub struct TraceSession<'c> {
     /// `-m recent` lists / nft affinity sets, per node: (node, list name, client IP).
     pub(super) recent: BTreeSet<(String, String, Ipv4Addr)>,
     pub(super) ipvs: BTreeMap<String, IpvsState>,
-    /// Source ports in use per client address.
-    used_ports: BTreeSet<(Ipv4Addr, Protocol, u16)>,
+    /// Source ports held per (client address, protocol, destination address, destination
+    /// port): see [`TraceSession::pick_client_port`].
+    used_ports: BTreeMap<(Ipv4Addr, Protocol, Ipv4Addr, u16), PortsInUse>,
+}
+
+/// The ephemeral ports held towards one destination, one bit per port of
+/// [`EPHEMERAL_PORTS`], so finding a free one costs a word scan, never a port-by-port walk.
+#[derive(Debug, Clone)]
+struct PortsInUse {
+    bits: Vec<u64>,
+    count: u32,
+}
+
+impl PortsInUse {
+    fn new() -> PortsInUse {
+        PortsInUse {
+            bits: vec![0; usize::from(ephemeral_span()).div_ceil(64)],
+            count: 0,
+        }
+    }
+
+    /// Take the first free port at or after offset `from` (wrapping), or None when all are held.
+    fn take_from(&mut self, from: u16) -> Option<u16> {
+        let span = ephemeral_span();
+        if self.count >= u32::from(span) {
+            return None;
+        }
+        let words = self.bits.len();
+        let start = usize::from(from % span);
+        // Words from the start's word round to it again; the first visit masks off the offsets
+        // before `start`, the last visit (the same word) keeps only those.
+        for k in 0..=words {
+            let w = (start / 64 + k) % words;
+            let mut free = !self.bits[w];
+            if k == 0 {
+                free &= u64::MAX << (start % 64);
+            } else if k == words {
+                free &= !(u64::MAX << (start % 64));
+            }
+            while free != 0 {
+                let offset = w * 64 + free.trailing_zeros() as usize;
+                if offset < usize::from(span) {
+                    self.bits[w] |= 1 << (offset % 64);
+                    self.count += 1;
+                    return u16::try_from(offset).ok();
+                }
+                free &= free - 1;
+            }
+        }
+        None
+    }
+}
+
+/// How many ports [`EPHEMERAL_PORTS`] holds (28,232 by default).
+fn ephemeral_span() -> u16 {
+    let (lo, hi) = EPHEMERAL_PORTS;
+    hi - lo + 1
 }
 
 impl<'c> TraceSession<'c> {
@@ -97,7 +152,7 @@ impl<'c> TraceSession<'c> {
             conntrack: BTreeMap::new(),
             recent: BTreeSet::new(),
             ipvs: BTreeMap::new(),
-            used_ports: BTreeSet::new(),
+            used_ports: BTreeMap::new(),
         }
     }
 
@@ -120,7 +175,7 @@ impl<'c> TraceSession<'c> {
         self.conntrack.get(node)
     }
 
-    fn client(&self, origin: &Origin) -> Result<Client, TraceError> {
+    pub(super) fn client(&self, origin: &Origin) -> Result<Client, TraceError> {
         match origin {
             Origin::Pod { namespace, name } => {
                 let pod = self.cluster.store.pod(namespace, name).ok_or_else(|| {
@@ -223,7 +278,18 @@ impl<'c> TraceSession<'c> {
                 }
             }
         };
-        let sport = self.pick_client_port(client.ip(), protocol, rng);
+        let Some(sport) = self.pick_client_port(client.ip(), protocol, (ip, port), rng) else {
+            let (lo, hi) = EPHEMERAL_PORTS;
+            journey.outcome = Outcome::NoSourcePort {
+                reason: format!(
+                    "connect: Cannot assign requested address (EADDRNOTAVAIL): all {} \
+                     ports of ip_local_port_range {lo}-{hi} are held by earlier connections \
+                     to {ip}:{port} (TIME_WAIT lasts 60 s)",
+                    ephemeral_span()
+                ),
+            };
+            return Ok(journey);
+        };
         let flow = self.connect(
             &client,
             Packet::opening(protocol, client.ip(), sport, ip, port),
@@ -251,6 +317,7 @@ impl<'c> TraceSession<'c> {
             timed_out: 0,
             unreachable: 0,
             dns_failed: 0,
+            no_source_port: 0,
             first: None,
         };
         let mut per: BTreeMap<String, (Target, u32)> = BTreeMap::new();
@@ -268,6 +335,7 @@ impl<'c> TraceSession<'c> {
                 Outcome::TimedOut { .. } => dist.timed_out += 1,
                 Outcome::Unreachable { .. } => dist.unreachable += 1,
                 Outcome::DnsFailed { .. } => dist.dns_failed += 1,
+                Outcome::NoSourcePort { .. } => dist.no_source_port += 1,
             }
             if i == 0 {
                 dist.first = Some(j);
@@ -284,23 +352,31 @@ impl<'c> TraceSession<'c> {
         Ok(dist)
     }
 
-    /// An ephemeral source port (`ip_local_port_range` 32768–60999) not in use by the client.
+    /// An ephemeral source port (`ip_local_port_range` 32768–60999) for a new connection from
+    /// `ip` to `dest`, as Linux picks it: from a random offset, the first port whose 4-tuple is
+    /// free (`__inet_hash_connect`: a port may serve many destinations at once). A TCP or SCTP
+    /// connection keeps its port: svcsim's traces are a burst well inside TIME_WAIT's 60 s, so
+    /// the closing side still holds the 4-tuple, and once every port to `dest` is held the
+    /// next `connect` fails (None, EADDRNOTAVAIL). A UDP socket (a DNS query, `nc -u`) is
+    /// closed after its exchange and holds nothing.
     pub(super) fn pick_client_port(
         &mut self,
         ip: Ipv4Addr,
         protocol: Protocol,
+        dest: (Ipv4Addr, u16),
         rng: &mut Rng,
-    ) -> u16 {
-        let (lo, hi) = EPHEMERAL_PORTS;
-        let span = u64::from(hi - lo) + 1;
-        let mut port = lo.saturating_add(u16::try_from(rng.below(span)).unwrap_or(0));
-        for _ in 0..span {
-            if self.used_ports.insert((ip, protocol, port)) {
-                return port;
-            }
-            port = if port >= hi { lo } else { port + 1 };
+    ) -> Option<u16> {
+        let (lo, _) = EPHEMERAL_PORTS;
+        let span = ephemeral_span();
+        let from = u16::try_from(rng.below(u64::from(span))).unwrap_or(0);
+        if protocol == Protocol::Udp {
+            return Some(lo + from);
         }
-        port
+        self.used_ports
+            .entry((ip, protocol, dest.0, dest.1))
+            .or_insert_with(PortsInUse::new)
+            .take_from(from)
+            .map(|offset| lo + offset)
     }
 }
 

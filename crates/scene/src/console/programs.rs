@@ -740,7 +740,9 @@ impl Context<'_> {
                     o.out(http_body(target));
                 }
             }
-            Outcome::Refused { .. } | Outcome::Unreachable { .. } => fail(
+            Outcome::Refused { .. }
+            | Outcome::Unreachable { .. }
+            | Outcome::NoSourcePort { .. } => fail(
                 &mut o,
                 7,
                 format!(
@@ -857,6 +859,15 @@ impl Context<'_> {
                 }
                 o.err(format!(
                     "wget: can't connect to remote host ({ip}): No route to host"
+                ));
+                o.exit_code = 1;
+            }
+            Outcome::NoSourcePort { .. } => {
+                if !quiet {
+                    o.err(format!("Connecting to {} ({ip}:{})", u.host, u.port));
+                }
+                o.err(format!(
+                    "wget: can't connect to remote host ({ip}): Cannot assign requested address"
                 ));
                 o.exit_code = 1;
             }
