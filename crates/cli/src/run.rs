@@ -65,6 +65,20 @@ Errors in manifests are printed as kubectl prints them, followed by `  --> file:
 for every place they point at; `apply` exits with 1 when any object failed.
 ";
 
+/// The limits section of the help: what svcsim refuses (real Kubernetes would accept it, but
+/// svcsim simulates the whole cluster in one process), from the engine's one list.
+fn limits_help() -> String {
+    let mut out = String::from(
+        "\nLimits: svcsim refuses an object that would take the cluster past one of these (at\napply time, pointing at the field that asks):\n",
+    );
+    for line in svcsim_engine::limits::describe().lines() {
+        out.push_str("  ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
 /// Run one command line (without the program name).
 pub fn run(raw: &[String], stdin: &mut dyn Read) -> Outcome {
     let args = match Args::parse(raw) {
@@ -81,6 +95,7 @@ pub fn run(raw: &[String], stdin: &mut dyn Read) -> Outcome {
     if args.help || matches!(command, None | Some("help")) {
         let mut o = Outcome::default();
         o.out(HELP);
+        o.out(limits_help());
         return o;
     }
     match command {
@@ -123,6 +138,11 @@ mod tests {
         let o = run_str(&["--help"]);
         assert_eq!(o.code, 0);
         assert!(o.stdout.starts_with("svcsim simulates"));
+        assert!(
+            o.stdout.contains("\n  at most 200000 pods: "),
+            "{}",
+            o.stdout
+        );
         let o = run_str(&["version"]);
         assert_eq!(o.code, 0);
         assert!(o.stdout.contains("Server Version: v1.34.0 (simulated)"));

@@ -13,6 +13,8 @@
 //! * [`labels`]: label selectors as text (`kubectl get -l`), as kube-apiserver parses them;
 //! * [`alloc`]: ClusterIP, NodePort, LoadBalancer and pod IP allocators;
 //! * [`cluster`]: the object store and `apply`, which runs the API server's create/update flow;
+//! * [`limits`]: how much svcsim simulates (pods, nodes, Services, ports, endpoints), checked
+//!   at apply and scale time before any controller does the work;
 //! * [`controllers`]: scheduler, workload controllers, EndpointSlice controller, LB controller;
 //! * [`printers`]: `kubectl get`/`describe` text and `-o json|yaml`;
 //! * [`net`]: packets, addressing, routing between nodes, conntrack;
@@ -29,6 +31,7 @@ pub mod dns;
 pub mod generate;
 pub mod ipv4;
 pub mod labels;
+pub mod limits;
 pub mod manifest;
 pub mod net;
 pub mod printers;

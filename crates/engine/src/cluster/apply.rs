@@ -5,6 +5,7 @@
 //! invalid object is not stored and leaks no allocation; the other objects of the same source
 //! are still applied, as `kubectl apply -f` continues past a failed object.
 
+use super::demand::Demand;
 use super::manifests::{DecodedObject, Manifests};
 use super::{Cluster, ObjectKey};
 use crate::alloc::AllocError;
@@ -14,6 +15,7 @@ use crate::api::discovery::EndpointSlice;
 use crate::api::meta::ObjectMeta;
 use crate::api::setup::IpAddressPool;
 use crate::api::{DecodeError, Object, KINDS};
+use crate::limits::LimitExceeded;
 use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
@@ -98,6 +100,11 @@ pub enum ApplyError {
         name: String,
         message: String,
     },
+    /// The object asks for more than svcsim simulates ([`crate::limits`]): refused before any
+    /// controller starts the work, pointing at the field that asks (`spec.replicas`). Real
+    /// Kubernetes would accept it; svcsim's machine is one browser tab.
+    #[error("{0}")]
+    LimitExceeded(#[from] LimitExceeded),
 }
 
 /// The result of applying one object (or of failing to read one document).
@@ -249,6 +256,14 @@ impl Cluster {
     /// object, in file order. Namespaces, then Nodes and pools, are created before the other
     /// objects of the same source, so a file can create the namespace it uses.
     pub fn apply_manifests(&mut self, manifests: &Manifests) -> Vec<ApplyResult> {
+        let results = self.apply_counting(manifests);
+        self.demand = None;
+        results
+    }
+
+    /// [`Cluster::apply_manifests`], leaving what it counted for the limits in `self.demand`
+    /// (tests compare it with a fresh count).
+    pub(super) fn apply_counting(&mut self, manifests: &Manifests) -> Vec<ApplyResult> {
         let source_name = manifests.source_name();
         let mut results: Vec<(usize, ApplyResult)> = manifests
             .error_results()
@@ -258,6 +273,9 @@ impl Cluster {
         let mut order: Vec<(usize, &DecodedObject)> =
             manifests.objects().iter().enumerate().collect();
         order.sort_by_key(|(i, d)| (d.object.as_ref().map_or(2, apply_rank), *i));
+        // Counted afresh for this call (only when an object needs it): nothing else writes to
+        // the store until it returns.
+        self.demand = None;
         for (i, d) in order {
             let result = self.apply_decoded(source_name, &d.raw, d.object.clone());
             results.push((i, result));
@@ -323,13 +341,15 @@ impl Cluster {
             Object::KindCluster(k) => {
                 // Shapes the cluster in `from_sources`; on a running cluster there is nothing to
                 // do. kind names it by its top-level `name` (default "kind"), not metadata.
+                result.setup = true;
+                let fits = super::manifests::kind_cluster_fits(&k);
                 result.name = if k.name.is_empty() {
                     "kind".to_string()
                 } else {
                     k.name
                 };
-                result.setup = true;
-                Ok(ApplyOutcome::Unchanged)
+                fits.map(|()| ApplyOutcome::Unchanged)
+                    .map_err(ApplyError::LimitExceeded)
             }
             other => self.apply_object(other, &result.namespace, &ctx),
         };
@@ -341,6 +361,11 @@ impl Cluster {
         }
         if let Err(ApplyError::NameRequired { .. }) = &outcome {
             let p = raw.node.pos_for_path("metadata.name");
+            result.location.line = p.line;
+            result.location.col = p.col;
+        }
+        if let Err(ApplyError::LimitExceeded(e)) = &outcome {
+            let p = raw.node.pos_for_path(&e.field);
             result.location.line = p.line;
             result.location.col = p.col;
         }
@@ -403,6 +428,14 @@ impl Cluster {
             Object::IpAddressPool(p) => self.apply_pool(p, namespace),
             Object::KindCluster(_) | Object::Unsimulated(_) => Ok(ApplyOutcome::Unchanged),
         }
+    }
+
+    /// Run `f` on what the objects ask for, counting it first if this apply has not yet.
+    fn demand<T>(&mut self, f: impl FnOnce(&mut Demand, &Cluster) -> T) -> T {
+        let mut demand = self.demand.take().unwrap_or_else(|| Demand::of(self));
+        let out = f(&mut demand, self);
+        self.demand = Some(demand);
+        out
     }
 
     /// Fill the server-set metadata of a new object.
@@ -476,7 +509,12 @@ impl Cluster {
             self.alloc.revert(reservation);
             return Err(invalid("Service", &name, errors, ctx));
         }
+        if let Err(e) = self.demand(|d, _| d.check_service(&key, &svc, old.as_ref())) {
+            self.alloc.revert(reservation);
+            return Err(e.into());
+        }
         self.alloc.commit(reservation);
+        self.demand(|d, _| d.commit_service(&key, &svc, old.as_ref()));
         match old {
             None => {
                 self.init_meta(&mut svc.metadata, namespace);
@@ -539,7 +577,10 @@ impl Cluster {
         if !errors.is_empty() {
             return Err(invalid("Node", &name, errors, ctx));
         }
-        match self.store.nodes.get(&name).cloned() {
+        let old = self.store.nodes.get(&name).cloned();
+        self.demand(|d, c| d.check_node(c, &node, old.as_ref()))?;
+        self.demand(|d, c| d.commit_node(c, &node, old.as_ref()));
+        match old {
             None => {
                 self.init_meta(&mut node.metadata, "");
                 node.metadata
@@ -581,6 +622,8 @@ impl Cluster {
         let key = ObjectKey::new(namespace, name.clone());
         match self.store.pods.get(&key).cloned() {
             None => {
+                self.demand(|d, c| d.check_pod(c, &pod, None))?;
+                self.demand(|d, c| d.commit_pod(c, &pod, None));
                 self.init_meta(&mut pod.metadata, namespace);
                 self.store.pods.insert(key, pod);
                 Ok(ApplyOutcome::Created)
@@ -609,6 +652,10 @@ impl Cluster {
                     });
                 }
                 let changed = pod.spec != old.spec || pod.metadata.labels != old.metadata.labels;
+                if changed {
+                    self.demand(|d, c| d.check_pod(c, &pod, Some(&old)))?;
+                    self.demand(|d, c| d.commit_pod(c, &pod, Some(&old)));
+                }
                 self.keep_meta(&mut pod.metadata, &old.metadata, changed);
                 if pod.status == Default::default() {
                     pod.status = old.status.clone();
@@ -633,7 +680,12 @@ impl Cluster {
             return Err(invalid(w.kind.as_str(), &name, errors, ctx));
         }
         let key = (w.kind, ObjectKey::new(namespace, name));
-        match self.store.workloads.get(&key).cloned() {
+        let old = self.store.workloads.get(&key).cloned();
+        if old.as_ref().is_none_or(|o| o.spec != w.spec) {
+            self.demand(|d, c| d.check_workload(c, &w, old.as_ref()))?;
+            self.demand(|d, c| d.commit_workload(c, &w, old.as_ref()));
+        }
+        match old {
             None => {
                 self.init_meta(&mut w.metadata, namespace);
                 w.metadata.generation = Some(1);
@@ -676,7 +728,10 @@ impl Cluster {
             return Err(invalid("EndpointSlice", &name, errors, ctx));
         }
         let key = ObjectKey::new(namespace, name);
-        match self.store.endpoint_slices.get(&key).cloned() {
+        let old = self.store.endpoint_slices.get(&key).cloned();
+        self.demand(|d, _| d.check_slice(&s, old.as_ref()))?;
+        self.demand(|d, _| d.commit_slice(&s, old.as_ref()));
+        match old {
             None => {
                 self.init_meta(&mut s.metadata, namespace);
                 let key = ObjectKey::new(namespace, s.metadata.name.clone());

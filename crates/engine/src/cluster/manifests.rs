@@ -7,7 +7,9 @@
 //! once into [`Manifests`] and handing that to [`Cluster::apply_manifests`] does it once.
 
 use super::{ApplyResult, ClusterConfig};
+use crate::api::setup::KindCluster;
 use crate::api::{decode_object, DecodeError, Object};
+use crate::limits::{self, LimitExceeded, Resource};
 use crate::manifest::{self, ManifestError, RawObject, Source};
 
 #[cfg(doc)]
@@ -80,8 +82,9 @@ impl Manifests {
 
     /// The cluster this source asks for, as kind and the MetalLB-on-kind guide would build it:
     /// its first kind `Cluster` document (else kind's default three nodes), with the MetalLB
-    /// `IPAddressPool`s it defines replacing the default pool. Documents that do not decode
-    /// shape nothing (their errors are reported by the apply).
+    /// `IPAddressPool`s it defines replacing the default pool. Documents that do not decode,
+    /// and `Cluster` documents asking for more nodes than svcsim simulates
+    /// ([`limits::MAX_NODES`]), shape nothing (their errors are reported by the apply).
     pub fn cluster_config(&self) -> ClusterConfig {
         cluster_config_of(std::slice::from_ref(self))
     }
@@ -94,7 +97,7 @@ pub(crate) fn cluster_config_of(all: &[Manifests]) -> ClusterConfig {
     let mut pools = Vec::new();
     for o in all.iter().flat_map(|m| &m.objects) {
         match &o.object {
-            Ok(Object::KindCluster(k)) if config.is_none() => {
+            Ok(Object::KindCluster(k)) if config.is_none() && kind_cluster_fits(k).is_ok() => {
                 config = Some(ClusterConfig::from_kind(k));
             }
             Ok(Object::IpAddressPool(p)) => pools.push(p.clone()),
@@ -106,6 +109,14 @@ pub(crate) fn cluster_config_of(all: &[Manifests]) -> ClusterConfig {
         config.lb_pools = pools;
     }
     config
+}
+
+/// Whether svcsim simulates the nodes a kind `Cluster` document asks for; checked before the
+/// configuration (one entry per node) is built.
+pub(crate) fn kind_cluster_fits(k: &KindCluster) -> Result<(), LimitExceeded> {
+    let name = if k.name.is_empty() { "kind" } else { &k.name };
+    let nodes = u64::try_from(k.nodes.len()).unwrap_or(u64::MAX);
+    limits::check(Resource::Nodes, 0, nodes, 0, ("Cluster", name, "nodes"))
 }
 
 #[cfg(test)]

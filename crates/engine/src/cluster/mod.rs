@@ -6,6 +6,7 @@
 //! level-triggered, until the cluster settles.
 
 mod apply;
+mod demand;
 mod manifests;
 mod mutations;
 pub mod store;
@@ -78,6 +79,9 @@ pub struct Cluster {
     /// Events recorded and configuration changes so far; with the store's writes, makes
     /// [`Cluster::generation`].
     changes: u64,
+    /// What the objects ask to simulate, counted for [`crate::limits`] during one
+    /// [`Cluster::apply_manifests`] (built when an object first needs it, dropped at the end).
+    demand: Option<demand::Demand>,
 }
 
 /// kind clusters in svcsim are "created" at this instant (2026-01-01T00:00:00Z), so ages and
@@ -104,6 +108,7 @@ impl Cluster {
             resource_version: 0,
             controllers: Default::default(),
             changes: 0,
+            demand: None,
         };
         crate::controllers::bootstrap(&mut cluster);
         cluster.settle();
@@ -132,6 +137,13 @@ impl Cluster {
     /// anything happened; a watch says what).
     pub fn generation(&self) -> u64 {
         self.store.writes() + self.changes
+    }
+
+    /// What the cluster's objects ask svcsim to simulate, against each of [`crate::limits`]:
+    /// replicas asked for (not pods started yet), nodes, Services, their ports, and their
+    /// endpoints (ports × selected pods). Counted from the store, linear in its objects.
+    pub fn usage(&self) -> crate::limits::Usage {
+        demand::Demand::of(self).usage()
     }
 
     /// Record a change of [`Cluster::config`] that a view can show (kube-proxy's mode, pools):
@@ -230,6 +242,9 @@ impl Cluster {
         self.resource_version.to_string()
     }
 }
+
+#[cfg(test)]
+mod limits_tests;
 
 #[cfg(test)]
 mod tests {

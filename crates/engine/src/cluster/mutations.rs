@@ -2,9 +2,11 @@
 //! its readiness probe, delete any object. Each is what the API server records; the controllers
 //! then react over simulated time (a new pod, a new IP, the EndpointSlice following).
 
+use super::demand::Demand;
 use super::{Cluster, ObjectKey, Timer};
 use crate::api::apps::WorkloadKind;
 use crate::api::core::PodCondition;
+use crate::limits::LimitExceeded;
 
 /// A mutation that could not be done; `Display` is kubectl's text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,6 +21,9 @@ pub enum MutationError {
         name: String,
         replicas: i32,
     },
+    /// `kubectl scale` asks for more than svcsim simulates ([`crate::limits`]); nothing changes.
+    #[error("{0}")]
+    LimitExceeded(#[from] LimitExceeded),
 }
 
 /// How long a deleted pod stays Terminating: its containers exit on SIGTERM well within the
@@ -74,7 +79,6 @@ impl Cluster {
                 replicas,
             });
         }
-        let rv = self.next_resource_version();
         let key = (kind, ObjectKey::new(namespace, name));
         let Some(w) = self.store.workloads.get(&key) else {
             return Err(not_found(
@@ -84,6 +88,9 @@ impl Cluster {
         };
         // Scaling to the current count changes nothing (the API server's no-op update).
         if w.spec.replicas != Some(replicas) {
+            // Refused before any pod is created: the controllers would otherwise try.
+            Demand::of(self).check_scale(self, w, replicas)?;
+            let rv = self.next_resource_version();
             if let Some(w) = self.store.workloads.get_mut(&key) {
                 w.spec.replicas = Some(replicas);
                 w.metadata.resource_version = rv;

@@ -31,8 +31,10 @@ pub use endpointslice::{HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION};
 pub use kubelet::{terminate_pod, READY_MS, SANDBOX_MS, START_MS};
 pub use loadbalancer::{LB_IPS_ANNOTATION, POOL_ANNOTATION, PROVISION_MS};
 pub(crate) use state::needs_reconcile;
+pub(crate) use state::workload_kind as workload_kind_of;
 pub use state::State;
 pub use workloads::pod_template_hash;
+pub(crate) use workloads::{daemon_fits, daemon_pod_tolerations};
 
 use crate::cluster::{Cluster, Timer};
 

@@ -8,7 +8,7 @@ use crate::api::core::{Pod, PodStatus};
 use crate::api::meta::{LabelSelector, ObjectMeta, OwnerReference};
 use crate::cluster::{Cluster, ObjectKey};
 use crate::sim::NAME_ALPHABET;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `rand.SafeEncodeString`'s alphabet (no vowels, no confusable characters).
 const SAFE_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
@@ -665,6 +665,34 @@ fn daemon_tolerations(host_network: bool) -> Vec<crate::api::core::Toleration> {
     out
 }
 
+/// The tolerations of a DaemonSet's pods: its template's, plus those the controller adds.
+pub(crate) fn daemon_pod_tolerations(ds: &Workload) -> Vec<crate::api::core::Toleration> {
+    let mut tolerations = ds.spec.template.spec.tolerations.clone();
+    for t in daemon_tolerations(ds.spec.template.spec.host_network) {
+        if !tolerations.contains(&t) {
+            tolerations.push(t);
+        }
+    }
+    tolerations
+}
+
+/// Whether the DaemonSet controller places one of `ds`'s pods on `node`: its `nodeSelector`
+/// matches and its taints are tolerated (`tolerations` from [`daemon_pod_tolerations`]);
+/// NodeUnschedulable is tolerated by daemon pods.
+pub(crate) fn daemon_fits(
+    node: &crate::api::core::Node,
+    tolerations: &[crate::api::core::Toleration],
+    ds: &Workload,
+) -> bool {
+    super::scheduler::node_misfit(
+        node,
+        tolerations,
+        &ds.spec.template.spec.node_selector,
+        true,
+    )
+    .is_none()
+}
+
 /// DaemonSet controller: one pod per node whose labels match the pod's `nodeSelector` and
 /// whose taints it tolerates; pods on other (or vanished) nodes, and duplicates, are deleted.
 /// The pod is bound to its node directly (the controller's node affinity leaves the scheduler
@@ -678,26 +706,13 @@ fn sync_daemonset(c: &mut Cluster, key: &WKey) {
     }
     let ns = ds.metadata.namespace.clone();
     let name = ds.metadata.name.clone();
-    let mut tolerations = ds.spec.template.spec.tolerations.clone();
-    for t in daemon_tolerations(ds.spec.template.spec.host_network) {
-        if !tolerations.contains(&t) {
-            tolerations.push(t);
-        }
-    }
-    let eligible: Vec<String> = c
+    let tolerations = daemon_pod_tolerations(&ds);
+    // A set: pods are checked against it below, once per node (a Vec made that quadratic).
+    let eligible: BTreeSet<String> = c
         .store
         .nodes
         .iter()
-        .filter(|(_, n)| {
-            // NodeUnschedulable is tolerated by daemon pods.
-            super::scheduler::node_misfit(
-                n,
-                &tolerations,
-                &ds.spec.template.spec.node_selector,
-                true,
-            )
-            .is_none()
-        })
+        .filter(|(_, n)| daemon_fits(n, &tolerations, &ds))
         .map(|(k, _)| k.clone())
         .collect();
     let pods = owned_pods(c, "DaemonSet", &ds.metadata);
