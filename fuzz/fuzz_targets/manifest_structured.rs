@@ -183,14 +183,14 @@ impl Gen<'_, '_> {
     }
 
     fn scalar(&mut self) -> Result<String> {
-        Ok(match self.u.int_in_range(0..=8u8)? {
-            0..=3 => self.pick(SCALARS)?.to_string(),
-            // A long scalar: aliased through fan-outs it reaches the bytes aliases may copy
-            // (issue 11's 1 MB scalar aliased 20,000 times, scaled down).
-            8 => "x".repeat(self.u.int_in_range(256..=32_768usize)?),
-            4 => self.u.arbitrary::<i64>()?.to_string(),
-            5 => self.u.arbitrary::<u128>()?.to_string(),
-            6 => quoted(&self.u.arbitrary::<String>()?),
+        Ok(match self.u.int_in_range(0..=63u8)? {
+            // A long scalar, now and then: aliased through fan-outs it reaches the bytes aliases
+            // may copy (issue 11's 1 MB scalar aliased 20,000 times, scaled down).
+            0 => "x".repeat(self.u.int_in_range(256..=32_768usize)?),
+            1..=31 => self.pick(SCALARS)?.to_string(),
+            32..=39 => self.u.arbitrary::<i64>()?.to_string(),
+            40..=47 => self.u.arbitrary::<u128>()?.to_string(),
+            48..=55 => quoted(&self.u.arbitrary::<String>()?),
             // Raw text: may break the syntax, which is a case too.
             _ => self.u.arbitrary::<String>()?.replace('\n', " "),
         })
@@ -259,8 +259,7 @@ impl Gen<'_, '_> {
                 let mut entries = vec![("<<".to_string(), Item::Inline(value))];
                 let flow = flow || self.u.ratio(1, 3)?;
                 for _ in 0..self.u.int_in_range(0..=4usize)? {
-                    let key = self.key()?;
-                    entries.push((key, self.item(depth + 1, flow)?));
+                    self.entry(&mut entries, depth, flow)?;
                 }
                 if flow {
                     Item::Inline(print_inline(&Item::Map(None, entries)))
@@ -271,13 +270,23 @@ impl Gen<'_, '_> {
         })
     }
 
+    /// One more entry of a mapping; a key already there only now and then (a duplicate key ends
+    /// the document's reading, so it must not hide everything else).
+    fn entry(&mut self, entries: &mut Vec<(String, Item)>, depth: u32, flow: bool) -> Result<()> {
+        let key = self.key()?;
+        if entries.iter().any(|(k, _)| *k == key) && !self.u.ratio(1, 8)? {
+            return Ok(());
+        }
+        entries.push((key, self.item(depth + 1, flow)?));
+        Ok(())
+    }
+
     fn map(&mut self, depth: u32, flow: bool, anchor: Option<String>) -> Result<Item> {
         let n = self.u.int_in_range(0..=6usize)?;
         let flow = flow || n == 0 || self.u.ratio(1, 3)?;
         let mut entries = Vec::with_capacity(n);
         for _ in 0..n {
-            let key = self.key()?;
-            entries.push((key, self.item(depth + 1, flow)?));
+            self.entry(&mut entries, depth, flow)?;
         }
         Ok(if flow {
             let body: Vec<String> = entries
@@ -317,19 +326,23 @@ impl Gen<'_, '_> {
         let name = match self.u.int_in_range(0..=3u8)? {
             0 => "web".to_string(),
             1 => "my-service".to_string(),
-            2 => format!("&a{} n{}", self.anchor(), self.u.int_in_range(0..=3u8)?),
+            2 => format!("&{} n{}", self.anchor(), self.u.int_in_range(0..=3u8)?),
             _ => self.scalar()?,
         };
         out.push_str(&format!(
             "apiVersion: {api_version}\nkind: {kind}\nmetadata:\n  name: {name}\n"
         ));
-        let mut entries = Vec::new();
-        for _ in 0..self.u.int_in_range(0..=4usize)? {
-            let key = if self.u.ratio(2, 3)? {
+        // Usually a `spec`, and other keys; a key twice only now and then (see `entry`).
+        let mut entries: Vec<(String, Item)> = Vec::new();
+        for i in 0..self.u.int_in_range(0..=4usize)? {
+            let key = if i == 0 && self.u.ratio(3, 4)? {
                 "spec".to_string()
             } else {
                 self.key()?
             };
+            if entries.iter().any(|(k, _)| *k == key) && !self.u.ratio(1, 8)? {
+                continue;
+            }
             entries.push((key, self.item(1, false)?));
         }
         print_map(&mut out, 0, &entries);
@@ -444,10 +457,17 @@ fn stream(data: &[u8]) -> Result<String> {
     Ok(docs.join("---\n"))
 }
 
+/// `SVCSIM_FUZZ_PRINT=1`: print each generated stream (to read an artifact:
+/// `SVCSIM_FUZZ_PRINT=1 fuzz/target/x86_64-unknown-linux-gnu/release/manifest_structured FILE`).
+static PRINT: OnceLock<bool> = OnceLock::new();
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = stream(data) else {
         return;
     };
+    if *PRINT.get_or_init(|| std::env::var_os("SVCSIM_FUZZ_PRINT").is_some()) {
+        eprintln!("{text}\n# ----");
+    }
     // Read once, as the page does (parse, then decode each object).
     let manifests = Manifests::parse(&Source::new("fuzz.yaml", text));
     for (_, e) in manifests.errors() {
