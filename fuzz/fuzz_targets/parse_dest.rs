@@ -2,6 +2,11 @@
 //! parsers. None of them may panic: a panic in wasm kills the page.
 #![no_main]
 
+mod budget;
+
+#[global_allocator]
+static ALLOC: budget::Budget = budget::Budget;
+
 use libfuzzer_sys::fuzz_target;
 use svcsim_engine::dns::{parse_name, Query, RecordType};
 use svcsim_engine::trace::{parse_destination, Origin};
