@@ -53,6 +53,14 @@ impl Manifests {
         &self.errors
     }
 
+    /// Free up to `n` of the objects, the last first; true when none is left. Freeing the
+    /// objects of a big text a share at a time keeps each step of the page short.
+    pub fn release(&mut self, n: usize) -> bool {
+        let keep = self.objects.len().saturating_sub(n);
+        self.objects.truncate(keep);
+        self.objects.is_empty()
+    }
+
     /// Every object, in file order.
     pub fn objects(&self) -> &[DecodedObject] {
         &self.objects

@@ -172,6 +172,17 @@ impl Cluster {
         self.changes += 1;
     }
 
+    /// Do what the controllers have to do now, without letting time pass, for at most
+    /// `max_services` of the Services waiting for their slices ([`crate::controllers::reconcile_at_most`]).
+    /// True when nothing is left for now (the next [`Cluster::advance`] starts with an empty
+    /// queue). Calling it until true, then advancing, is the same as advancing at once.
+    pub fn catch_up(&mut self, max_services: usize) -> bool {
+        if crate::controllers::needs_reconcile(self) {
+            crate::controllers::reconcile_at_most(self, max_services);
+        }
+        crate::controllers::services_queued(self) == 0
+    }
+
     /// Run simulated time forward by `ms`: fire due timers in order, reconciling after each.
     /// Returns whether anything a view can show changed ([`Cluster::generation`] moved): pods
     /// starting, terminating, an address assigned — not time passing by itself.

@@ -176,6 +176,11 @@ impl<K: Ord + Clone, V> Table<K, V> {
         !self.log.is_empty()
     }
 
+    /// Writes logged since the last take (a key written twice counts twice).
+    pub(crate) fn change_count(&self) -> usize {
+        self.log.len()
+    }
+
     /// Writes made since the table was created.
     pub(crate) fn writes(&self) -> u64 {
         self.writes
@@ -267,6 +272,18 @@ impl Store {
     }
 
     /// Forget every change log: the controllers have seen the store as it is.
+    /// Writes logged in every table since the controllers last looked.
+    pub(crate) fn change_count(&self) -> usize {
+        self.namespaces.change_count()
+            + self.nodes.change_count()
+            + self.services.change_count()
+            + self.endpoint_slices.change_count()
+            + self.endpoints.change_count()
+            + self.pods.change_count()
+            + self.workloads.change_count()
+            + self.pools.change_count()
+    }
+
     pub(crate) fn clear_changes(&mut self) {
         self.namespaces.clear_changes();
         self.nodes.clear_changes();

@@ -49,6 +49,18 @@ pub fn bootstrap(cluster: &mut Cluster) {
 
 /// Converge the store: scheduling, workloads → pods, EndpointSlices, Endpoints, LB status.
 pub fn reconcile(cluster: &mut Cluster) {
+    reconcile_at_most(cluster, usize::MAX);
+}
+
+/// [`reconcile`], working at most `max_services` of the Services waiting for their
+/// EndpointSlices, Endpoints and load balancer, less one for each write the call first looks
+/// at (observing ten thousand new objects is itself a frame's work); the rest stay queued, in
+/// order, for the next call. Called until [`services_queued`] is 0 with nothing else in between, it writes exactly
+/// what one [`reconcile`] writes (each call re-observes only the changes since the last, and
+/// the Services are taken in the same order): a page can spread the work of ten thousand new
+/// Services over several frames while simulated time waits.
+pub fn reconcile_at_most(cluster: &mut Cluster, max_services: usize) {
+    let max_services = max_services.saturating_sub(cluster.store.change_count());
     state::scan(cluster);
     for _ in 0..MAX_PASSES {
         let worked = workloads::sync(cluster);
@@ -57,13 +69,25 @@ pub fn reconcile(cluster: &mut Cluster) {
             break;
         }
     }
-    let services = std::mem::take(&mut cluster.controllers.dirty_services);
+    let dirty = &mut cluster.controllers.dirty_services;
+    let services: Vec<_> = if max_services >= dirty.len() {
+        std::mem::take(dirty).into_iter().collect()
+    } else {
+        std::iter::from_fn(|| dirty.pop_first())
+            .take(max_services)
+            .collect()
+    };
     for key in &services {
         endpointslice::sync_service(cluster, key);
         endpoints::sync_service(cluster, key);
         loadbalancer::sync_service(cluster, key);
     }
     state::mark_synced(cluster);
+}
+
+/// How many Services wait for the EndpointSlice, Endpoints and load balancer controllers.
+pub fn services_queued(cluster: &Cluster) -> usize {
+    cluster.controllers.dirty_services.len()
 }
 
 /// Perform delayed work that has come due. Every handler tolerates objects that changed or

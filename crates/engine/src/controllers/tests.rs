@@ -966,3 +966,37 @@ fn a_change_the_controllers_have_not_seen_is_not_settled() {
     c.settle();
     assert!(c.is_settled());
 }
+
+#[test]
+fn reconciling_services_a_few_at_a_time_writes_what_reconciling_at_once_writes() {
+    use crate::cluster::Manifests;
+    use crate::manifest::Source;
+    let mut text = String::from(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        ports:\n        - containerPort: 80\n",
+    );
+    for i in 0..40 {
+        let kind = if i % 3 == 0 { "NodePort" } else { "ClusterIP" };
+        text.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  type: {kind}\n  selector:\n    app: web\n  ports:\n  - port: 80\n"));
+    }
+    let manifests = Manifests::parse(&Source::new("f.yaml", text));
+    let fresh = || {
+        let mut c = Cluster::new(manifests.cluster_config(), 5);
+        assert!(c.apply_manifests(&manifests).iter().all(|r| r.is_ok()));
+        c
+    };
+    let mut once = fresh();
+    once.settle();
+    let mut stepped = fresh();
+    let mut calls = 0;
+    while !stepped.catch_up(7) {
+        calls += 1;
+        assert!(services_queued(&stepped) > 0);
+    }
+    // The first call observes the 40-odd new objects (its whole budget), then 7 a call.
+    assert_eq!(calls, 6);
+    assert!(stepped.catch_up(7), "nothing is left");
+    stepped.settle();
+    assert_eq!(format!("{:?}", stepped.store), format!("{:?}", once.store));
+    assert_eq!(stepped.now, once.now);
+    assert_eq!(stepped.generation(), once.generation());
+}
