@@ -97,8 +97,8 @@ pub fn App() -> impl IntoView {
     // of the address bar once the work differs from it, so a reload never reverts an edit.
     if !perf {
         let failed = StoredValue::new(false);
-        Effect::new(move |_| {
-            model.track_saved();
+        let later = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+        let save = move || {
             let Some(s) = model.untracked(Session::scenario) else {
                 return;
             };
@@ -113,6 +113,20 @@ pub fn App() -> impl IntoView {
                 Err(_) => {}
             }
             persist::forget_stale_fragment(&s);
+        };
+        Effect::new(move |_| {
+            model.track_saved();
+            // A big text is saved in a task of its own (serialising and storing 10 MB takes
+            // ~150 ms), not in the paste's; a newer change replaces a save still waiting.
+            let big = model
+                .untracked(|s| s.draft().len() > persist::SAVE_LATER_ABOVE_BYTES)
+                .unwrap_or(false);
+            if big {
+                later.set_value(Some(gloo_timers::callback::Timeout::new(0, save)));
+            } else {
+                later.set_value(None);
+                save();
+            }
         });
     }
 

@@ -146,7 +146,7 @@ pub fn Editor() -> impl IntoView {
         }
     };
 
-    let error_count = move || model.with_cluster(|s| s.problems().len());
+    let error_count = move || model.with_cluster(Session::problem_count);
     let error_items = move || {
         let rows = problems()
             .into_iter()

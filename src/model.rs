@@ -235,8 +235,9 @@ impl Model {
     /// paste never holds the page's thread for long (see [`use_frame_loop`]).
     pub fn apply(&self) {
         self.change(Session::begin_apply);
-        // Small texts finish at once, in this task, as before.
-        self.apply_for(APPLY_SLICE_MS);
+        // Small texts finish at once, in this task, as before; the task that took a big
+        // paste (and its text) does less than a frame's share.
+        self.apply_for(APPLY_SLICE_MS / 2.0);
     }
 
     /// Stop applying a big paste (the Cancel button, Esc): the editor holds the text.

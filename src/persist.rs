@@ -24,6 +24,9 @@ pub fn load_saved() -> Option<Scenario> {
     load(KEY)
 }
 
+/// Texts above this size are saved in a task of their own ([`save`] from a zero timeout).
+pub const SAVE_LATER_ABOVE_BYTES: usize = 256 * 1024;
+
 /// Save the scenario; the error says why not (storage full or disabled).
 pub fn save(s: &Scenario) -> Result<(), String> {
     LocalStorage::set(KEY, s).map_err(|e| e.to_string())

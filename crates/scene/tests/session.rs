@@ -882,3 +882,76 @@ fn a_huge_replica_count_is_refused_by_the_pages_limits() {
     assert!(!s.pending());
     assert_eq!(s.cluster().store.pods.len(), pods);
 }
+
+/// After a big apply, the controllers catch up with the new Services a share per frame
+/// (`CATCH_UP_SERVICES`) while simulated time waits, and a big scene is not laid out in a
+/// frame that did such a share: each frame stays short. The end is what catching up at once
+/// gives.
+#[test]
+fn a_big_apply_is_caught_up_a_share_per_frame_while_time_waits() {
+    use svcsim_engine::controllers::services_queued;
+    use svcsim_scene::session::CATCH_UP_SERVICES;
+    let text = services_text(CATCH_UP_SERVICES + 500);
+    let mut stepped = session(examples::default_example().yaml);
+    stepped.set_draft(text.clone());
+    stepped.apply();
+    let now = stepped.cluster().now;
+    assert_eq!(
+        services_queued(stepped.cluster()),
+        0,
+        "queued by the first look"
+    );
+    let old_scene = stepped.scene().clone();
+    let mut frames = 0;
+    loop {
+        stepped.frame(16.0);
+        frames += 1;
+        assert_eq!(stepped.cluster().now, now, "time waits while catching up");
+        assert_eq!(
+            stepped.scene(),
+            &old_scene,
+            "no layout in a frame that caught up"
+        );
+        if services_queued(stepped.cluster()) == 0 {
+            break;
+        }
+    }
+    // A first frame observes the new objects, then {CATCH_UP_SERVICES} Services a frame.
+    assert_eq!(frames, 3);
+    run_frames(&mut stepped, 5_000);
+    assert_ne!(stepped.scene(), &old_scene);
+    assert!(!stepped.busy());
+
+    let mut once = session(examples::default_example().yaml);
+    once.set_draft(text);
+    once.apply();
+    once.settle();
+    run_frames(&mut once, 5_000);
+    assert_eq!(
+        stepped.cluster().store.endpoint_slices.len(),
+        once.cluster().store.endpoint_slices.len()
+    );
+    assert_eq!(stepped.scene(), once.scene());
+}
+
+/// A paste of thousands of refused objects keeps the first `MAX_PROBLEMS` problems with their
+/// messages and counts the rest (the page lists 100 and says "… and N more errors").
+#[test]
+fn problems_beyond_the_first_thousand_are_counted_not_kept() {
+    use svcsim_scene::session::MAX_PROBLEMS;
+    let mut text = String::new();
+    for i in 0..MAX_PROBLEMS + 200 {
+        text.push_str(&format!("---\napiVersion: v1\nkind: Service\nmetadata:\n  name: bad-{i}\nspec:\n  ports:\n  - port: 70000\n"));
+    }
+    let mut s = session(examples::default_example().yaml);
+    s.set_draft(text);
+    s.apply();
+    assert_eq!(s.problems().len(), MAX_PROBLEMS);
+    assert_eq!(s.problem_count(), MAX_PROBLEMS + 200);
+    assert!(
+        s.problems()[0].message.contains("bad-0"),
+        "{}",
+        s.problems()[0].message
+    );
+    assert!(s.problems().iter().all(|p| p.message.contains("70000")));
+}

@@ -18,7 +18,8 @@ mod editing;
 
 pub use actions::{available, owner_deployment, replicas, Available};
 pub use editing::{
-    Applied, ApplyJob, JobProgress, Problem, OBJECTS_PER_STEP, READ_BYTES_PER_STEP, SOURCE_NAME,
+    Applied, ApplyJob, JobProgress, Problem, MAX_PROBLEMS, OBJECTS_PER_STEP, READ_BYTES_PER_STEP,
+    SOURCE_NAME,
 };
 
 use crate::console::{Completion, Console, ConsoleOutput};
@@ -108,6 +109,13 @@ pub fn shown(text: &str, max: usize) -> String {
 pub const BIG_SCENE_ITEMS: usize = 2_000;
 /// See [`BIG_SCENE_ITEMS`].
 pub const BIG_SCENE_RELAYOUT_MS: f64 = 500.0;
+/// Services and pods from which a cluster counts as big before its scene is laid out (about
+/// four scene items each, [`BIG_SCENE_ITEMS`]).
+const BIG_CLUSTER_OBJECTS: usize = BIG_SCENE_ITEMS / 4;
+/// Services whose EndpointSlices, Endpoints and load balancer the controllers work per
+/// animation frame while simulated time waits ([`Cluster::catch_up`]): ten thousand new
+/// Services at once cost ~275 ms in wasm, a frame's share of them stays under ~60 ms.
+pub const CATCH_UP_SERVICES: usize = 2_000;
 
 impl Session {
     /// The session a scenario describes (a saved state, a shared link), its cluster settled:
@@ -238,6 +246,12 @@ impl Session {
         &self.editing.problems
     }
 
+    /// How many problems the applied text has ([`Session::problems`] keeps the first
+    /// [`MAX_PROBLEMS`]).
+    pub fn problem_count(&self) -> usize {
+        self.editing.problem_count
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -271,6 +285,14 @@ impl Session {
     /// Whether simulated time still has work to do (pods starting, terminating, LB pending).
     pub fn pending(&self) -> bool {
         self.job.is_some() || !self.editing.cluster.is_settled()
+    }
+
+    /// Whether the scene is, or is about to be, big ([`BIG_SCENE_ITEMS`]): laid out on
+    /// its own frames, at most every [`BIG_SCENE_RELAYOUT_MS`] while time runs.
+    fn big(&self) -> bool {
+        let store = &self.editing.cluster.store;
+        self.scene.items.len() > BIG_SCENE_ITEMS
+            || store.services.len() + store.pods.len() > BIG_CLUSTER_OBJECTS
     }
 
     /// Something for the animation frame to do: time pending or a journey playing.
@@ -344,13 +366,23 @@ impl Session {
             self.revisions.job += 1;
             return None;
         };
+        self.job_done(applied);
+        Some(applied)
+    }
+
+    /// The job ended with `applied`: the cluster it left is shown.
+    fn job_done(&mut self, applied: Applied) {
         self.revisions.job += 1;
         if applied == Applied::Rebuilt {
             self.apply_proxy_mode();
             self.rng = journey_rng(self.editing.seed);
         }
-        self.cluster_changed();
-        Some(applied)
+        if self.big() {
+            // Laid out by a later frame: this step already did a share of the work.
+            self.note_cluster_change();
+        } else {
+            self.cluster_changed();
+        }
     }
 
     /// How far the running apply has got (None when none runs).
@@ -364,6 +396,11 @@ impl Session {
         let Some(job) = self.job.take() else {
             return false;
         };
+        if let Some(applied) = job.applied() {
+            // Too late: everything is applied, only freeing what was read is left.
+            self.job_done(applied);
+            return true;
+        }
         if self.editing.cancel(job) {
             self.cluster_changed();
         }
@@ -579,24 +616,41 @@ impl Session {
         }
         let dt = dt_wall_ms * self.settings.speed();
         let mut changed = false;
-        // While the text is applied in steps the cluster is mid-apply: its clock waits.
+        // While the text is applied in steps the cluster is mid-apply: its clock waits. So it
+        // does while the controllers catch up with thousands of new Services, a share of them
+        // each frame; a big scene is then not also laid out in the same frame (one heavy piece
+        // of work per frame keeps every frame short).
+        let big = self.big();
+        let mut heavy = false;
         if self.job.is_none() && self.pending() {
-            self.carry_ms += dt;
-            let whole = self.carry_ms.floor();
-            if whole >= 1.0 {
-                self.carry_ms -= whole;
-                // A frame is at most a few hundred ms: the cast cannot truncate.
-                if self.editing.cluster.advance(whole as u64) {
-                    self.note_cluster_change();
-                    changed = true;
+            let before = self.editing.cluster.generation();
+            let caught_up = self.editing.cluster.catch_up(CATCH_UP_SERVICES);
+            let worked = self.editing.cluster.generation() != before;
+            if worked {
+                self.note_cluster_change();
+                changed = true;
+            }
+            if !caught_up || (worked && big) {
+                heavy = true;
+                self.carry_ms = 0.0;
+            } else {
+                self.carry_ms += dt;
+                let whole = self.carry_ms.floor();
+                if whole >= 1.0 {
+                    self.carry_ms -= whole;
+                    // A frame is at most a few hundred ms: the cast cannot truncate.
+                    if self.editing.cluster.advance(whole as u64) {
+                        self.note_cluster_change();
+                        changed = true;
+                    }
                 }
             }
         } else {
             self.carry_ms = 0.0;
         }
         self.since_layout_ms += dt_wall_ms;
-        let big = self.scene.items.len() > BIG_SCENE_ITEMS;
         if self.scene_stale
+            && !heavy
             && (!big || !self.pending() || self.since_layout_ms >= BIG_SCENE_RELAYOUT_MS)
         {
             self.relayout();
