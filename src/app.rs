@@ -37,7 +37,14 @@ fn perf_mode() -> bool {
 
 /// Where the page starts: the measurement scene, a shared link, the saved work, or the
 /// lecture's first example. The message explains a link that could not be opened.
-fn start(perf: bool) -> (Session, Opening) {
+/// Saved (or linked) texts above this size open with the first cluster and are then applied
+/// in steps by the frame loop, with progress: built at once, a 10 MB text held the page's
+/// first task for minutes.
+const OPEN_IN_STEPS_ABOVE_BYTES: usize = 256 * 1024;
+
+/// The session to start with, how the page opened, and whether the text is still to be
+/// applied (in steps).
+fn start(perf: bool) -> (Session, Opening, bool) {
     if perf {
         let text = svcsim_engine::generate::cluster_manifest(svcsim_engine::generate::Scale {
             nodes: 50,
@@ -50,12 +57,16 @@ fn start(perf: bool) -> (Session, Opening) {
             ..Scenario::default()
         });
         s.set_packets(100);
-        return (s, Opening::default());
+        return (s, Opening::default(), false);
     }
     let opening = persist::startup();
+    let big = opening
+        .scenario
+        .as_ref()
+        .is_some_and(|s| s.text.len() > OPEN_IN_STEPS_ABOVE_BYTES);
     let session = match &opening.scenario {
         None => Session::first_visit(),
-        Some(s) if opening.hold => Session::held(s),
+        Some(s) if opening.hold || big => Session::held(s),
         Some(s) => {
             // Building and settling the saved (or linked) cluster is what could kill the tab:
             // marked until it is done, so a reload after a crash opens the text held.
@@ -65,14 +76,15 @@ fn start(perf: bool) -> (Session, Opening) {
             session
         }
     };
-    (session, opening)
+    let apply_in_steps = big && !opening.hold;
+    (session, opening, apply_in_steps)
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
     let perf = perf_mode();
-    let (mut session, opening) = start(perf);
+    let (mut session, opening, apply_in_steps) = start(perf);
     if session.settings().theme.is_none() {
         session.set_theme(if media("(prefers-color-scheme: dark)") {
             Theme::Dark
@@ -128,6 +140,10 @@ pub fn App() -> impl IntoView {
                 save();
             }
         });
+    }
+
+    if apply_in_steps {
+        model.apply();
     }
 
     // Theme and presentation mode on the document element.

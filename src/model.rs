@@ -236,8 +236,10 @@ impl Model {
     pub fn apply(&self) {
         self.change(Session::begin_apply);
         // Small texts finish at once, in this task, as before; the task that took a big
-        // paste (and its text) does less than a frame's share.
-        self.apply_for(APPLY_SLICE_MS / 2.0);
+        // paste (and its text) leaves the steps to the frames.
+        if self.untracked(|s| s.draft().len() <= APPLY_AT_ONCE_BYTES) == Some(true) {
+            self.apply_for(APPLY_SLICE_MS);
+        }
     }
 
     /// Stop applying a big paste (the Cancel button, Esc): the editor holds the text.
@@ -340,6 +342,9 @@ impl Model {
 /// Wall milliseconds of apply steps per animation frame: long enough that a big paste goes
 /// fast, short enough that the page still draws and answers (a long task is over 50 ms).
 pub const APPLY_SLICE_MS: f64 = 40.0;
+
+/// Texts up to this size start applying in the task that asked (most finish in it).
+const APPLY_AT_ONCE_BYTES: usize = 256 * 1024;
 
 /// Current time in ms from `performance.now()`.
 pub fn now_ms() -> f64 {

@@ -135,14 +135,19 @@ test('the Content-Security-Policy allows only the page\'s own code, and the page
 
 /** Paste `text` into the editor as a clipboard paste (over the whole text). */
 async function paste(page, text) {
-  await page.evaluate((t) => {
+  // The text crosses into the page in a task of its own, so that the paste's task is the
+  // page's work only (as when the browser hands over the clipboard).
+  await page.evaluate((t) => { window.__pasteText = t; }, text);
+  await page.evaluate(() => {
+    const t = window.__pasteText;
+    delete window.__pasteText;
     const el = document.querySelector('textarea#manifest');
     el.focus();
     el.select();
     const data = new DataTransfer();
     data.setData('text/plain', t);
     el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
+  });
 }
 
 /** Start recording the main thread's long tasks (over 50 ms). */
@@ -152,6 +157,16 @@ async function watchLongTasks(page) {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
     }).observe({ type: 'longtask' });
+  });
+}
+
+/** Record long tasks from the next page load on (the observer is installed before the app runs). */
+async function watchLongTasksFromStart(page) {
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration));
+    }).observe({ type: 'longtask', buffered: true });
   });
 }
 
@@ -205,8 +220,8 @@ test('a 1.5 MB paste is applied in steps with progress, keeps the page responsiv
   assert.ok(services.length > 1400000);
   await withPage(async (page, problems) => {
     await page.waitForFunction(hasService, 'my-service');
-    // Esc right after the paste (in the same task: the first 40 ms of reading are done) stops
-    // it while it is read: nothing applied, the editor holds the text.
+    // Esc right after the paste (before a frame ran a step: a big paste is only begun in its
+    // own task) stops it while it is read: nothing applied, the editor holds the text.
     await paste(page, services);
     await page.evaluate(() => document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
     await page.locator('#held').waitFor();
@@ -240,6 +255,76 @@ test('a 1.5 MB paste is applied in steps with progress, keeps the page responsiv
     assert.equal(await page.locator('textarea#manifest').inputValue(), '');
     await page.click('#edit-large');
     await page.waitForFunction(() => document.querySelector('textarea#manifest').value.length > 1000000);
+    assert.deepEqual(problems, []);
+  });
+});
+
+test('a 10 MB paste of 55,000 Services: applied in steps, the page limit said, no long freeze', async () => {
+  // Issue 11: this paste froze the tab for more than 11 minutes. The page simulates at most
+  // 10,000 Services (Limits::PAGE): the rest are refused, each at its line, listed 100 at a time.
+  const service = (i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\n  labels:\n    app: web\nspec:\n  selector:\n    app: web-${i}\n  ports:\n    - name: http\n      port: 80\n      targetPort: 8080\n`;
+  const services = Array.from({ length: 55000 }, (_, i) => service(i)).join('---\n');
+  assert.ok(services.length > 10000000);
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(hasService, 'my-service');
+    await watchLongTasks(page);
+    const start = Date.now();
+    await paste(page, services);
+    await page.waitForFunction(() => (document.querySelector('#output')?.textContent ?? '').includes('more Services'), null, { timeout: 300000 });
+    await page.waitForFunction(() => localStorage.getItem('svcsim.applying') === null, null, { timeout: 300000 });
+    // Let the last layout and the save run.
+    await page.waitForTimeout(1500);
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    const longest = Math.max(0, ...longTasks);
+    console.log(`10.2 MB paste: settled in ${Date.now() - start} ms; longest main-thread task ${longest} ms; long tasks ${JSON.stringify(longTasks)}`);
+    // A loose bound (the machine is shared, CI runs beside other work); measured 183–268 ms.
+    assert.ok(longest < 1000, `longest task ${longest} ms`);
+    assert.match(await output(page).textContent(), /and 9\d{3} more Services/);
+    const errors = await page.locator('#errors').textContent();
+    assert.match(errors, /svcsim simulates at most 10000 Services/);
+    assert.match(errors, /and 449\d\d more errors/);
+    // The console still answers at once.
+    await page.locator('#console-input').fill('kubectl get svc svc-5000');
+    await page.locator('#console-input').press('Enter');
+    await page.waitForFunction(() => document.querySelector('#console-out')?.textContent.includes('svc-5000'));
+    // Either saved, or the page said it could not save (the text may be over the quota).
+    const saved = await page.evaluate(() => (localStorage.getItem('svcsim.state.v1') ?? '').length);
+    if (saved < 10000000) assert.match(await page.locator('#status').textContent(), /could not be saved/);
+    assert.deepEqual(problems, []);
+    // A reload opens: the saved 10 MB text is applied in steps again (not in the first task),
+    // or, when it could not be saved, the work saved before it.
+    await watchLongTasksFromStart(page);
+    const reloaded = Date.now();
+    await page.reload();
+    const expected = saved >= 10000000 ? 'more Services' : 'my-service';
+    await page.waitForFunction((t) => (document.querySelector('#output')?.textContent ?? '').includes(t), expected, { timeout: 300000 });
+    await page.waitForFunction(() => localStorage.getItem('svcsim.applying') === null, null, { timeout: 300000 });
+    const afterReload = await page.evaluate(() => window.__longTasks ?? []);
+    console.log(`10.2 MB saved: ${saved} chars; reopened in ${Date.now() - reloaded} ms; long tasks ${JSON.stringify(afterReload)}`);
+  });
+});
+
+test('big saved work opens at once and is applied in steps, with no long task at start', async () => {
+  // Built in the page's first task, a saved text of a few MB held the page blank for seconds
+  // (and a 10 MB one for minutes); now the page opens and applies it in steps with progress.
+  const service = (i) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector:\n    app: web-${i}\n  ports:\n    - port: 80\n`;
+  const text = Array.from({ length: 9000 }, (_, i) => service(i)).join('---\n');
+  assert.ok(text.length > 900000);
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(hasService, 'my-service');
+    await saveState(page, text);
+    await watchLongTasksFromStart(page);
+    const start = Date.now();
+    await page.reload();
+    await page.waitForFunction(() => (document.querySelector('#output')?.textContent ?? '').includes('more Services'), null, { timeout: 120000 });
+    await page.waitForFunction(() => localStorage.getItem('svcsim.applying') === null, null, { timeout: 120000 });
+    await page.waitForTimeout(1000);
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    const longest = Math.max(0, ...longTasks);
+    console.log(`1.5 MB saved work: opened and settled in ${Date.now() - start} ms; longest task ${longest} ms; long tasks ${JSON.stringify(longTasks)}`);
+    assert.ok(longest < 1000, `longest task ${longest} ms`);
+    assert.match(await output(page).textContent(), /and 8\d{3} more Services/);
+    assert.equal(await page.locator('#held').count(), 0, 'applied, not held');
     assert.deepEqual(problems, []);
   });
 });
