@@ -955,3 +955,29 @@ fn problems_beyond_the_first_thousand_are_counted_not_kept() {
     );
     assert!(s.problems().iter().all(|p| p.message.contains("70000")));
 }
+
+/// The same brick as a shared link of a couple of hundred characters: opening it builds the
+/// cluster within the page's limits, with the refusal at the `replicas` line.
+#[test]
+fn a_link_asking_for_2147483647_replicas_opens_with_the_limit_said() {
+    let text = services_text(0).replace("replicas: 2", "replicas: 2147483647");
+    let link = svcsim_scene::share::encode(&Scenario {
+        text,
+        seed: DEFAULT_SEED,
+        ..Scenario::default()
+    });
+    assert!(link.len() < 400, "{} characters", link.len());
+    let scenario = svcsim_scene::share::decode(&link).unwrap();
+    let mut s = Session::new(&scenario);
+    run_frames(&mut s, 5_000);
+    assert!(!s.pending(), "settles");
+    assert_eq!(s.problem_count(), 1);
+    assert!(
+        s.problems()[0]
+            .message
+            .contains("svcsim simulates at most 10000 pods; Deployment web asks for 2147483647"),
+        "{:?}",
+        s.problems()
+    );
+    assert_eq!(s.problems()[0].line, 6);
+}
