@@ -332,13 +332,13 @@ fn Banner() -> impl IntoView {
             return;
         };
         match persist::put_in_url(&s) {
-            Some(url) => {
+            Ok(url) => {
                 persist::copy(&url);
                 model.say(
                     "Share link is in the address bar (and copied, if the browser allowed it).",
                 );
             }
-            None => model.say("Could not put the link in the address bar."),
+            Err(why) => model.say(why),
         }
     };
     let dark = move || prefs.get().theme == Some(Theme::Dark);

@@ -140,11 +140,19 @@ pub fn forget_stale_fragment(current: &Scenario) {
     }
 }
 
-/// Put `s` in the address bar (no reload, no history entry). Returns the full URL.
-pub fn put_in_url(s: &Scenario) -> Option<String> {
-    let url = format!("{}#{}", address_without_fragment()?, share::encode(s));
-    replace_url(&url)?;
-    Some(url)
+/// Put `s` in the address bar (no reload, no history entry). Returns the full URL, or the
+/// message to show (too large for a link, or the browser refused).
+pub fn put_in_url(s: &Scenario) -> Result<String, String> {
+    let link = share::link(s).map_err(|_| {
+        format!(
+            "This work is too large to share as a link (links carry at most {} MiB of manifests). Save the text to a file and share that instead.",
+            share::MAX_INFLATED / (1024 * 1024)
+        )
+    })?;
+    let fail = || "Could not put the link in the address bar.".to_string();
+    let url = format!("{}#{link}", address_without_fragment().ok_or_else(fail)?);
+    replace_url(&url).ok_or_else(fail)?;
+    Ok(url)
 }
 
 /// Copy text to the clipboard when the browser allows it (a promise we do not wait for).

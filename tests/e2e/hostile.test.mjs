@@ -290,6 +290,11 @@ test('a 10 MB paste of 55,000 Services: applied in steps, the page limit said, n
     // Either saved, or the page said it could not save (the text may be over the quota).
     const saved = await page.evaluate(() => (localStorage.getItem('svcsim.state.v1') ?? '').length);
     if (saved < 10000000) assert.match(await page.locator('#status').textContent(), /could not be saved/);
+    // Share says the work is too large for a link, rather than making one that cannot open.
+    const address = page.url();
+    await page.click('#share');
+    await page.waitForFunction(() => /too large to share as a link/.test(document.querySelector('#status')?.textContent ?? ''));
+    assert.equal(page.url(), address);
     assert.deepEqual(problems, []);
     // A reload opens: the saved 10 MB text is applied in steps again (not in the first task),
     // or, when it could not be saved, the work saved before it.

@@ -86,11 +86,35 @@ impl fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
-/// Scenario → `v1.<base64url(deflate(json))>` (without the `#`).
+/// Scenario → `v1.<base64url(deflate(json))>` (without the `#`), whatever its size: see
+/// [`link`] for one that [`decode`] is sure to open.
 pub fn encode(scenario: &Scenario) -> String {
-    // Serialising plain strings and maps cannot fail; fall back to an empty object anyway.
-    let json = serde_json::to_vec(scenario).unwrap_or_else(|_| b"{}".to_vec());
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    encode_json(&json_of(scenario))
+}
+
+/// [`encode`], refused ([`ShareError::TooLarge`]) when [`decode`] would refuse the link: a
+/// scenario over [`MAX_INFLATED`] once serialised, or a link over [`MAX_FRAGMENT`]. The
+/// page's Share uses it, so it never hands out a link that cannot be opened.
+pub fn link(scenario: &Scenario) -> Result<String, ShareError> {
+    let json = json_of(scenario);
+    if json.len() > MAX_INFLATED {
+        return Err(ShareError::TooLarge);
+    }
+    let link = encode_json(&json);
+    if link.len() > MAX_FRAGMENT {
+        return Err(ShareError::TooLarge);
+    }
+    Ok(link)
+}
+
+/// The scenario's JSON; serialising plain strings and maps cannot fail (an empty object if
+/// it did).
+fn json_of(scenario: &Scenario) -> Vec<u8> {
+    serde_json::to_vec(scenario).unwrap_or_else(|_| b"{}".to_vec())
+}
+
+fn encode_json(json: &[u8]) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(json, 9);
     format!("{VERSION}.{}", base64url_encode(&packed))
 }
 

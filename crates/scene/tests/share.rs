@@ -238,3 +238,25 @@ proptest! {
         let _ = decode(&damaged);
     }
 }
+
+/// The page's Share never hands out a link its own page refuses to open: work over
+/// `MAX_INFLATED` once serialised is refused by `link` (the page says so), and every link
+/// `link` makes opens to the same scenario.
+#[test]
+fn share_refuses_work_too_large_for_a_link_and_every_link_it_makes_opens() {
+    use svcsim_scene::share::{link, MAX_INFLATED};
+    let big = |bytes: usize| Scenario {
+        text: "abcd".repeat(bytes / 4),
+        ..Scenario::default()
+    };
+    assert_eq!(link(&big(MAX_INFLATED + 1024)), Err(ShareError::TooLarge));
+    // Just under: the JSON adds its fields, so the largest text that fits is a little smaller.
+    let fits = big(MAX_INFLATED - 4096);
+    let l = link(&fits).expect("fits");
+    assert_eq!(decode(&l), Ok(fits));
+    // `encode` alone would have made a link that does not open.
+    assert_eq!(
+        decode(&encode(&big(MAX_INFLATED + 1024))),
+        Err(ShareError::TooLarge)
+    );
+}
