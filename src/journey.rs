@@ -61,6 +61,7 @@ pub fn JourneyControls() -> impl IntoView {
             on:submit=move |ev| {
                 ev.prevent_default();
                 player.send(1);
+                hand_focus_to_play();
             }
         >
             <label for="source">"From"</label>
@@ -245,5 +246,24 @@ pub fn EventList() -> impl IntoView {
             <ol id="events" class="events" aria-live="polite">{items}</ol>
             <div id="hop" aria-live="polite">{detail}</div>
         </section>
+    }
+}
+
+/// After Send was pressed, the player's Play/Pause button takes the focus: left on Send, the
+/// lecturer's Space (play/pause everywhere else) sent a new request instead of pausing. Enter
+/// in the destination field keeps the focus there, for the next destination.
+fn hand_focus_to_play() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let on_send = doc.active_element().is_some_and(|e| e.id() == "send");
+    if !on_send {
+        return;
+    }
+    if let Some(play) = doc
+        .get_element_by_id("play")
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = play.focus();
     }
 }

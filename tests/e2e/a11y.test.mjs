@@ -65,3 +65,23 @@ test('every control has an accessible name and Tab reaches all of them', async (
     assert.deepEqual(problems, []);
   });
 });
+
+test('after Send, Space pauses and plays the journey instead of sending again', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#send');
+    await page.locator('#events li').nth(1).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'play', 'focus moved to Play/Pause');
+    // Playing; a new request would start playing again, a pause stops it.
+    assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('#play')?.getAttribute('aria-pressed') === 'false');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.querySelector('#play')?.getAttribute('aria-pressed') === 'true');
+    // Enter in the destination field sends and keeps the focus there, for the next one.
+    await page.focus('#dest');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'dest');
+    assert.deepEqual(problems, []);
+  });
+});
