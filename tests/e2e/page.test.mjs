@@ -197,6 +197,11 @@ test('teaching actions edit the text; console packets play; kubectl get takes co
     await page.press('#console-input', 'Enter');
     await page.locator('#events li').nth(3).waitFor();
     assert.match(await page.locator('#outcome').textContent(), /myapp-service/);
+    // kubectl scale in the console: the editor's replicas: follows (one source of truth).
+    const deploy = (await page.inputValue('textarea#manifest')).match(/kind: Deployment\s+metadata:\s+name: (\S+)/)[1];
+    await page.fill('#console-input', `kubectl scale deployment ${deploy} --replicas=5`);
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => document.querySelector('textarea#manifest').value.includes('replicas: 5'));
     assert.deepEqual(problems, []);
   });
 });

@@ -981,3 +981,35 @@ fn a_link_asking_for_2147483647_replicas_opens_with_the_limit_said() {
     );
     assert_eq!(s.problems()[0].line, 6);
 }
+
+/// The console's `kubectl scale` writes the new count into the editor's text (issue 12: the
+/// next edit used to bring the old replica count back silently); applying again keeps it.
+#[test]
+fn console_scale_is_written_into_the_editor_text_and_survives_the_next_apply() {
+    let mut s = session(&services_text(1));
+    run_frames(&mut s, 5_000);
+    let out = s.run_console("kubectl scale deployment web --replicas=4");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert!(s.draft().contains("replicas: 4"), "{}", s.draft());
+    assert!(!s.draft().contains("replicas: 2"));
+    // An edit elsewhere, applied: the Deployment keeps its four pods.
+    let edited = s.draft().replace("name: svc-0", "name: svc-zero");
+    s.set_draft(edited);
+    s.apply();
+    run_frames(&mut s, 5_000);
+    let web = |s: &Session| {
+        s.cluster()
+            .store
+            .pods
+            .values()
+            .filter(|p| {
+                p.metadata.name.starts_with("web-") && p.metadata.deletion_timestamp.is_none()
+            })
+            .count()
+    };
+    assert_eq!(web(&s), 4);
+    // A workload the text does not define is scaled in the cluster only.
+    let out = s.run_console("kubectl scale deployment coredns -n kube-system --replicas=3");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert!(!s.draft().contains("coredns"));
+}

@@ -615,6 +615,12 @@ impl Console {
             match cluster.scale(kind, &ns, name, replicas) {
                 Ok(()) => {
                     o.changed = true;
+                    o.scaled.push(super::Scaled {
+                        kind,
+                        namespace: ns.clone(),
+                        name: name.clone(),
+                        replicas,
+                    });
                     o.out(format!("{singular}/{name} scaled\n"));
                 }
                 Err(e) => {

@@ -50,6 +50,18 @@ pub struct ConsoleOutput {
     pub journeys: Vec<Journey>,
     /// `clear` was run: the page empties the terminal.
     pub clear: bool,
+    /// Workloads `kubectl scale` changed: the session writes their `replicas:` into the
+    /// editor's text too, so the next apply keeps them (one source of truth).
+    pub scaled: Vec<Scaled>,
+}
+
+/// One workload `kubectl scale` set to `replicas`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scaled {
+    pub kind: svcsim_engine::api::apps::WorkloadKind,
+    pub namespace: String,
+    pub name: String,
+    pub replicas: i32,
 }
 
 impl ConsoleOutput {
@@ -83,6 +95,7 @@ impl ConsoleOutput {
         self.changed |= other.changed;
         self.journeys.extend(other.journeys);
         self.clear |= other.clear;
+        self.scaled.extend(other.scaled);
     }
 }
 

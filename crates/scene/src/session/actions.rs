@@ -141,15 +141,6 @@ impl Session {
         name: &str,
         replicas: i32,
     ) -> Result<(), String> {
-        let edited = set_field(
-            &self.editing.text,
-            kind.as_str(),
-            namespace,
-            name,
-            "spec",
-            "replicas",
-            &replicas.to_string(),
-        );
         let r = self
             .editing
             .cluster
@@ -157,12 +148,39 @@ impl Session {
             .map_err(|e| e.to_string());
         self.cluster_changed();
         r?;
-        if let Some(text) = edited {
-            // Keep the text and the cluster in step without a second apply.
-            self.editing.text.clone_from(&text);
-            self.set_draft(text);
-        }
+        self.write_replicas(kind, namespace, name, replicas);
         Ok(())
+    }
+
+    /// A workload was scaled (a teaching button, the console's `kubectl scale`): when the text
+    /// defines it, its `replicas:` line follows, in the applied text (so it is not applied again)
+    /// and in the editor's, so the next apply keeps the new count instead of silently bringing
+    /// the old one back.
+    pub(super) fn write_replicas(
+        &mut self,
+        kind: WorkloadKind,
+        namespace: &str,
+        name: &str,
+        replicas: i32,
+    ) {
+        let value = replicas.to_string();
+        let edit = |text: &str| {
+            set_field(
+                text,
+                kind.as_str(),
+                namespace,
+                name,
+                "spec",
+                "replicas",
+                &value,
+            )
+        };
+        if let Some(text) = edit(&self.editing.text) {
+            self.editing.text = text;
+        }
+        if let Some(draft) = edit(&self.draft) {
+            self.set_draft(draft);
+        }
     }
 
     /// Toggle a Service's `externalTrafficPolicy` (Cluster ⇄ Local) by editing the text and

@@ -579,6 +579,14 @@ impl Session {
         if out.changed {
             self.cluster_changed();
         }
+        for scaled in std::mem::take(&mut out.scaled) {
+            self.write_replicas(
+                scaled.kind,
+                &scaled.namespace,
+                &scaled.name,
+                scaled.replicas,
+            );
+        }
         let journeys = std::mem::take(&mut out.journeys);
         if !journeys.is_empty() {
             self.playback.play(journeys, &self.scene);
