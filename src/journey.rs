@@ -231,8 +231,10 @@ pub fn EventList() -> impl IntoView {
         })
     };
     let outcome = move || {
+        // The outcome appears when the packet reaches the last hop.
+        current.track();
         player
-            .with_journey(|p| p.outcome())
+            .with_journey(|p| p.status())
             .unwrap_or_else(|| "Send a request to see its journey here.".to_string())
     };
     let detail = move || {

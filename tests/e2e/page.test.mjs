@@ -111,7 +111,9 @@ test('send a request: events, hop details, canvas changes, step back and forth',
     const events = await page.locator('#events').innerText();
     assert.match(events, /DNS query/);
     assert.match(events, /DNAT → 10\.244\.\d+\.\d+:9376/);
-    assert.match(await page.locator('#outcome').textContent(), /connected to pod default\/my-app/);
+    // The outcome waits for the packet to get there: no answer before the last hop.
+    assert.match(await page.locator('#outcome').textContent(), /pod\/client .* → my-service:80: hop \d+ of \d+…/);
+    assert.doesNotMatch(await page.locator('#outcome').textContent(), /connected/);
     await page.waitForTimeout(400);
     assert.notEqual(await canvasSum(page), before);
     // Pause, then step: the current hop and its details follow.
@@ -129,6 +131,10 @@ test('send a request: events, hop details, canvas changes, step back and forth',
     await page.keyboard.press('ArrowLeft'); // the button has focus: arrows are global shortcuts
     await page.locator('#step-label').filter({ hasText: /hop 3 of/ }).waitFor();
     assert.equal(await canvasSum(page), at3);
+    // The last hop: now the outcome is said.
+    await page.locator('#events li').last().locator('button').click();
+    await page.locator('#outcome').filter({ hasText: /connected to pod default\/my-app/ }).waitFor();
+    await page.locator('#events li').nth(2).locator('button').click();
     await page.screenshot({ path: `${SHOTS}/journey.png` });
     // Send 100: the distribution over the three pods.
     await page.click('#send100');

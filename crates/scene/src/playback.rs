@@ -126,6 +126,24 @@ impl Playback {
             .map(|j| format!("{} → {}: {}", j.from, j.destination, j.outcome))
     }
 
+    /// What the page says above the event list: the outcome once the playhead has reached the
+    /// last hop, and until then only where the journey is (`pod/client → my-service:80: hop 3
+    /// of 23…`): printed before hop 1, the outcome gave the lesson's answer away.
+    pub fn status(&self) -> Option<String> {
+        let j = self.journey.as_ref()?;
+        let n = self.events().len();
+        let cur = self.current();
+        if n > 0 && cur + 1 < n {
+            return Some(format!(
+                "{} → {}: hop {} of {n}…",
+                j.from,
+                j.destination,
+                cur + 1
+            ));
+        }
+        self.outcome()
+    }
+
     /// Play `journeys` one after the other from the first hop of the first (a console command
     /// can send several); nothing changes when there are none.
     pub fn play(&mut self, journeys: Vec<Journey>, scene: &Scene) {

@@ -333,6 +333,10 @@ fn a_journey_plays_hop_by_hop_and_the_views_follow_the_playhead() {
         .outcome()
         .unwrap()
         .contains("connected to pod default/my-app"));
+    // The page shows the outcome only once the journey reaches its last hop.
+    let status = p.status().unwrap();
+    assert!(status.ends_with(&format!("hop 1 of {n}…")), "{status}");
+    assert!(!status.contains("connected"), "{status}");
     // The overlay: one packet at the first hop, the client pod outlined.
     let o = s.overlay(false);
     assert_eq!(o.packets.len(), 1);
