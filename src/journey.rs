@@ -230,6 +230,13 @@ pub fn EventList() -> impl IntoView {
                 .collect_view()
         })
     };
+    // The current hop's row stays in view: the list scrolls itself (never the page, which
+    // would move the canvas), once the row is drawn.
+    Effect::new(move |_| {
+        current.track();
+        player.with_journey(|_| ());
+        request_animation_frame(keep_current_row_in_view);
+    });
     let outcome = move || {
         // The outcome appears when the packet reaches the last hop.
         current.track();
@@ -268,4 +275,28 @@ fn hand_focus_to_play() {
     {
         let _ = play.focus();
     }
+}
+
+/// Scroll `#events` (only it) so that its current row is inside it, centred when it was out.
+fn keep_current_row_in_view() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Some(list), Ok(Some(row))) = (
+        doc.get_element_by_id("events"),
+        doc.query_selector("#events li.current"),
+    ) else {
+        return;
+    };
+    let (l, r) = (
+        list.get_bounding_client_rect(),
+        row.get_bounding_client_rect(),
+    );
+    let top = r.top() - l.top();
+    let visible = f64::from(list.client_height());
+    if top >= 0.0 && top + r.height() <= visible {
+        return;
+    }
+    let target = f64::from(list.scroll_top()) + top - (visible - r.height()) / 2.0;
+    list.set_scroll_top(target.max(0.0) as i32);
 }

@@ -312,3 +312,29 @@ test('keyboard: help dialog, presentation mode, console', async () => {
     assert.deepEqual(problems, []);
   });
 });
+
+test('the event list keeps the current hop in view, scrolling itself and not the page', async () => {
+  await withPage(async (page, problems) => {
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#send');
+    await page.locator('#events li').nth(1).waitFor();
+    await page.click('#play'); // pause, then walk with the arrow keys
+    const n = await page.locator('#events li').count();
+    const overflows = await page.evaluate(() => { const l = document.querySelector('#events'); return l.scrollHeight > l.clientHeight; });
+    assert.ok(overflows, 'the journey is longer than the list shows');
+    const pageScroll = await page.evaluate(() => window.scrollY);
+    const inView = () => page.evaluate(() => {
+      const l = document.querySelector('#events').getBoundingClientRect();
+      const r = document.querySelector('#events li.current').getBoundingClientRect();
+      return r.top >= l.top - 1 && r.bottom <= l.bottom + 1;
+    });
+    for (let i = 1; i < n; i++) {
+      await page.keyboard.press('ArrowRight');
+      await page.locator('#step-label').filter({ hasText: new RegExp(`hop ${i + 1} of`) }).waitFor();
+      await page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))));
+      assert.ok(await inView(), `hop ${i + 1} of ${n} is in view`);
+    }
+    assert.equal(await page.evaluate(() => window.scrollY), pageScroll, 'the page did not scroll');
+    assert.deepEqual(problems, []);
+  });
+});
