@@ -72,3 +72,26 @@ for (const [width, height] of SCREENS) {
     });
   }
 }
+
+test('a message never pushes the canvas down', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#presentation');
+    const top = () => page.evaluate(() => document.querySelector('#cluster').getBoundingClientRect().top);
+    const before = await top();
+    await page.click('#share');
+    await page.waitForFunction(() => /Share link/.test(document.querySelector('#status')?.textContent ?? ''));
+    assert.equal(await top(), before);
+    // The message stays on screen, above the page's bottom edge.
+    const box = await page.locator('#status').boundingBox();
+    assert.ok(box.y + box.height <= 720 && box.x >= 0 && box.x + box.width <= 1280, JSON.stringify(box));
+    await page.screenshot({ path: `${SHOTS}/status-present.png` });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
