@@ -845,6 +845,23 @@ fn cancelling_an_apply_keeps_the_cluster_and_holds_the_text() {
     assert!(created > 0 && created < 1_001, "{created}");
     assert!(s.cluster().store.pods.len() >= pods, "nothing pruned");
     assert!(s.cluster().store.service("default", "my-service").is_some());
+
+    // Too late: every object is applied and only what was read is being freed. Nothing is
+    // cancelled (the page then says nothing of a cancel); the apply just ends.
+    s.begin_apply();
+    loop {
+        assert!(s.apply_step().is_none());
+        if let Some(svcsim_scene::session::JobProgress::Applying { done, total }) = s.applying() {
+            if done == total {
+                break;
+            }
+        }
+    }
+    assert!(!s.cancel_apply());
+    assert!(s.applying().is_none());
+    assert!(!s.is_held());
+    assert_eq!(s.problem_count(), 0);
+    assert!(s.cluster().store.service("default", "svc-999").is_some());
 }
 
 /// The 10-line brick: a Deployment asking for 2147483647 replicas is refused at its

@@ -391,15 +391,15 @@ impl Session {
     }
 
     /// Stop the running apply (see [`Editing::cancel`]); the editor then holds its text, not
-    /// applied. True when one was running.
+    /// applied. True when one was stopped; false when none ran, or when it had already applied
+    /// everything (it only had what it read left to free: it simply ends, applied).
     pub fn cancel_apply(&mut self) -> bool {
         let Some(job) = self.job.take() else {
             return false;
         };
         if let Some(applied) = job.applied() {
-            // Too late: everything is applied, only freeing what was read is left.
             self.job_done(applied);
-            return true;
+            return false;
         }
         if self.editing.cancel(job) {
             self.cluster_changed();
