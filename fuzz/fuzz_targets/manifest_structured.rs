@@ -10,6 +10,7 @@
 //! fast.
 #![no_main]
 
+mod applying;
 mod budget;
 mod scale;
 
@@ -19,21 +20,8 @@ static ALLOC: budget::Budget = budget::Budget;
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use svcsim_engine::cluster::{Cluster, ClusterConfig, Manifests};
+use svcsim_engine::cluster::Manifests;
 use svcsim_engine::manifest::Source;
-use svcsim_scene::session::Problem;
-
-const SEED: u64 = 1;
-
-/// The default cluster and its configuration, built once; each input gets a clone (the cluster
-/// `Cluster::new` would build, without the bootstrap's cost).
-fn base() -> &'static (ClusterConfig, Cluster) {
-    static BASE: OnceLock<(ClusterConfig, Cluster)> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let config = ClusterConfig::default();
-        (config.clone(), Cluster::new(config, SEED))
-    })
-}
 
 const KINDS: &[(&str, &str)] = &[
     ("v1", "Service"),
@@ -480,21 +468,6 @@ fuzz_target!(|data: &[u8]| {
             let _ = (e.to_string(), e.pos());
         }
     }
-    let config = manifests.cluster_config();
-    if !scale::small_config(&config) {
-        // Within svcsim's limits but more nodes than an execution can build (see scale.rs).
-        return;
-    }
-    let (default, base) = base();
-    let mut cluster = if config == *default {
-        base.clone()
-    } else {
-        Cluster::new(config, SEED)
-    };
-    let results = cluster.apply_manifests(&manifests);
-    for result in &results {
-        let _ = result.to_string();
-        let _ = result.error_locations();
-    }
-    let _ = Problem::of(&results);
+    // More nodes than an execution can build are not built (see scale.rs).
+    let _ = applying::apply(&manifests);
 });
