@@ -8,7 +8,7 @@ use crate::chart::DistributionChart;
 use crate::console::ConsolePanel;
 use crate::editor::Editor;
 use crate::inspector::Inspector;
-use crate::journey::{EventList, JourneyControls};
+use crate::journey::{EventList, HopCaption, JourneyControls};
 use crate::model::{use_frame_loop, use_model, use_player, use_prefs, Model, Player};
 use crate::persist;
 use leptos::html;
@@ -209,6 +209,7 @@ pub fn App() -> impl IntoView {
                     <JourneyControls />
                     <StageBar />
                     <ClusterCanvas />
+                    <HopCaption />
                     <DistributionChart />
                 </section>
                 <section class="panel output" aria-labelledby="output-heading">

@@ -17,6 +17,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::CanvasRenderingContext2d as Ctx;
 
+/// CSS pixels kept under the canvas for the caption strip (two lines, three at the end).
+const CAPTION_RESERVE: f64 = 96.0;
+
 /// Fill and stroke colours of a role.
 #[derive(Debug, Clone, Copy)]
 pub struct Paint {
@@ -185,6 +188,19 @@ fn draw_item(ctx: &Ctx, item: &Item, theme: Theme, zoom: f64, emphasis: bool) {
                 Align::Right => "right",
             });
             ctx.set_text_baseline("alphabetic");
+            // A node's and the cluster's text is drawn over the edges that cross its box:
+            // a halo of the box's own colour keeps it readable where a line passes.
+            let halo = match &item.id {
+                Some(ObjectId::Node(_)) => Some(Role::Node),
+                Some(ObjectId::Cluster) => Some(Role::Cluster),
+                _ => None,
+            };
+            if let Some(role) = halo {
+                ctx.set_line_dash(&js_sys::Array::new()).ok();
+                ctx.set_line_width(4.0);
+                ctx.set_stroke_style_str(self::paint(role, theme).fill);
+                let _ = ctx.stroke_text(text, pos.x, pos.y);
+            }
             ctx.set_fill_style_str(paint.fill);
             let _ = ctx.fill_text(text, pos.x, pos.y);
         }
@@ -254,7 +270,7 @@ pub fn render(
             ctx.stroke();
         }
     }
-    draw_overlay(ctx, overlay, theme, view.zoom, visible);
+    draw_overlay(ctx, scene, overlay, theme, view.zoom, visible);
     drawn
 }
 
@@ -272,8 +288,17 @@ fn packet_colour(kind: PacketKind, theme: Theme) -> &'static str {
 }
 
 /// Packets, their trail and their header labels; a label that would leave the visible part
-/// of the world (`visible`) goes on the packet's left instead.
-fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: Rect) {
+/// of the world (`visible`) goes on the packet's left instead, and one that would cover a
+/// name or another label of the scene is not drawn (the caption strip under the canvas says
+/// the same header, readable).
+fn draw_overlay(
+    ctx: &Ctx,
+    scene: &Scene,
+    overlay: &Overlay,
+    theme: Theme,
+    zoom: f64,
+    visible: Rect,
+) {
     let z = zoom.max(0.05);
     if overlay.trail.len() > 1 {
         ctx.begin_path();
@@ -316,6 +341,12 @@ fn draw_overlay(ctx: &Ctx, overlay: &Overlay, theme: Theme, zoom: f64, visible: 
                 measure,
             );
             let pad = 4.0 / z;
+            let covers = scene
+                .visible(b.rect.inflate(pad))
+                .any(|i| matches!(i.shape, Shape::Text { .. }));
+            if covers {
+                continue;
+            }
             ctx.set_fill_style_str(background(theme));
             ctx.set_global_alpha(0.88);
             round_rect(
@@ -406,29 +437,30 @@ pub fn ClusterCanvas() -> impl IntoView {
         let Some(el) = canvas.get() else { return };
         // Layout changes (presentation mode, the aspect below) resize the element.
         let settings = prefs.get();
-        // As tall as the scene needs at the canvas' width (no empty bands), but no taller than
-        // the window below the canvas' top: on a projector the whole cluster is on the first
-        // screen, under the controls, without scrolling (at least 55% of the window).
+        // The room below the canvas' top in the window, less the caption strip under it: on a
+        // projector the whole cluster and its caption are on the first screen, under the
+        // controls, without scrolling (at least 55% of the window). The layout then arranges
+        // the scene for this size (`Session::set_screen`), not the other way round.
         let r = el.get_bounding_client_rect();
-        let width = r.width().max(300.0);
-        let b = model.with_scene(Scene::bounds);
-        let aspect = if b.w > 0.0 { b.h / b.w } else { 0.6 };
-        let room = web_sys::window().map_or(900.0, |w| {
+        let room = web_sys::window().map_or(600.0, |w| {
             let vh = w
                 .inner_height()
                 .ok()
                 .and_then(|h| h.as_f64())
                 .unwrap_or(900.0);
             let top = r.top() + w.scroll_y().unwrap_or(0.0);
-            (vh - top - 12.0).max(0.55 * vh)
+            (vh - top - CAPTION_RESERVE).max(0.55 * vh)
         });
-        let want = (width * aspect).min(room).clamp(280.0, 900.0);
+        let want = room.clamp(280.0, 900.0);
         let _ = web_sys::HtmlElement::style(&el).set_property("height", &format!("{want:.0}px"));
         let fresh = css_size(&el);
         if size.get_untracked() != fresh {
             size.set(fresh);
         }
         let (w, h) = size.get();
+        if model.untracked(|s| s.screen()).flatten() != Some((w as u32, h as u32)) {
+            model.update(|s| s.set_screen(w, h));
+        }
         let dpr = web_sys::window()
             .map_or(1.0, |w| w.device_pixel_ratio())
             .max(0.5);

@@ -258,6 +258,49 @@ pub fn EventList() -> impl IntoView {
     }
 }
 
+/// The caption strip under the canvas (issue 12, item 2): the current hop in one place the
+/// class reads with the picture — "hop N of M", where and what, the header before → after —
+/// and, at the last hop (not before), the outcome instead of the header.
+#[component]
+pub fn HopCaption() -> impl IntoView {
+    let player = use_player();
+    let current = Memo::new(move |_| player.position().0);
+    let caption = move || {
+        let cur = current.get();
+        player.with_journey(|p| {
+            let events = p.events();
+            let e = events.get(cur)?;
+            let header = if e.before == e.after {
+                e.before.clone()
+            } else {
+                format!("{} → {}", e.before, e.after)
+            };
+            let outcome = if cur + 1 == events.len() {
+                p.status()
+            } else {
+                None
+            };
+            Some(view! {
+                <p class="caption-what">
+                    <strong id="caption-step">{format!("Hop {} of {}", cur + 1, events.len())}</strong>
+                    {format!(" · {} — {}: {}", e.place_text, e.action_text, e.note)}
+                </p>
+                {match outcome {
+                    // At the end the outcome takes the header's line: the strip stays as
+                    // tall as the room kept for it under the canvas.
+                    Some(o) => view! { <p class="caption-outcome">{o}</p> }.into_any(),
+                    None => view! { <p class="caption-header"><code>{header}</code></p> }.into_any(),
+                }}
+            })
+        })
+    };
+    view! {
+        <div id="caption" class="caption" aria-live="polite" class:empty=move || player.with_journey(|p| p.events().is_empty())>
+            {caption}
+        </div>
+    }
+}
+
 /// After Send was pressed, the player's Play/Pause button takes the focus: left on Send, the
 /// lecturer's Space (play/pause everywhere else) sent a new request instead of pausing. Enter
 /// in the destination field keeps the focus there, for the next destination.

@@ -95,3 +95,120 @@ test('a message never pushes the canvas down', async () => {
     await server.close();
   }
 });
+
+/**
+ * Records the text of the canvas' last frame with its size on screen in CSS px: font px ×
+ * the transform's scale × the canvas' CSS width / its backing width (issue 12, item 1). A
+ * frame starts with the background fill over the whole canvas.
+ */
+function hookCanvasText() {
+  const P = CanvasRenderingContext2D.prototype;
+  const fillRect = P.fillRect;
+  const fillText = P.fillText;
+  window.__frame = [];
+  P.fillRect = function (x, y, w) {
+    if (this.canvas.id === 'cluster' && x === 0 && y === 0 && w >= this.canvas.getBoundingClientRect().width - 1) window.__frame = [];
+    return fillRect.apply(this, arguments);
+  };
+  P.fillText = function (text, x, y) {
+    if (this.canvas.id === 'cluster') {
+      const m = this.getTransform();
+      const r = this.canvas.getBoundingClientRect();
+      const css = r.width / this.canvas.width;
+      const px = parseFloat(/([\d.]+)px/.exec(this.font)[1]) * Math.hypot(m.a, m.b) * css;
+      const sx = (m.a * x + m.c * y + m.e) * css;
+      const sy = (m.b * x + m.d * y + m.f) * css;
+      // Only what is on the canvas (the scene is culled, but a text may start outside).
+      if (sx > -px && sx < r.width && sy > 0 && sy < r.height + px) window.__frame.push({ text, px });
+    }
+    return fillText.apply(this, arguments);
+  };
+}
+
+function sizes(frame) {
+  const s = frame.map((t) => t.px).sort((a, b) => a - b);
+  return { n: s.length, min: s[0], median: s[s.length >> 1], smallest: frame.filter((t) => t.px === s[0]).map((t) => t.text).slice(0, 3) };
+}
+
+test('1280×720 Present: every canvas text ≥ 12 px and the median ≥ 16 px, in every example, at rest and during a journey', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.addInitScript(hookCanvasText);
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(server.url);
+    await page.locator('#example option:not([disabled])').nth(4).waitFor({ state: 'attached' });
+    await page.click('#presentation');
+    const ids = await page.locator('#example option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
+    const report = [];
+    for (const id of ids) {
+      await page.selectOption('#example', id);
+      await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+      await page.waitForTimeout(300);
+      const rest = await page.evaluate(() => window.__frame);
+      // What must stay readable: every node's name and every Service's (kubectl get services).
+      const services = (await page.locator('#output').textContent()).split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+      const drawn = rest.map((t) => t.text);
+      for (const name of ['kind-control-plane', 'kind-worker', ...services]) {
+        assert.ok(drawn.some((t) => t === name || t.startsWith(`${name} `) || t.endsWith(`/${name}`)), `${id}: ${name} is not drawn whole: ${drawn.join(' | ')}`);
+      }
+      await page.click('#send');
+      await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+      await page.click('#play');
+      for (let k = 0; k < 2; k++) await page.click('#step-forward');
+      await page.waitForTimeout(300);
+      const during = await page.evaluate(() => window.__frame);
+      for (const [when, frame] of [['at rest', rest], ['during the journey', during]]) {
+        const s = sizes(frame);
+        report.push(`${id} ${when}: ${s.n} texts, min ${s.min.toFixed(1)} px, median ${s.median.toFixed(1)} px`);
+        assert.ok(s.min >= 12, `${id} ${when}: ${s.min.toFixed(1)} px: ${s.smallest.join(' | ')}`);
+        assert.ok(s.median >= 16, `${id} ${when}: median ${s.median.toFixed(1)} px`);
+      }
+      // The canvas uses the screen's width: the scene is not a narrow strip in its middle.
+      const canvas = await page.locator('#cluster').boundingBox();
+      assert.ok(canvas.width >= 1200, `canvas ${canvas.width} px wide`);
+      if (id === 'endpointslice-split') {
+        // 250 pods: the replicas of one Deployment on one node are one readable card.
+        assert.ok(drawn.some((t) => /^web × \d+$/.test(t)), drawn.join(' | '));
+      }
+      await page.screenshot({ path: `${SHOTS}/present-1280-${id}.png` });
+    }
+    console.log(report.join('\n'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('1280×720 Present: the caption under the canvas says every hop, on screen, and the outcome only at the end', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#presentation');
+    await page.click('#send');
+    await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+    await page.click('#play');
+    await page.click('#replay');
+    await page.click('#play');
+    const total = await page.locator('#events li').count();
+    const canvas = await page.locator('#cluster').boundingBox();
+    for (let hop = 1; hop <= total; hop++) {
+      await page.locator('#caption-step', { hasText: `Hop ${hop} of ${total}` }).waitFor({ timeout: 5000 });
+      const box = await page.locator('#caption').boundingBox();
+      assert.ok(box.y >= canvas.y + canvas.height - 1 && box.y + box.height <= 720, `hop ${hop}: caption at ${JSON.stringify(box)}`);
+      const outcome = await page.locator('#caption .caption-outcome').count();
+      assert.equal(outcome, hop === total ? 1 : 0, `hop ${hop}`);
+      if (hop < total) await page.click('#step-forward');
+    }
+    assert.match(await page.locator('#caption .caption-outcome').textContent(), /connected|answered|reached/);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

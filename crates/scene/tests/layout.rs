@@ -310,9 +310,9 @@ fn a_lecture_cluster_is_narrow_and_its_headers_are_whole() {
     let cluster = app_cluster();
     let scene = layout(&cluster, &LayoutOptions::default());
     let b = scene.bounds();
-    assert!(b.w < 1000.0, "{b:?}");
+    assert!(b.w < 1050.0, "{b:?}");
     let widths: Vec<f64> = nodes(&scene).iter().map(|(_, r)| r.w).collect();
-    assert!(widths.iter().all(|w| *w < 280.0), "{widths:?}");
+    assert!(widths.iter().all(|w| *w <= 280.0), "{widths:?}");
     let client = scene.rect(&ObjectId::ExternalClient).unwrap();
     let cluster_box = scene.rect(&ObjectId::Cluster).unwrap();
     assert!(client.bottom() < cluster_box.y);
@@ -716,4 +716,122 @@ fn an_empty_store_still_lays_out() {
     assert!(scene.contains(&ObjectId::Cluster));
     assert_eq!(scene.hit(f64::INFINITY, 0.0), None);
     let _ = View::fit(scene.bounds(), 100.0, 100.0, 0.0);
+}
+
+/// The canvas a 1280×720 projector gives in presentation mode (CSS px), as measured in
+/// Chromium by tests/e2e/screens.test.mjs.
+const PROJECTOR: (u32, u32) = (1245, 478);
+
+fn on_screen(screen: (u32, u32)) -> LayoutOptions {
+    LayoutOptions {
+        screen: Some(screen),
+        ..LayoutOptions::default()
+    }
+}
+
+/// Issue 12: on the projector every example is laid out so that `View::fit` draws it at 1:1
+/// or larger (every font ≥ 13 px, body text 16 px), with the invariants of any layout.
+#[test]
+fn every_example_is_drawn_at_least_1_to_1_on_a_projector() {
+    for ex in svcsim_scene::examples::ALL {
+        let cluster = cluster_from(ex.yaml);
+        let opts = on_screen(PROJECTOR);
+        let scene = layout(&cluster, &opts);
+        check_invariants(&cluster, &scene, &opts);
+        let (w, h) = (f64::from(PROJECTOR.0), f64::from(PROJECTOR.1));
+        let zoom = View::fit(scene.bounds(), w, h, 16.0).zoom;
+        assert!(zoom >= 1.0, "{}: zoom {zoom:.2} {:?}", ex.id, scene.plan());
+        // The same screen gives the same picture.
+        assert_eq!(scene, layout(&cluster, &opts), "{}", ex.id);
+    }
+}
+
+/// Without a screen (the CLI, tests, a link's first frame) the layout is the full picture.
+#[test]
+fn without_a_screen_the_layout_is_tall_with_every_label() {
+    let scene = layout(&app_cluster(), &LayoutOptions::default());
+    let plan = scene.plan().unwrap();
+    assert_eq!(plan.arrangement, Arrangement::Tall);
+    assert_eq!(plan.detail, Detail::Full);
+}
+
+/// The plan is the richest that fits: a lecture cluster on a large screen keeps its labels,
+/// the same cluster on the projector loses the labels line first, and 250 pods on four nodes
+/// group the replicas of their Deployment per node.
+#[test]
+fn detail_is_given_up_only_as_far_as_the_screen_needs() {
+    let app = app_cluster();
+    assert_eq!(
+        layout(&app, &on_screen((1885, 838))).plan().unwrap().detail,
+        Detail::Full
+    );
+    let plan = layout(&app, &on_screen(PROJECTOR)).plan().unwrap();
+    assert_eq!(plan.detail, Detail::Compact);
+    assert_eq!(plan.arrangement, Arrangement::Wide);
+    let split = svcsim_scene::examples::by_id("endpointslice-split").unwrap();
+    let plan = layout(&cluster_from(split.yaml), &on_screen(PROJECTOR))
+        .plan()
+        .unwrap();
+    assert_eq!(plan.detail, Detail::Grouped);
+}
+
+/// Grouped replicas: one card per workload and node, named "web × N", and every pod of the
+/// group still has a place — its id finds the card (hover, selection, a hop's outline), the
+/// hops of a journey to any of them land on it, and the Service's 250 endpoint edges become
+/// one per card.
+#[test]
+fn grouped_replicas_are_one_card_that_every_pod_of_it_finds() {
+    let split = svcsim_scene::examples::by_id("endpointslice-split").unwrap();
+    let cluster = cluster_from(split.yaml);
+    let scene = layout(&cluster, &on_screen(PROJECTOR));
+    let texts: Vec<&str> = scene
+        .items
+        .iter()
+        .filter_map(|i| match &i.shape {
+            Shape::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let groups: Vec<usize> = texts
+        .iter()
+        .filter_map(|t| t.strip_prefix("web × ")?.parse().ok())
+        .collect();
+    assert_eq!(groups.iter().sum::<usize>(), 250, "{texts:?}");
+    assert!(groups.len() <= 4, "{groups:?}");
+    let web: Vec<_> = cluster
+        .store
+        .pods
+        .values()
+        .filter(|p| p.metadata.name.starts_with("web-"))
+        .collect();
+    assert_eq!(web.len(), 250);
+    for p in &web {
+        let id = ObjectId::pod(&p.metadata.namespace, &p.metadata.name);
+        assert!(scene.contains(&id), "{id}");
+        let card = scene.rect(&id).unwrap();
+        let node = scene
+            .rect(&ObjectId::Node(p.spec.node_name.clone()))
+            .unwrap();
+        assert!(node.contains_rect(&card), "{id}");
+    }
+    let endpoint_edges = scene
+        .items
+        .iter()
+        .filter(|i| i.style.role == Role::EdgeEndpoint)
+        .count();
+    assert!(endpoint_edges < 20, "{endpoint_edges} endpoint edges");
+    // A journey to the Service ends on a card, wherever its endpoint is.
+    let j = journey(&cluster, "pod/client", "web");
+    for h in j.hops.iter().chain(j.reply.iter()) {
+        assert!(
+            scene.anchor_for_place(&h.place).is_some(),
+            "no anchor for {:?}",
+            h.place
+        );
+        assert!(
+            !scene.objects_for_place(&h.place).is_empty(),
+            "{:?}",
+            h.place
+        );
+    }
 }

@@ -7,7 +7,7 @@ use svcsim_engine::proxy::ProxyMode;
 use svcsim_engine::trace::Action;
 use svcsim_scene::examples;
 use svcsim_scene::highlight::{gutter_html, line_offset_utf16};
-use svcsim_scene::layout::ObjectId;
+use svcsim_scene::layout::{Arrangement, ObjectId};
 use svcsim_scene::playback::PacketKind;
 use svcsim_scene::session::{Applied, Available, Problem, Session, DEFAULT_SEED};
 use svcsim_scene::settings::{Settings, Theme};
@@ -1033,4 +1033,23 @@ fn console_scale_is_written_into_the_editor_text_and_survives_the_next_apply() {
     let out = s.run_console("kubectl scale deployment coredns -n kube-system --replicas=3");
     assert_eq!(out.exit_code, 0, "{}", out.stderr);
     assert!(!s.draft().contains("coredns"));
+}
+
+/// The page says how large its canvas is and the scene is laid out for it (issue 12): the
+/// projector's wide canvas gets the outside column beside the cluster; the same size again
+/// changes nothing (no relayout, no new scene revision).
+#[test]
+fn the_scene_is_laid_out_for_the_canvas_the_page_reports() {
+    let mut s = session(example("clusterip"));
+    run_frames(&mut s, 2000);
+    assert_eq!(s.scene().plan().unwrap().arrangement, Arrangement::Tall);
+    s.set_screen(1245.0, 478.0);
+    assert_eq!(s.screen(), Some((1245, 478)));
+    assert_eq!(s.scene().plan().unwrap().arrangement, Arrangement::Wide);
+    let rev = s.revisions().scene;
+    s.set_screen(1245.4, 478.2);
+    assert_eq!(s.revisions().scene, rev);
+    // Nonsense sizes are taken as nothing, never a panic.
+    s.set_screen(f64::NAN, f64::INFINITY);
+    assert!(s.scene().plan().is_some());
 }

@@ -103,11 +103,17 @@ impl Ends<'_> {
         else {
             return;
         };
+        // Grouped replicas: one edge per card.
+        let mut seen: BTreeSet<ObjectId> = BTreeSet::new();
         for p in candidates {
             if !map_selector_matches(&s.spec.selector, &p.metadata.labels) {
                 continue;
             }
             let pid = ObjectId::pod(&p.metadata.namespace, &p.metadata.name);
+            let pid = self.scene.resolve(&pid).clone();
+            if !seen.insert(pid.clone()) {
+                continue;
+            }
             if let Some(prect) = self.nodes.pods.get(&pid) {
                 edges.push(edge(
                     EdgeKind::Selector,
@@ -134,7 +140,7 @@ impl Ends<'_> {
                 } else {
                     EdgeKind::Endpoint
                 };
-                let target = self.endpoint_target(ep);
+                let target = self.scene.resolve(&self.endpoint_target(ep)).clone();
                 if !seen.insert((target.clone(), kind)) {
                     continue;
                 }

@@ -37,6 +37,56 @@ fn natural_key(s: &str) -> (String, u64, String) {
     (head.to_string(), n, s.to_string())
 }
 
+/// One card inside a node: a pod, or (at [`Detail::Grouped`](super::plan::Detail)) the
+/// replicas of one workload on that node, drawn as one card ("web × 84").
+pub(super) enum Card<'a> {
+    Pod(&'a Pod),
+    Replicas {
+        /// The workload: a Deployment's name (the ReplicaSet's without its pod-template-hash),
+        /// else the owner's name.
+        workload: String,
+        /// In creation order; the first one stands for the card (its id is the card's).
+        pods: Vec<&'a Pod>,
+    },
+}
+
+impl<'a> Card<'a> {
+    /// The pod whose id the card's shapes carry.
+    pub(super) fn first(&self) -> &'a Pod {
+        match self {
+            Card::Pod(p) => p,
+            Card::Replicas { pods, .. } => pods[0],
+        }
+    }
+
+    pub(super) fn pods(&self) -> &[&'a Pod] {
+        match self {
+            Card::Pod(p) => std::slice::from_ref(p),
+            Card::Replicas { pods, .. } => pods,
+        }
+    }
+}
+
+/// The workload a pod is a replica of: its controller, named as `kubectl get deploy` would
+/// (a ReplicaSet's name without the pod-template-hash suffix). None for a bare pod.
+fn workload_of(pod: &Pod) -> Option<String> {
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .find(|o| o.controller == Some(true))?;
+    let hash = pod.metadata.labels.get("pod-template-hash");
+    let name = match hash {
+        Some(h) if owner.kind == "ReplicaSet" => owner
+            .name
+            .strip_suffix(h.as_str())
+            .and_then(|n| n.strip_suffix('-'))
+            .unwrap_or(&owner.name),
+        _ => &owner.name,
+    };
+    Some(format!("{}/{}", pod.metadata.namespace, name))
+}
+
 /// One node's content before positioning.
 pub(super) struct NodeBox<'a> {
     pub(super) name: String,
@@ -45,8 +95,47 @@ pub(super) struct NodeBox<'a> {
     pub(super) ip: String,
     pub(super) cidr: String,
     pub(super) pods: Vec<&'a Pod>,
+    /// What the node's box shows of `pods`: one card each, or replicas grouped.
+    pub(super) cards: Vec<Card<'a>>,
     pub(super) hidden: Vec<&'a Pod>,
     pub(super) unscheduled: bool,
+}
+
+impl NodeBox<'_> {
+    /// Group the replicas of each workload into one card (two or more on this node), in the
+    /// order of each workload's first pod; bare pods stay cards of their own.
+    pub(super) fn group_replicas(&mut self) {
+        let mut cards: Vec<Card> = Vec::new();
+        let mut at: BTreeMap<String, usize> = BTreeMap::new();
+        for &p in &self.pods {
+            match workload_of(p) {
+                Some(w) => match at.get(&w) {
+                    Some(&i) => {
+                        if let Card::Replicas { pods, .. } = &mut cards[i] {
+                            pods.push(p);
+                        }
+                    }
+                    None => {
+                        at.insert(w.clone(), cards.len());
+                        cards.push(Card::Replicas {
+                            workload: w,
+                            pods: vec![p],
+                        });
+                    }
+                },
+                None => cards.push(Card::Pod(p)),
+            }
+        }
+        // A workload with one pod here is just that pod.
+        for c in &mut cards {
+            if let Card::Replicas { pods, .. } = c {
+                if pods.len() == 1 {
+                    *c = Card::Pod(pods[0]);
+                }
+            }
+        }
+        self.cards = cards;
+    }
 }
 
 /// What the row above the cluster holds besides the external client and "other hosts".
@@ -109,6 +198,7 @@ fn gather_nodes<'a>(store: &'a Store, opts: &LayoutOptions) -> (Vec<NodeBox<'a>>
             ip: n.internal_ip().unwrap_or_default().to_string(),
             cidr: n.spec.pod_cidr.clone(),
             pods: Vec::new(),
+            cards: Vec::new(),
             hidden: Vec::new(),
             unscheduled: false,
         })
@@ -126,6 +216,7 @@ fn gather_nodes<'a>(store: &'a Store, opts: &LayoutOptions) -> (Vec<NodeBox<'a>>
         ip: String::new(),
         cidr: String::new(),
         pods: Vec::new(),
+        cards: Vec::new(),
         hidden: Vec::new(),
         unscheduled: true,
     };
@@ -157,6 +248,7 @@ fn gather_nodes<'a>(store: &'a Store, opts: &LayoutOptions) -> (Vec<NodeBox<'a>>
                     &b.metadata.name,
                 ))
         });
+        n.cards = n.pods.iter().map(|&p| Card::Pod(p)).collect();
     }
     (nodes, node_index.len())
 }

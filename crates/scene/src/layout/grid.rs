@@ -6,16 +6,17 @@ use super::gather::{Gathered, NodeBox};
 use super::geometry::Rect;
 use super::ids::ObjectId;
 use super::metrics::{
-    CLUSTER_PAD, CLUSTER_TITLE, EDGE_BAND, FONT_TITLE, NODE_FOOTER, NODE_GAP_X, NODE_GAP_Y,
-    NODE_HEADER, NODE_PAD, OUTSIDE_GAP, OUTSIDE_GAP_X, OUTSIDE_ROW_H, OUTSIDE_W, POD_GAP, POD_H,
-    POD_W, SVC_GAP, SVC_H, SVC_W,
+    BADGE_H, CLUSTER_PAD, CLUSTER_TITLE, EDGE_BAND, FONT_TITLE, NODE_FOOTER, NODE_GAP_X,
+    NODE_GAP_Y, NODE_HEADER, NODE_PAD, OUTSIDE_BOX_H, OUTSIDE_GAP, OUTSIDE_GAP_X, OUTSIDE_ROW_H,
+    OUTSIDE_W, POD_GAP, POD_H, POD_H_COMPACT, POD_W, POD_W_GROUPED, SVC_GAP, SVC_H, SVC_W,
+    SVC_W_MIN,
 };
+use super::plan::{Arrangement, Detail, Plan};
 use super::scene::{Align, Role, Scene, Style};
-use super::LayoutOptions;
 use svcsim_engine::cluster::Cluster;
 
 /// Columns of the node grid for `n` nodes: one row up to 4 nodes, then a roughly 3:2 grid.
-fn columns_for(n: usize) -> usize {
+pub(super) fn columns_for(n: usize) -> usize {
     if n <= 4 {
         return n.max(1);
     }
@@ -30,14 +31,14 @@ fn columns_for(n: usize) -> usize {
 /// lecture-sized cluster (narrow nodes, so the scene is drawn large), two up to 16 pods, then
 /// enough that the node grid stays roughly 3:2. The nodes reflow only when a node crosses one
 /// of these thresholds; below them a new pod lands under the others and nothing moves.
-fn pod_columns_for(max_pods: usize, node_cols: usize) -> usize {
+fn pod_columns_for(max_pods: usize, node_cols: usize, pod_w: f64, pod_h: f64) -> usize {
     match max_pods {
         0..=4 => 1,
         5..=16 => 2,
         n => {
             // Node height ≈ n / c × row; grid width ≈ node_cols × c × card: solve for 3:2.
-            let row = POD_H + POD_GAP;
-            let card = POD_W + POD_GAP;
+            let row = pod_h + POD_GAP;
+            let card = pod_w + POD_GAP;
             let c = (n as f64 * row * 1.5 / (node_cols.max(1) as f64 * card)).sqrt();
             (c.ceil() as usize).clamp(2, 24)
         }
@@ -54,8 +55,8 @@ struct NodeRows {
 
 impl NodeRows {
     /// Row heights: tallest node of each grid row, rounded up to an even number of pod rows.
-    fn new(nodes: &[NodeBox], cols: usize, pod_cols: usize, nodes_y: f64) -> NodeRows {
-        let pod_rows = |n: &NodeBox| n.pods.len().div_ceil(pod_cols).max(1);
+    fn new(nodes: &[NodeBox], cols: usize, pod_cols: usize, pod_h: f64, nodes_y: f64) -> NodeRows {
+        let pod_rows = |n: &NodeBox| n.cards.len().div_ceil(pod_cols).max(1);
         let grid_rows = nodes.len().div_ceil(cols);
         let mut row_y = Vec::with_capacity(grid_rows);
         let mut row_h = Vec::with_capacity(grid_rows);
@@ -69,7 +70,7 @@ impl NodeRows {
                 .max()
                 .unwrap_or(1);
             let rows = rows.div_ceil(2) * 2;
-            let h = NODE_HEADER + rows as f64 * (POD_H + POD_GAP) - POD_GAP + NODE_FOOTER;
+            let h = NODE_HEADER + rows as f64 * (pod_h + POD_GAP) - POD_GAP + NODE_FOOTER;
             row_y.push(y);
             row_h.push(h);
             y += h + NODE_GAP_Y;
@@ -93,6 +94,14 @@ pub(super) struct Grid {
     cols: usize,
     /// Pod columns inside every node.
     pod_cols: usize,
+    /// The size of a pod card at the plan's detail.
+    pub(super) pod_w: f64,
+    pub(super) pod_h: f64,
+    /// The width of a Service box.
+    svc_w: f64,
+    arrangement: Arrangement,
+    /// How many slots the outside row (or column) has.
+    slots: usize,
     /// The width of every node box.
     pub(super) node_w: f64,
     /// The node grid's width (the Services wrap at it too).
@@ -113,27 +122,52 @@ pub(super) struct Grid {
 }
 
 impl Grid {
-    pub(super) fn new(what: &Gathered, opts: &LayoutOptions) -> Grid {
-        let cols = opts
-            .columns
-            .unwrap_or_else(|| columns_for(what.node_count))
-            .max(1);
-        let max_pods = what.nodes.iter().map(|n| n.pods.len()).max().unwrap_or(0);
-        let pod_cols = pod_columns_for(max_pods, cols);
-        let node_w = NODE_PAD * 2.0 + POD_W * pod_cols as f64 + POD_GAP * (pod_cols as f64 - 1.0);
+    pub(super) fn new(what: &Gathered, plan: &Plan) -> Grid {
+        let cols = plan.columns.max(1);
+        let pod_h = if plan.detail == Detail::Full {
+            POD_H
+        } else {
+            POD_H_COMPACT
+        };
+        let pod_w = if plan.detail == Detail::Grouped {
+            POD_W_GROUPED
+        } else {
+            POD_W
+        };
+        let max_pods = what.nodes.iter().map(|n| n.cards.len()).max().unwrap_or(0);
+        let pod_cols = pod_columns_for(max_pods, cols, pod_w, pod_h);
+        let node_w = NODE_PAD * 2.0 + pod_w * pod_cols as f64 + POD_GAP * (pod_cols as f64 - 1.0);
         let grid_w = cols as f64 * node_w + (cols as f64 - 1.0) * NODE_GAP_X;
         let cluster_w = grid_w.max(SVC_W) + 2.0 * CLUSTER_PAD;
         // The outside row wraps at the cluster's width (at least two slots).
         let slots = 2 + what.outside.lbs.len() + what.outside.externals.len();
-        let slots_per_row =
-            (((cluster_w + OUTSIDE_GAP_X) / (OUTSIDE_W + OUTSIDE_GAP_X)).floor() as usize).max(2);
+        let slots_per_row = match plan.arrangement {
+            Arrangement::Tall => (((cluster_w + OUTSIDE_GAP_X) / (OUTSIDE_W + OUTSIDE_GAP_X))
+                .floor() as usize)
+                .max(2),
+            Arrangement::Wide => 1,
+        };
         let outside_rows = slots.div_ceil(slots_per_row);
-        let svc_cols = (((grid_w + SVC_GAP) / (SVC_W + SVC_GAP)).floor() as usize).max(1);
+        let mut svc_cols = (((grid_w + SVC_GAP) / (SVC_W + SVC_GAP)).floor() as usize).max(1);
+        let mut svc_w = SVC_W;
+        // Four Services (two of the user's, kubernetes, kube-dns) in one row rather than two.
+        let n = what.services.len();
+        if n > svc_cols && n <= 4 {
+            let w = (grid_w - (n as f64 - 1.0) * SVC_GAP) / n as f64;
+            if w >= SVC_W_MIN {
+                svc_cols = n;
+                svc_w = w.min(SVC_W);
+            }
+        }
         let svc_rows = what.services.len().div_ceil(svc_cols);
-        let cluster_x = 0.0;
+        let (cluster_x, cluster_y) = match plan.arrangement {
+            Arrangement::Tall => (
+                0.0,
+                outside_rows as f64 * (OUTSIDE_ROW_H + OUTSIDE_GAP_X) - OUTSIDE_GAP_X + OUTSIDE_GAP,
+            ),
+            Arrangement::Wide => (OUTSIDE_W + OUTSIDE_GAP, 0.0),
+        };
         let inner_x = cluster_x + CLUSTER_PAD;
-        let cluster_y =
-            outside_rows as f64 * (OUTSIDE_ROW_H + OUTSIDE_GAP_X) - OUTSIDE_GAP_X + OUTSIDE_GAP;
         let svc_y = cluster_y + CLUSTER_TITLE;
         let svc_block_h = if svc_rows == 0 {
             0.0
@@ -141,7 +175,7 @@ impl Grid {
             svc_rows as f64 * (SVC_H + SVC_GAP) - SVC_GAP
         };
         let nodes_y = svc_y + svc_block_h + EDGE_BAND;
-        let rows = NodeRows::new(&what.nodes, cols, pod_cols, nodes_y);
+        let rows = NodeRows::new(&what.nodes, cols, pod_cols, pod_h, nodes_y);
         let cluster_rect = Rect::new(
             cluster_x,
             cluster_y,
@@ -151,6 +185,11 @@ impl Grid {
         Grid {
             cols,
             pod_cols,
+            pod_w,
+            pod_h,
+            svc_w,
+            arrangement: plan.arrangement,
+            slots,
             node_w,
             grid_w,
             slots_per_row,
@@ -163,8 +202,43 @@ impl Grid {
         }
     }
 
+    /// Everything the grid places: the cluster box and the outside slots (what the canvas
+    /// fits, before the scene's own margin), with the NodePort badges under the last row.
+    pub(super) fn bounds(&self) -> Rect {
+        let last_slot = self.slot_rect(self.slots.saturating_sub(1));
+        let outside = Rect::new(
+            0.0,
+            0.0,
+            match self.arrangement {
+                Arrangement::Tall => {
+                    (self.slots.min(self.slots_per_row)) as f64 * (OUTSIDE_W + OUTSIDE_GAP_X)
+                        - OUTSIDE_GAP_X
+                }
+                Arrangement::Wide => OUTSIDE_W,
+            },
+            last_slot.bottom(),
+        );
+        let cluster = self.cluster_rect;
+        outside.union(&cluster).union(&Rect::new(
+            cluster.x,
+            cluster.y,
+            cluster.w,
+            cluster.h + BADGE_H / 2.0,
+        ))
+    }
+
     /// Slot `i` of the row above the cluster (client, LBs, manual endpoints, other hosts).
     pub(super) fn slot_rect(&self, i: usize) -> Rect {
+        if self.arrangement == Arrangement::Wide && i > 0 {
+            // A column: the client's circle, then boxes only as tall as a box.
+            const GAP: f64 = 12.0;
+            return Rect::new(
+                0.0,
+                OUTSIDE_ROW_H + GAP + (i - 1) as f64 * (OUTSIDE_BOX_H + GAP),
+                OUTSIDE_W,
+                OUTSIDE_BOX_H,
+            );
+        }
         Rect::new(
             (i % self.slots_per_row) as f64 * (OUTSIDE_W + OUTSIDE_GAP_X),
             (i / self.slots_per_row) as f64 * (OUTSIDE_ROW_H + OUTSIDE_GAP_X),
@@ -192,10 +266,10 @@ impl Grid {
     pub(super) fn pod_rect(&self, node: Rect, k: usize) -> Rect {
         let (pr, pc) = (k / self.pod_cols, k % self.pod_cols);
         Rect::new(
-            node.x + NODE_PAD + pc as f64 * (POD_W + POD_GAP),
-            node.y + NODE_HEADER + pr as f64 * (POD_H + POD_GAP),
-            POD_W,
-            POD_H,
+            node.x + NODE_PAD + pc as f64 * (self.pod_w + POD_GAP),
+            node.y + NODE_HEADER + pr as f64 * (self.pod_h + POD_GAP),
+            self.pod_w,
+            self.pod_h,
         )
     }
 
@@ -203,9 +277,9 @@ impl Grid {
     pub(super) fn service_rect(&self, i: usize) -> Rect {
         let (r, c) = (i / self.svc_cols, i % self.svc_cols);
         Rect::new(
-            self.inner_x + c as f64 * (SVC_W + SVC_GAP),
+            self.inner_x + c as f64 * (self.svc_w + SVC_GAP),
             self.svc_y + r as f64 * (SVC_H + SVC_GAP),
-            SVC_W,
+            self.svc_w,
             SVC_H,
         )
     }
@@ -228,7 +302,7 @@ impl Grid {
         scene.text(
             Some(&ObjectId::Cluster),
             self.inner_x,
-            self.cluster_rect.y + 30.0,
+            self.cluster_rect.y + 25.0,
             &title,
             FONT_TITLE,
             true,

@@ -21,7 +21,7 @@ impl Scene {
 
     /// The main rectangle of an object (a node's, a pod's box), if it is drawn as one.
     pub fn rect(&self, id: &ObjectId) -> Option<Rect> {
-        let item = self.items.get(*self.index.get(id)?)?;
+        let item = self.items.get(*self.index.get(self.resolve(id))?)?;
         match &item.shape {
             Shape::Rect { rect, .. } => Some(*rect),
             s => Some(s.bbox()),

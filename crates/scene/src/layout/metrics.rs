@@ -2,35 +2,43 @@
 
 /// Title font size (node and cluster names).
 pub const FONT_TITLE: f64 = 18.0;
-/// Body text (pod names, service addresses).
-pub const FONT_BODY: f64 = 15.0;
+/// Body text (pod names, service addresses): 16 px on screen at zoom 1, the size a projector
+/// needs (issue 12).
+pub const FONT_BODY: f64 = 16.0;
 /// The smallest text in the scene (labels); still legible on a projector at zoom 1.
 pub const FONT_SMALL: f64 = 13.0;
 /// Average glyph width as a fraction of the font size (a sans-serif UI font).
 pub const CHAR_WIDTH: f64 = 0.58;
 
-pub(super) const POD_W: f64 = 248.0;
+pub(super) const POD_W: f64 = 256.0;
+/// A card at `Detail::Grouped`: "web × 84" needs less room than a pod's full name, and the
+/// narrower nodes let four of them share a projector's width.
+pub(super) const POD_W_GROUPED: f64 = 190.0;
 pub(super) const POD_H: f64 = 70.0;
+/// A pod card without its labels line ([`Detail::Compact`](super::plan::Detail)).
+pub(super) const POD_H_COMPACT: f64 = 52.0;
 pub(super) const POD_GAP: f64 = 10.0;
-pub(super) const NODE_PAD: f64 = 14.0;
+pub(super) const NODE_PAD: f64 = 12.0;
 /// Name, then the address, then the podCIDR: three lines, so a one-column node stays narrow.
-pub(super) const NODE_HEADER: f64 = 88.0;
-pub(super) const NODE_FOOTER: f64 = 34.0;
-pub(super) const NODE_GAP_X: f64 = 40.0;
-pub(super) const NODE_GAP_Y: f64 = 48.0;
-pub(super) const SVC_W: f64 = 290.0;
-pub(super) const SVC_H: f64 = 78.0;
-pub(super) const SVC_GAP: f64 = 24.0;
+pub(super) const NODE_HEADER: f64 = 74.0;
+pub(super) const NODE_FOOTER: f64 = 30.0;
+pub(super) const NODE_GAP_X: f64 = 16.0;
+pub(super) const NODE_GAP_Y: f64 = 40.0;
+pub(super) const SVC_W: f64 = 280.0;
+pub(super) const SVC_H: f64 = 72.0;
+pub(super) const SVC_GAP: f64 = 16.0;
+/// Up to four Services share one row when each still gets this much.
+pub(super) const SVC_W_MIN: f64 = 200.0;
 /// Vertical room between the Services and the nodes, where the edges fan out.
-pub(super) const EDGE_BAND: f64 = 110.0;
-pub(super) const CLUSTER_PAD: f64 = 28.0;
-pub(super) const CLUSTER_TITLE: f64 = 44.0;
+pub(super) const EDGE_BAND: f64 = 56.0;
+pub(super) const CLUSTER_PAD: f64 = 16.0;
+pub(super) const CLUSTER_TITLE: f64 = 34.0;
 /// One slot of the row above the cluster (client, LBs, manual endpoints, other hosts).
-pub(super) const OUTSIDE_W: f64 = 250.0;
+pub(super) const OUTSIDE_W: f64 = 200.0;
 pub(super) const OUTSIDE_GAP_X: f64 = 20.0;
-pub(super) const OUTSIDE_ROW_H: f64 = 2.0 * CLIENT_R + 30.0;
+pub(super) const OUTSIDE_ROW_H: f64 = 2.0 * CLIENT_R + 48.0;
 /// Between the outside row and the cluster box.
-pub(super) const OUTSIDE_GAP: f64 = 56.0;
+pub(super) const OUTSIDE_GAP: f64 = 24.0;
 pub(super) const OUTSIDE_BOX_H: f64 = 64.0;
 pub(super) const BADGE_W: f64 = 74.0;
 pub(super) const BADGE_H: f64 = 24.0;

@@ -40,6 +40,7 @@ mod ids;
 mod metrics;
 mod nodes;
 mod outside;
+mod plan;
 mod scene;
 mod services;
 mod view;
@@ -49,6 +50,7 @@ pub use geometry::{Point, Rect};
 pub use ids::{EdgeKind, ObjectId};
 pub use metrics::{fit_text, text_width, CHAR_WIDTH, FONT_BODY, FONT_SMALL, FONT_TITLE};
 pub use nodes::pod_role;
+pub use plan::{Arrangement, Detail, Plan};
 pub use scene::{Align, Item, Role, Scene, Shape, Style};
 pub use view::{View, MAX_ZOOM, MIN_ZOOM};
 
@@ -71,6 +73,10 @@ pub struct LayoutOptions {
     pub selector_edges: bool,
     /// Draw endpoint edges (service → every endpoint of its EndpointSlices).
     pub endpoint_edges: bool,
+    /// The canvas the scene is shown in, in CSS pixels: the layout picks the arrangement,
+    /// node columns and level of detail that draw its text at 1:1 or larger there
+    /// (`plan`). None: the full picture, outside row on top.
+    pub screen: Option<(u32, u32)>,
 }
 
 impl Default for LayoutOptions {
@@ -81,6 +87,7 @@ impl Default for LayoutOptions {
             max_labels: 2,
             selector_edges: true,
             endpoint_edges: true,
+            screen: None,
         }
     }
 }
@@ -93,9 +100,11 @@ impl Default for LayoutOptions {
 /// the Services, and last the edges that join them. Items land in layers (back: cluster and
 /// nodes; then edges; front: pods, Services, outside boxes) that `finish` sorts.
 pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
-    let what = gather::gather(&cluster.store, opts);
-    let grid = Grid::new(&what, opts);
+    let mut what = gather::gather(&cluster.store, opts);
+    let plan = plan::choose(&mut what, opts);
+    let grid = Grid::new(&what, &plan);
     let mut scene = Scene::default();
+    scene.plan = Some(plan);
     grid.draw_cluster_box(&mut scene, cluster);
     let node_ports = services::node_ports(&what.services);
     let placed = nodes::draw_nodes(&mut scene, cluster, &grid, &what.nodes, &node_ports, opts);

@@ -2,11 +2,11 @@
 //! podCIDR), its kube-proxy chip, its pods, the summary of its hidden system pods and the
 //! NodePort badges on its bottom edge; and the box of the pods no node runs yet.
 
-use super::gather::NodeBox;
+use super::gather::{Card, NodeBox};
 use super::geometry::Rect;
 use super::grid::Grid;
 use super::ids::ObjectId;
-use super::metrics::{FONT_BODY, FONT_SMALL, FONT_TITLE, KP_H, KP_W, NODE_PAD, POD_W};
+use super::metrics::{text_width, FONT_BODY, FONT_SMALL, FONT_TITLE, KP_H, KP_W, NODE_PAD, POD_H};
 use super::scene::{Align, Role, Scene, Shape, Style};
 use super::services::{draw_node_ports, ServiceNodePort};
 use super::LayoutOptions;
@@ -75,7 +75,7 @@ fn draw_node_box(scene: &mut Scene, n: &NodeBox, rect: Rect, inner_w: f64) {
     scene.text(
         Some(&n.id),
         rect.x + NODE_PAD,
-        rect.y + 32.0,
+        rect.y + 26.0,
         &n.name,
         FONT_TITLE,
         true,
@@ -89,18 +89,21 @@ fn draw_node_box(scene: &mut Scene, n: &NodeBox, rect: Rect, inner_w: f64) {
             "runs these pods yet".to_string(),
         ]
     } else {
-        let role_txt = if n.control_plane {
-            " · control-plane"
-        } else {
-            ""
-        };
-        [format!("{}{role_txt}", n.ip), format!("podCIDR {}", n.cidr)]
+        // In a narrow node (grouped cards) the longer words go rather than the addresses.
+        let fits = |t: &String| text_width(t, FONT_BODY) <= inner_w;
+        let ip = Some(format!("{} · control-plane", n.ip))
+            .filter(|t| n.control_plane && fits(t))
+            .unwrap_or_else(|| n.ip.clone());
+        let cidr = Some(format!("podCIDR {}", n.cidr))
+            .filter(fits)
+            .unwrap_or_else(|| format!("pods {}", n.cidr));
+        [ip, cidr]
     };
     for (l, line) in lines.iter().enumerate() {
         scene.text(
             Some(&n.id),
             rect.x + NODE_PAD,
-            rect.y + 55.0 + l as f64 * 20.0,
+            rect.y + 48.0 + l as f64 * 19.0,
             line,
             FONT_BODY,
             false,
@@ -143,7 +146,8 @@ fn draw_kube_proxy(scene: &mut Scene, cluster: &Cluster, node: &str, rect: Rect)
     );
 }
 
-/// The node's pods, in its pod columns; pods are drawn in front of the edges (layer 2).
+/// The node's cards, in its pod columns, in front of the edges (layer 2). Every pod of a
+/// grouped card is an alias of the card's first pod, so hops and edges find the card.
 fn draw_pods(
     scene: &mut Scene,
     grid: &Grid,
@@ -152,19 +156,85 @@ fn draw_pods(
     opts: &LayoutOptions,
     pod_rects: &mut BTreeMap<ObjectId, Rect>,
 ) {
-    for (k, pod) in n.pods.iter().enumerate() {
+    let labels = grid.pod_h >= POD_H;
+    for (k, card) in n.cards.iter().enumerate() {
         let prect = grid.pod_rect(rect, k);
-        let id = ObjectId::pod(&pod.metadata.namespace, &pod.metadata.name);
+        let first = card.first();
+        let id = ObjectId::pod(&first.metadata.namespace, &first.metadata.name);
         scene.layer = 2;
-        draw_pod(scene, &id, pod, prect, opts);
-        scene.layer = 0;
-        if !n.unscheduled {
-            scene
-                .pods_by_node
-                .insert((n.name.clone(), pod.metadata.name.clone()), id.clone());
+        match card {
+            Card::Pod(pod) => draw_pod(scene, &id, pod, prect, opts, labels),
+            Card::Replicas { workload, pods } => draw_replicas(scene, &id, workload, pods, prect),
         }
-        pod_rects.insert(id, prect);
+        scene.layer = 0;
+        for pod in card.pods() {
+            let pid = ObjectId::pod(&pod.metadata.namespace, &pod.metadata.name);
+            if !n.unscheduled {
+                scene
+                    .pods_by_node
+                    .insert((n.name.clone(), pod.metadata.name.clone()), id.clone());
+            }
+            if pid != id {
+                scene.aliases.insert(pid.clone(), id.clone());
+            }
+            pod_rects.insert(pid, prect);
+        }
     }
+}
+
+/// The replicas of one workload on one node as one card: "web × 84", then how many are
+/// ready. Its colour is the pods' when they agree, not-ready when any is not.
+fn draw_replicas(scene: &mut Scene, id: &ObjectId, workload: &str, pods: &[&Pod], r: Rect) {
+    let ready = pods
+        .iter()
+        .filter(|p| pod_role(p) == Role::PodReady)
+        .count();
+    let role = if ready == pods.len() {
+        Role::PodReady
+    } else {
+        pods.iter()
+            .map(|p| pod_role(p))
+            .find(|r| *r != Role::PodReady)
+            .unwrap_or(Role::PodNotReady)
+    };
+    let style = match role {
+        Role::PodPending | Role::PodTerminating => Style::new(role).dashed(),
+        _ => Style::new(role),
+    };
+    scene.rect_item(id.clone(), r, style);
+    let w = r.w - 20.0;
+    // The namespace only where it says something (not default, not kube-system's CoreDNS).
+    let name = workload
+        .strip_prefix("default/")
+        .or_else(|| workload.strip_prefix("kube-system/"))
+        .unwrap_or(workload);
+    scene.text(
+        Some(id),
+        r.x + 10.0,
+        r.y + 21.0,
+        &format!("{name} × {}", pods.len()),
+        FONT_BODY,
+        true,
+        Align::Left,
+        w,
+        Role::Title,
+    );
+    let status = if ready == pods.len() {
+        "all Ready".to_string()
+    } else {
+        format!("{ready} of {} Ready", pods.len())
+    };
+    scene.text(
+        Some(id),
+        r.x + 10.0,
+        r.y + 43.0,
+        &status,
+        FONT_BODY,
+        false,
+        Align::Left,
+        w,
+        Role::Text,
+    );
 }
 
 /// One line at the bottom of the node: how many system pods it hides, and which.
@@ -244,18 +314,25 @@ fn short_system_name(name: &str) -> &str {
 }
 
 /// A pod's card: its name, then its address and status, then its namespace and labels.
-fn draw_pod(scene: &mut Scene, id: &ObjectId, pod: &Pod, r: Rect, opts: &LayoutOptions) {
+fn draw_pod(
+    scene: &mut Scene,
+    id: &ObjectId,
+    pod: &Pod,
+    r: Rect,
+    opts: &LayoutOptions,
+    labels: bool,
+) {
     let role = pod_role(pod);
     let style = match role {
         Role::PodPending | Role::PodTerminating => Style::new(role).dashed(),
         _ => Style::new(role),
     };
     scene.rect_item(id.clone(), r, style);
-    let w = POD_W - 20.0;
+    let w = r.w - 20.0;
     scene.text(
         Some(id),
         r.x + 10.0,
-        r.y + 20.0,
+        r.y + 21.0,
         &pod.metadata.name,
         FONT_BODY,
         true,
@@ -275,7 +352,7 @@ fn draw_pod(scene: &mut Scene, id: &ObjectId, pod: &Pod, r: Rect, opts: &LayoutO
     scene.text(
         Some(id),
         r.x + 10.0,
-        r.y + 41.0,
+        r.y + 43.0,
         &status,
         FONT_BODY,
         false,
@@ -283,6 +360,9 @@ fn draw_pod(scene: &mut Scene, id: &ObjectId, pod: &Pod, r: Rect, opts: &LayoutO
         w,
         Role::Text,
     );
+    if !labels {
+        return;
+    }
     let mut parts: Vec<String> = Vec::new();
     if pod.metadata.namespace != "default" {
         parts.push(pod.metadata.namespace.clone());
@@ -298,7 +378,7 @@ fn draw_pod(scene: &mut Scene, id: &ObjectId, pod: &Pod, r: Rect, opts: &LayoutO
     scene.text(
         Some(id),
         r.x + 10.0,
-        r.y + 61.0,
+        r.y + 62.0,
         &parts.join(" · "),
         FONT_SMALL,
         false,

@@ -6,7 +6,7 @@ use super::gather::Outside;
 use super::geometry::{Point, Rect};
 use super::grid::Grid;
 use super::ids::ObjectId;
-use super::metrics::{CLIENT_R, FONT_BODY, FONT_SMALL, OUTSIDE_BOX_H, OUTSIDE_ROW_H, OUTSIDE_W};
+use super::metrics::{CLIENT_R, FONT_BODY, FONT_SMALL, OUTSIDE_BOX_H, OUTSIDE_W};
 use super::scene::{Align, Role, Scene, Shape, Style};
 use super::services::qualified;
 use svcsim_engine::trace::DEFAULT_EXTERNAL_CLIENT;
@@ -80,17 +80,24 @@ fn draw_client(scene: &mut Scene, slot: Rect) {
         Style::new(Role::Client).width(2.0),
         true,
     );
-    scene.text(
-        Some(&ObjectId::ExternalClient),
-        client_c.x,
-        client_c.y + CLIENT_R + 22.0,
-        &format!("external client {DEFAULT_EXTERNAL_CLIENT}"),
-        FONT_BODY,
-        true,
-        Align::Center,
-        OUTSIDE_W,
-        Role::Title,
-    );
+    // Two lines, so the address is whole in the narrow outside column.
+    let address = DEFAULT_EXTERNAL_CLIENT.to_string();
+    for (k, (line, bold)) in [("external client", true), (address.as_str(), false)]
+        .into_iter()
+        .enumerate()
+    {
+        scene.text(
+            Some(&ObjectId::ExternalClient),
+            client_c.x,
+            client_c.y + CLIENT_R + 20.0 + k as f64 * 19.0,
+            line,
+            FONT_BODY,
+            bold,
+            Align::Center,
+            OUTSIDE_W,
+            if bold { Role::Title } else { Role::Text },
+        );
+    }
     scene.by_ip.insert(
         DEFAULT_EXTERNAL_CLIENT.to_string(),
         ObjectId::ExternalClient,
@@ -110,7 +117,7 @@ struct OutsideBox<'a> {
 fn outside_box(scene: &mut Scene, s: Rect, b: OutsideBox) {
     let r = Rect::new(
         s.x,
-        s.y + (OUTSIDE_ROW_H - OUTSIDE_BOX_H) / 2.0,
+        s.y + (s.h - OUTSIDE_BOX_H).max(0.0) / 2.0,
         OUTSIDE_W,
         OUTSIDE_BOX_H,
     );

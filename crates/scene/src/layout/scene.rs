@@ -4,6 +4,7 @@
 use super::geometry::{segment_meets, Point, Rect};
 use super::ids::ObjectId;
 use super::metrics::{fit_text, text_width, RADIUS};
+use super::plan::Plan;
 use std::collections::BTreeMap;
 
 /// The semantic role of a shape. The renderer maps roles to theme colours (light, dark,
@@ -208,6 +209,10 @@ pub struct Item {
     pub hittable: bool,
 }
 
+/// The layer of the text of layer-0 boxes (nodes, the cluster): after the edges (1), before
+/// the pods, Services and outside boxes (2), whose own text is drawn with them.
+const TEXT_OVER_EDGES: u8 = 2;
+
 /// Everything the canvas draws, positioned.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Scene {
@@ -219,6 +224,11 @@ pub struct Scene {
     pub(super) pods_by_node: BTreeMap<(String, String), ObjectId>,
     /// IP → object, for places that are only an address (LB IPs, external hosts, nodes).
     pub(super) by_ip: BTreeMap<String, ObjectId>,
+    /// A pod drawn inside another's card (replicas grouped, `Detail::Grouped`) → that card's
+    /// pod: hops, selections and highlights of the one find the other.
+    pub(super) aliases: BTreeMap<ObjectId, ObjectId>,
+    /// How the layout arranged the scene for its screen.
+    pub(super) plan: Option<Plan>,
     bounds: Rect,
     /// Drawing layer of each item while building (0 back: cluster and nodes; 1: edges;
     /// 2 front: pods, Services, outside boxes); `finish` sorts by it.
@@ -232,9 +242,19 @@ impl Scene {
         self.bounds
     }
 
-    /// Whether the object is drawn.
+    /// Whether the object is drawn (on its own, or inside a grouped card).
     pub fn contains(&self, id: &ObjectId) -> bool {
-        self.index.contains_key(id)
+        self.index.contains_key(self.resolve(id))
+    }
+
+    /// The object whose shape stands for `id`: itself, or the card it is grouped into.
+    pub fn resolve<'a>(&'a self, id: &'a ObjectId) -> &'a ObjectId {
+        self.aliases.get(id).unwrap_or(id)
+    }
+
+    /// The arrangement and level of detail the layout chose (None for an empty scene).
+    pub fn plan(&self) -> Option<Plan> {
+        self.plan
     }
 
     /// Every object that has a main shape, in id order.
@@ -259,13 +279,20 @@ impl Scene {
                 self.index.insert(id.clone(), self.items.len());
             }
         }
+        // A node's or the cluster's text goes over the edges that cross its box (layer 0 is
+        // drawn before them), so a Service's lines never hide a node's name.
+        let layer = if self.layer == 0 && matches!(shape, Shape::Text { .. }) {
+            TEXT_OVER_EDGES
+        } else {
+            self.layer
+        };
         self.items.push(Item {
             id,
             shape,
             style,
             hittable,
         });
-        self.layers.push(self.layer);
+        self.layers.push(layer);
     }
 
     /// Order items by layer (stable, so order within a layer is kept), rebuild the index and

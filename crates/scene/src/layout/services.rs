@@ -6,7 +6,7 @@ use super::gather::NodeBox;
 use super::geometry::Rect;
 use super::grid::Grid;
 use super::ids::ObjectId;
-use super::metrics::{BADGE_H, BADGE_W, FONT_BODY, FONT_SMALL, NODE_PAD, SVC_W};
+use super::metrics::{text_width, BADGE_H, BADGE_W, FONT_BODY, FONT_SMALL, NODE_PAD};
 use super::scene::{Align, Role, Scene, Shape, Style};
 use std::collections::BTreeMap;
 use svcsim_engine::api::core::Service;
@@ -144,11 +144,19 @@ fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect) {
         Role::Service
     };
     scene.rect_item(id.clone(), r, Style::new(role).width(2.0));
-    let w = SVC_W - 20.0;
+    let w = r.w - 20.0;
     let mut title = qualified(&s.metadata.namespace, &s.metadata.name);
-    if role == Role::ServiceDns {
+    if role == Role::ServiceDns && text_width(&title, FONT_BODY) + 60.0 < w {
         title.push_str(" (DNS)");
     }
+    // The address line says the port mapping, the point of a Service: in a narrow box (four
+    // Services in a row) it takes the small font rather than losing its end.
+    let address = service_address(s);
+    let address_font = if text_width(&address, FONT_BODY) > w {
+        FONT_SMALL
+    } else {
+        FONT_BODY
+    };
     scene.text(
         Some(id),
         r.x + 10.0,
@@ -163,9 +171,9 @@ fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect) {
     scene.text(
         Some(id),
         r.x + 10.0,
-        r.y + 45.0,
-        &service_address(s),
-        FONT_BODY,
+        r.y + 43.0,
+        &address,
+        address_font,
         false,
         Align::Left,
         w,
@@ -174,7 +182,7 @@ fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect) {
     scene.text(
         Some(id),
         r.x + 10.0,
-        r.y + 66.0,
+        r.y + 62.0,
         &service_kind(s),
         FONT_SMALL,
         false,

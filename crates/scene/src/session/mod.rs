@@ -88,6 +88,9 @@ pub struct Session {
     scene_stale: bool,
     /// Wall milliseconds since the scene was last laid out.
     since_layout_ms: f64,
+    /// The canvas' size in CSS pixels, which the layout arranges the scene for
+    /// ([`LayoutOptions::screen`]); None until the page says.
+    screen: Option<(u32, u32)>,
 }
 
 /// The most of one command's stdout (and of its stderr) the console shows: `kubectl get pods`
@@ -138,6 +141,7 @@ impl Session {
             job: None,
             scene_stale: false,
             since_layout_ms: 0.0,
+            screen: None,
         };
         s.apply_proxy_mode();
         s.editing.cluster.settle();
@@ -455,6 +459,33 @@ impl Session {
         self.revisions.settings += 1;
     }
 
+    /// The canvas size the scene is laid out for.
+    pub fn screen(&self) -> Option<(u32, u32)> {
+        self.screen
+    }
+
+    /// The canvas is `width` × `height` CSS pixels: lay the scene out for it (its arrangement
+    /// and level of detail, so that the text is read from the back row). A big scene is laid
+    /// out by the next [`Session::frame`].
+    pub fn set_screen(&mut self, width: f64, height: f64) {
+        let size = |v: f64| {
+            if v.is_finite() {
+                v.clamp(0.0, 100_000.0) as u32
+            } else {
+                0
+            }
+        };
+        let screen = Some((size(width), size(height)));
+        if screen == self.screen {
+            return;
+        }
+        self.screen = screen;
+        self.scene_stale = true;
+        if !self.big() {
+            self.relayout();
+        }
+    }
+
     /// Simulated ms per real ms (values outside [`crate::settings::SPEED_RANGE`] mean 1×).
     pub fn set_speed(&mut self, speed: f64) {
         self.settings.speed = Some(speed);
@@ -724,7 +755,11 @@ impl Session {
     fn relayout(&mut self) {
         self.scene_stale = false;
         self.since_layout_ms = 0.0;
-        let scene = layout(self.cluster(), &LayoutOptions::default());
+        let opts = LayoutOptions {
+            screen: self.screen,
+            ..LayoutOptions::default()
+        };
+        let scene = layout(self.cluster(), &opts);
         if scene != self.scene {
             self.scene = scene;
             self.playback.relayout(&self.scene);
