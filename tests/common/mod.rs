@@ -35,4 +35,4 @@ pub const LECTURE_MY_SERVICE_ROW: &[&str] = &[
 pub const FIRST_JOURNEY_HOPS: usize = 23;
 pub const FIRST_JOURNEY_OUTCOME: &str = "pod/client (default, kind-worker, 10.244.1.2) → my-service:80: connected to pod default/my-app-859ff7cd86-qd49l on kind-worker at 10.244.1.3:9376; it sees the client as 10.244.1.2:45082; the client sees the answer from 10.96.163.255:80";
 pub const FIRST_JOURNEY_FNV: u64 = 670_170_784_745_373_648;
-pub const FIRST_JOURNEY_MS: f64 = 19_093.051_331_962_626;
+pub const FIRST_JOURNEY_MS: f64 = 19_029.749_761_651_56;
