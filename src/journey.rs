@@ -136,6 +136,15 @@ pub fn JourneyControls() -> impl IntoView {
                 <option value="2">"2×"</option>
                 <option value="4">"4×"</option>
             </select>
+            <label class="fold-dns" title="Each DNS lookup as one step: its question and its answer">
+                <input
+                    type="checkbox"
+                    id="fold-dns"
+                    prop:checked=move || prefs.get().fold_dns
+                    on:change=move |ev| prefs.set_fold_dns(event_target_checked(&ev))
+                />
+                "Fold DNS"
+            </label>
             <span id="step-label" class="step-label">{step_label}</span>
         </div>
         <p id="journey-error" class="journey-error" role="alert">
@@ -144,16 +153,28 @@ pub fn JourneyControls() -> impl IntoView {
     }
 }
 
-/// A row's text: `3. [DNS query 1] kube-proxy iptables (kind-worker) — DNAT: …`.
+/// A row's text: `3. [DNS query 1: my-service.default.svc.cluster.local A] kube-proxy
+/// iptables (kind-worker) — DNAT: …`; an answer's rows say the answer.
 fn row_text(i: usize, e: &HopEvent) -> String {
     format!(
         "{}. [{}] {} — {}: {}",
         i + 1,
-        e.leg,
+        leg_text(e),
         e.place_text,
         e.action_text,
         e.note
     )
+}
+
+/// The leg, with a DNS leg's question (on the way out) or answer (on the way back).
+fn leg_text(e: &HopEvent) -> String {
+    match &e.dns {
+        Some(d) => match &d.answer {
+            Some(a) => format!("{}: {a}", e.leg),
+            None => format!("{}: {}?", e.leg, d.question),
+        },
+        None => e.leg.clone(),
+    }
 }
 
 fn row_class(e: &HopEvent) -> &'static str {
@@ -181,7 +202,11 @@ fn hop_detail(e: &HopEvent) -> impl IntoView {
     let lb = e.lb.as_ref().map(|lb| format!("load balancing: {lb}"));
     view! {
         <dl class="hop-detail">
-            {e.query.clone().map(|q| view! { <dt>"DNS name"</dt><dd><code>{q}</code></dd> })}
+            {e.dns.clone().map(|d| view! {
+                <dt>"DNS question"</dt>
+                <dd><code id="hop-dns-question">{d.question}</code></dd>
+                {d.answer.map(|a| view! { <dt>"DNS answer"</dt><dd><code id="hop-dns-answer">{a}</code></dd> })}
+            })}
             <dt>"Where"</dt>
             <dd>{e.place_text.clone()}</dd>
             <dt>"What"</dt>
@@ -283,6 +308,7 @@ pub fn HopCaption() -> impl IntoView {
             Some(view! {
                 <p class="caption-what">
                     <strong id="caption-step">{format!("Hop {} of {}", cur + 1, events.len())}</strong>
+                    {e.dns.as_ref().map(|_| view! { " · " <span class="caption-dns">{leg_text(e)}</span> })}
                     {format!(" · {} — {}: {}", e.place_text, e.action_text, e.note)}
                 </p>
                 {match outcome {

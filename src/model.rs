@@ -146,6 +146,10 @@ impl Prefs {
         self.0.update(|s| s.set_speed(speed));
     }
 
+    pub fn set_fold_dns(&self, fold: bool) {
+        self.0.update(|s| s.set_fold_dns(fold));
+    }
+
     pub fn set_source(&self, source: String) {
         self.0.update(|s| s.set_source(source));
     }

@@ -123,7 +123,7 @@ test('send a request: events, hop details, canvas changes, step back and forth',
     assert.match(await page.locator('#hop-after').textContent(), /10\.244\.\d+\.\d+:53\s+UDP/);
     assert.match(await page.locator('#hop-rules').textContent(), /KUBE-SVC|KUBE-SEP/);
     // A DNS hop names the question it carries; the rules view marks the rules that matched.
-    assert.match(await page.locator('#hop').textContent(), /DNS name\s*my-service\.default\.svc\.cluster\.local/);
+    assert.match(await page.locator('#hop-dns-question').textContent(), /^my-service\.default\.svc\.cluster\.local A$/);
     assert.ok((await page.locator('#inspector-rules .rule-hit').count()) >= 2);
     const at3 = await canvasSum(page);
     await page.click('#step-forward');

@@ -212,3 +212,74 @@ test('1280×720 Present: the caption under the canvas says every hop, on screen,
     await server.close();
   }
 });
+
+test('DNS hops say the question and the answer, in the caption under the canvas', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.locator('#example option:not([disabled])').nth(4).waitFor({ state: 'attached' });
+    await page.click('#presentation');
+    const cases = [
+      ['clusterip', /my-service\.default\.svc\.cluster\.local A\?/, /DNS answer 1: A 10\.96\.\d+\.\d+/],
+      ['headless', /my-service\.default\.svc\.cluster\.local A\?/, /DNS answer \d+: A 10\.244\.\d+\.\d+, 10\.244\.\d+\.\d+, 10\.244\.\d+\.\d+/],
+      ['externalname', /my-service\.prod\.default\.svc\.cluster\.local A\?/, /DNS answer \d+: CNAME my\.database\.example\.com\. → A /],
+    ];
+    for (const [id, question, answer] of cases) {
+      await page.selectOption('#example', id);
+      await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+      await page.click('#send');
+      await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+      await page.click('#play');
+      const rows = await page.locator('#events li').allInnerTexts();
+      assert.ok(rows.some((r) => question.test(r)), `${id}: no question ${question} in ${rows.slice(0, 3).join(' / ')}`);
+      // The search list's walk: ExternalName's first candidates get NXDOMAIN.
+      if (id === 'externalname') assert.ok(rows.some((r) => /DNS answer 1: NXDOMAIN/.test(r)), rows.join('\n'));
+      // Step to the answer's last hop with Next (the lecturer's key), and read the caption.
+      const last = rows.findLastIndex((r) => answer.test(r));
+      assert.ok(last >= 0, `${id}: no answer ${answer}`);
+      const now = Number((await page.locator('#step-label').textContent()).match(/hop (\d+)/)[1]);
+      for (let k = now - 1; k < last; k++) await page.click('#step-forward');
+      await page.locator('#caption-step', { hasText: `Hop ${last + 1} of` }).waitFor();
+      assert.match(await page.locator('#caption .caption-dns').textContent(), answer);
+      const box = await page.locator('#caption').boundingBox();
+      assert.ok(box.y + box.height <= 720, `${id}: caption below the screen`);
+      assert.match(await page.locator('#hop-dns-answer').textContent(), new RegExp(answer.source.replace(/^DNS answer \\d\+: |^DNS answer 1: /, '')));
+      await page.screenshot({ path: `${SHOTS}/dns-${id}.png` });
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('Fold DNS makes each lookup one step with its question and answer, and is kept on reload', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#send');
+    await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+    const open = await page.locator('#events li').count();
+    await page.check('#fold-dns');
+    await page.waitForFunction((n) => document.querySelectorAll('#events li').length < n, open);
+    const rows = await page.locator('#events li').allInnerTexts();
+    assert.match(rows[0], /^1\. \[DNS lookup 1: A 10\.96\.\d+\.\d+\] pod\/client .* lookup: \d+ hops to CoreDNS and back, folded/);
+    assert.equal(rows.filter((r) => /DNS/.test(r)).length, 1, rows.join('\n'));
+    assert.equal(open - rows.length, 12, `${open} hops unfolded, ${rows.length} folded`);
+    // The choice is a setting: saved, and there after a reload.
+    await page.waitForTimeout(400);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    assert.equal(await page.isChecked('#fold-dns'), true);
+    await page.click('#send');
+    await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+    assert.match(await page.locator('#events li').first().innerText(), /DNS lookup 1/);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

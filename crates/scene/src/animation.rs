@@ -13,6 +13,7 @@
 //! ([`looping_sprites`]) cost 100 binary searches.
 
 use crate::layout::{Point, Rect, Scene};
+use svcsim_engine::dns::{DnsResponse, RData, Rcode};
 use svcsim_engine::proxy::{LbDecision, Step};
 use svcsim_engine::trace::{Action, Hop, Journey, Place};
 
@@ -59,6 +60,10 @@ pub struct HopEvent {
     /// For a DNS leg, the name asked (`my-service.default.svc.cluster.local`, one candidate of
     /// the search list per query).
     pub query: Option<String>,
+    /// For a DNS leg, the question as `dig` would ask it (`my-service.default.svc.cluster.local.
+    /// A`) and, on the answer's way back, what CoreDNS answered (`A 10.96.163.255`, the CNAME
+    /// chain, `NXDOMAIN`…): the search list's walk and headless/ExternalName answers, visible.
+    pub dns: Option<DnsText>,
     /// Hop number inside its leg, from 1 (as the CLI's trace numbers them).
     pub number: usize,
     pub place: Place,
@@ -83,6 +88,47 @@ pub struct HopEvent {
     /// The load-balancing choice (`Display`: `KUBE-SVC-…: endpoint 2 of 3 (p=0.5)`).
     pub lb: Option<LbDecision>,
     pub affinity_hit: bool,
+}
+
+/// A DNS leg's content in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsText {
+    /// `my-service.default.svc.cluster.local A`.
+    pub question: String,
+    /// Only on the answer's hops: `A 10.96.163.255`, `CNAME db.example.com → A 93.184.216.34`,
+    /// `NXDOMAIN (no such name)`, `NODATA (the name exists, no A record)`, `SERVFAIL`.
+    pub answer: Option<String>,
+}
+
+/// What a response says, in one line: its records (the A records of one name on one line, a
+/// CNAME chain with arrows), or why it has none.
+pub fn answer_text(r: &DnsResponse) -> String {
+    match r.rcode {
+        Rcode::NoError if r.answer.is_empty() => {
+            format!("NODATA (the name exists, no {} record)", r.question.qtype)
+        }
+        Rcode::NoError => {
+            // Runs of one address type share their type word: `A 10.244.1.3, 10.244.2.2`.
+            let mut parts: Vec<(String, Vec<String>)> = Vec::new();
+            for rec in &r.answer {
+                let ty = rec.record_type().to_string();
+                let address = matches!(rec.data, RData::A(_) | RData::Aaaa(_));
+                match parts.last_mut() {
+                    Some((last, values)) if address && *last == ty => {
+                        values.push(rec.data.to_string())
+                    }
+                    _ => parts.push((ty, vec![rec.data.to_string()])),
+                }
+            }
+            parts
+                .iter()
+                .map(|(ty, values)| format!("{ty} {}", values.join(", ")))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        }
+        Rcode::NxDomain => "NXDOMAIN (no such name)".to_string(),
+        other => other.to_string(),
+    }
 }
 
 impl HopEvent {
@@ -157,6 +203,7 @@ struct Leg<'a> {
     phase: Phase,
     label: String,
     query: Option<&'a str>,
+    dns: Option<DnsText>,
 }
 
 fn event(index: usize, leg: &Leg<'_>, number: usize, h: &Hop) -> HopEvent {
@@ -167,6 +214,7 @@ fn event(index: usize, leg: &Leg<'_>, number: usize, h: &Hop) -> HopEvent {
         phase: leg.phase,
         leg: leg.label.clone(),
         query: leg.query.map(str::to_string),
+        dns: leg.dns.clone(),
         number,
         place: h.place.clone(),
         place_text: place_text(&h.place),
@@ -186,15 +234,56 @@ fn event(index: usize, leg: &Leg<'_>, number: usize, h: &Hop) -> HopEvent {
     }
 }
 
-/// The queried names in the order they were sent (steps that were never sent are skipped).
-fn query_names(j: &Journey) -> Vec<String> {
+/// A DNS lookup as one step: at the client, its question and answer, the header it left with
+/// and the one it came back with; failed if any of its hops failed. None for a query with no
+/// hops (it was never sent).
+fn folded(
+    index: usize,
+    query: &Leg<'_>,
+    answer: &Leg<'_>,
+    out: &[Hop],
+    back: &[Hop],
+) -> Option<HopEvent> {
+    let first = out.first()?;
+    let last = back.last().or(out.last())?;
+    let failing = out.iter().chain(back).find(|h| {
+        matches!(
+            h.action,
+            Action::Reject | Action::Drop | Action::Refuse | Action::Lost
+        )
+    });
+    let n = out.len() + back.len();
+    let mut e = event(index, answer, 1, first);
+    e.leg = query.label.replace("query", "lookup");
+    e.action_text = "lookup";
+    e.note = match failing {
+        Some(h) => format!("failed at {}: {}", h.place, h.note),
+        None => format!("{n} hops to CoreDNS and back, folded (untick Fold DNS to follow them)"),
+    };
+    e.failed = failing.is_some();
+    e.after = last.after.to_string();
+    e.nat = false;
+    e.rules = Vec::new();
+    e.lb = None;
+    Some(e)
+}
+
+/// The queries in the order they were sent (steps that were never sent are skipped): the
+/// name, its question, and the response it got.
+fn queries(j: &Journey) -> Vec<(&str, String, Option<&DnsResponse>)> {
     j.resolution
         .as_ref()
         .map(|r| {
             r.steps
                 .iter()
-                .filter(|s| s.response.is_ok())
-                .map(|s| s.candidate.clone())
+                .filter_map(|s| {
+                    let resp = s.response.as_ref().ok()?;
+                    Some((
+                        s.candidate.as_str(),
+                        format!("{} {}", s.candidate, r.qtype),
+                        Some(resp),
+                    ))
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -205,29 +294,59 @@ impl Timeline {
     /// stays where the previous hop was (or the scene's centre), so nothing ever panics and
     /// every hop still gets its time slot in the event list.
     pub fn new(journey: &Journey, scene: &Scene) -> Timeline {
-        let names = query_names(journey);
+        Timeline::build(journey, scene, false)
+    }
+
+    /// [`Timeline::new`], with each DNS lookup folded into one step when `fold_dns` (the
+    /// page's "Fold DNS": 13 of a ClusterIP trace's 23 hops are DNS; folded, the question and
+    /// its answer are one row at the client, and the connection's hops follow at once).
+    pub fn build(journey: &Journey, scene: &Scene, fold_dns: bool) -> Timeline {
+        let asked = queries(journey);
         let mut legs: Vec<(Leg<'_>, &[Hop])> = Vec::new();
         for (q, dj) in journey.dns_queries.iter().enumerate() {
-            let query = names.get(q).map(String::as_str).filter(|n| !n.is_empty());
-            let dns = |label: String| Leg {
+            let (query, question, response) = match asked.get(q) {
+                Some((name, question, response)) => (
+                    Some(*name).filter(|n| !n.is_empty()),
+                    Some(question),
+                    *response,
+                ),
+                None => (None, None, None),
+            };
+            let dns = |label: String, answer: bool| Leg {
                 phase: Phase::Dns,
                 label,
                 query,
+                dns: question.map(|question| DnsText {
+                    question: question.clone(),
+                    answer: response.filter(|_| answer).map(answer_text),
+                }),
             };
-            legs.push((dns(format!("DNS query {}", q + 1)), &dj.hops));
-            legs.push((dns(format!("DNS answer {}", q + 1)), &dj.reply));
+            legs.push((dns(format!("DNS query {}", q + 1), false), &dj.hops));
+            legs.push((dns(format!("DNS answer {}", q + 1), true), &dj.reply));
         }
         let plain = |phase, label: &str| Leg {
             phase,
             label: label.to_string(),
             query: None,
+            dns: None,
         };
         legs.push((plain(Phase::Request, "request"), &journey.hops));
         legs.push((plain(Phase::Reply, "reply"), &journey.reply));
         let mut events = Vec::new();
-        for (leg, hops) in &legs {
+        let mut legs = legs.into_iter().peekable();
+        while let Some((leg, hops)) = legs.next() {
+            if fold_dns && leg.phase == Phase::Dns {
+                // A query's leg and its answer's leg: one step.
+                let answer = legs.next_if(|(l, _)| l.phase == Phase::Dns);
+                let back = answer.as_ref().map_or(&[][..], |(_, h)| *h);
+                let answer_leg = answer.as_ref().map_or(&leg, |(l, _)| l);
+                if let Some(e) = folded(events.len(), &leg, answer_leg, hops, back) {
+                    events.push(e);
+                }
+                continue;
+            }
             for (n, h) in hops.iter().enumerate() {
-                events.push(event(events.len(), leg, n + 1, h));
+                events.push(event(events.len(), &leg, n + 1, h));
             }
         }
         Timeline::from_events(events, scene)

@@ -71,6 +71,8 @@ pub struct Playback {
     /// Packets moving along the journey at once, looping (the `?perf=1` measurement scene).
     /// 1 is the normal player.
     packets: usize,
+    /// Each DNS lookup is one step ([`Timeline::build`]).
+    fold_dns: bool,
     /// Bumped whenever the journey, its timeline or the distribution is replaced (not when the
     /// playhead moves), so views of the event list re-render only then.
     serial: u64,
@@ -155,7 +157,7 @@ impl Playback {
     }
 
     fn show(&mut self, journey: Journey, scene: &Scene) {
-        self.timeline = Timeline::new(&journey, scene);
+        self.timeline = Timeline::build(&journey, scene, self.fold_dns);
         self.playhead = Playhead::start(&self.timeline);
         self.journey = Some(journey);
         self.serial += 1;
@@ -171,6 +173,7 @@ impl Playback {
     pub fn clear(&mut self) {
         *self = Playback {
             packets: self.packets,
+            fold_dns: self.fold_dns,
             serial: self.serial + 1,
             ..Playback::default()
         };
@@ -180,7 +183,21 @@ impl Playback {
     /// time, as the page did when its memo recomputed.
     pub fn relayout(&mut self, scene: &Scene) {
         if let Some(j) = &self.journey {
-            self.timeline = Timeline::new(j, scene);
+            self.timeline = Timeline::build(j, scene, self.fold_dns);
+            self.serial += 1;
+        }
+    }
+
+    /// Fold each DNS lookup into one step, or show its hops. The journey starts again from
+    /// its first hop (its rows changed).
+    pub fn set_fold_dns(&mut self, fold: bool, scene: &Scene) {
+        if self.fold_dns == fold {
+            return;
+        }
+        self.fold_dns = fold;
+        if let Some(j) = &self.journey {
+            self.timeline = Timeline::build(j, scene, fold);
+            self.playhead = Playhead::start(&self.timeline);
             self.serial += 1;
         }
     }

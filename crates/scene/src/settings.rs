@@ -63,6 +63,8 @@ pub struct Settings {
     pub dest: Option<String>,
     /// The example the manifests came from.
     pub example: Option<String>,
+    /// Each DNS lookup of a journey is one step (the player's "Fold DNS").
+    pub fold_dns: bool,
 }
 
 impl Settings {
@@ -87,6 +89,7 @@ impl From<BTreeMap<String, String>> for Settings {
             source: get("source"),
             dest: get("dest"),
             example: get("example"),
+            fold_dns: get("foldDns").as_deref() == Some("true"),
         }
     }
 }
@@ -106,6 +109,8 @@ impl From<Settings> for BTreeMap<String, String> {
         put("source", s.source);
         put("dest", s.dest);
         put("example", s.example);
+        // Only when on: the links made before it stay byte for byte what they were.
+        put("foldDns", s.fold_dns.then(|| "true".to_string()));
         m
     }
 }

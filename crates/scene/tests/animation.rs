@@ -392,3 +392,109 @@ mod label_placement {
         }
     }
 }
+
+/// The DNS legs of an example's suggested journey: (question, answer) of each query's last
+/// answer hop.
+fn dns_of(example: &str) -> Vec<(String, Option<String>)> {
+    let ex = svcsim_scene::examples::by_id(example).unwrap();
+    let cluster = cluster_from(ex.yaml);
+    let (from, to) = ex.suggested_trace.unwrap();
+    let j = journey(&cluster, from, to);
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let tl = Timeline::new(&j, &scene);
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for e in tl.events() {
+        if e.phase != Phase::Dns {
+            assert_eq!(e.dns, None);
+            break;
+        }
+        let d = e.dns.as_ref().expect("a DNS hop says its question");
+        if e.leg.starts_with("DNS query") {
+            assert_eq!(
+                d.answer, None,
+                "{}: the question's way out has no answer yet",
+                e.leg
+            );
+        }
+        if e.leg.starts_with("DNS answer") && e.number == 1 {
+            out.push((d.question.clone(), d.answer.clone()));
+        }
+    }
+    out
+}
+
+/// Issue 12, item 3: each DNS hop carries its question, and the answer's hops what CoreDNS
+/// answered — the ClusterIP's A record, a headless Service's pod IPs, ExternalName's CNAME
+/// after the search list's NXDOMAINs.
+#[test]
+fn dns_hops_say_the_question_and_the_answer() {
+    let clusterip = dns_of("clusterip");
+    assert_eq!(clusterip.len(), 1, "{clusterip:?}");
+    assert_eq!(clusterip[0].0, "my-service.default.svc.cluster.local A");
+    let a = clusterip[0].1.as_deref().unwrap();
+    assert!(a.starts_with("A 10.96."), "{a}");
+
+    let headless = dns_of("headless");
+    let last = headless.last().unwrap().1.as_deref().unwrap();
+    assert!(last.starts_with("A 10.244."), "{last}");
+    assert_eq!(last.matches("10.244.").count(), 3, "three pods: {last}");
+
+    let external = dns_of("externalname");
+    assert!(
+        external.len() > 1,
+        "the search list is walked: {external:?}"
+    );
+    let (walk, answer) = external.split_at(external.len() - 1);
+    for (q, a) in walk {
+        assert!(
+            a.as_deref()
+                .is_some_and(|a| a.starts_with("NXDOMAIN") || a.starts_with("NODATA")),
+            "{q}: {a:?}"
+        );
+    }
+    let cname = answer[0].1.as_deref().unwrap();
+    assert!(cname.starts_with("CNAME "), "{cname}");
+}
+
+/// "Fold DNS": each lookup is one step at the client carrying its question and answer; the
+/// connection's hops are the same rows as unfolded, and a lookup that failed stays failed.
+#[test]
+fn folded_dns_is_one_step_per_lookup() {
+    let ex = svcsim_scene::examples::by_id("externalname").unwrap();
+    let cluster = cluster_from(ex.yaml);
+    let (from, to) = ex.suggested_trace.unwrap();
+    let j = journey(&cluster, from, to);
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let open = Timeline::new(&j, &scene);
+    let folded = Timeline::build(&j, &scene, true);
+    let dns: Vec<&HopEvent> = folded
+        .events()
+        .iter()
+        .filter(|e| e.phase == Phase::Dns)
+        .collect();
+    assert_eq!(dns.len(), j.dns_queries.len());
+    for (k, e) in dns.iter().enumerate() {
+        assert_eq!(e.leg, format!("DNS lookup {}", k + 1));
+        assert_eq!(e.index, k);
+        let d = e.dns.as_ref().unwrap();
+        assert!(d.answer.is_some(), "{d:?}");
+        assert_eq!(e.place, j.dns_queries[k].hops[0].place);
+    }
+    assert!(dns[0]
+        .dns
+        .as_ref()
+        .unwrap()
+        .answer
+        .as_deref()
+        .unwrap()
+        .starts_with("NXDOMAIN"));
+    let rest = |t: &Timeline| -> Vec<String> {
+        t.events()
+            .iter()
+            .filter(|e| e.phase != Phase::Dns)
+            .map(|e| format!("{} {} {}", e.leg, e.place_text, e.after))
+            .collect()
+    };
+    assert_eq!(rest(&open), rest(&folded));
+    assert!(folded.events().len() + 10 < open.events().len());
+}

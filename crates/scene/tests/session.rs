@@ -487,6 +487,7 @@ fn the_scenario_round_trips_what_the_page_saves() {
     s.set_speed(2.0);
     s.set_presentation(true);
     s.set_proxy_mode(ProxyMode::Nftables);
+    s.set_fold_dns(true);
     s.set_source("pod:default:client");
     s.set_dest("my-service:80");
     s.select(Some(ObjectId::service("default", "my-service")));
@@ -502,10 +503,14 @@ fn the_scenario_round_trips_what_the_page_saves() {
             source: Some("pod:default:client".into()),
             dest: Some("my-service:80".into()),
             example: Some(examples::default_example().id.into()),
+            fold_dns: true,
         }
     );
     assert_eq!(saved.selection.as_deref(), Some("svc/default/my-service"));
-    let back = Session::new(&saved);
+    let mut back = Session::new(&saved);
+    // Restored folded: the next journey's lookup is one step.
+    back.send(1).unwrap();
+    assert_eq!(back.playback().events()[0].leg, "DNS lookup 1");
     assert_eq!(back.scenario(), saved);
     assert_eq!(back.proxy_mode(), ProxyMode::Nftables);
     assert!(!back.pending(), "a restored scenario is shown settled");

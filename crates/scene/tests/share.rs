@@ -149,6 +149,7 @@ fn links_made_by_the_previous_release_still_open() {
             source: Some("pod:default:client".into()),
             dest: Some("my-service:80".into()),
             example: Some("clusterip".into()),
+            fold_dns: false,
         }
     );
     let plain = decode(PLAIN).unwrap();
@@ -162,6 +163,7 @@ fn links_made_by_the_previous_release_still_open() {
             source: Some("external".into()),
             dest: Some("172.18.0.4:30081".into()),
             example: None,
+            fold_dns: false,
         }
     );
     // Re-encoded, the settings are the same strings the old page wrote.
@@ -169,6 +171,15 @@ fn links_made_by_the_previous_release_still_open() {
     assert_eq!(json["settings"]["speed"], "2");
     assert_eq!(json["settings"]["presentation"], "true");
     assert_eq!(json["settings"]["proxyMode"], "ipvs");
+    // A setting added since is written only when on: old links re-encode as they were.
+    assert!(json["settings"].get("foldDns").is_none());
+    let folded = Settings {
+        fold_dns: true,
+        ..Settings::default()
+    };
+    let m: std::collections::BTreeMap<String, String> = folded.clone().into();
+    assert_eq!(m["foldDns"], "true");
+    assert_eq!(Settings::from(m), folded);
 }
 
 /// A setting this version cannot read falls back to its default instead of refusing the link;

@@ -144,6 +144,7 @@ impl Session {
             screen: None,
         };
         s.apply_proxy_mode();
+        s.playback.set_fold_dns(s.settings.fold_dns, &s.scene);
         s.editing.cluster.settle();
         s.relayout();
         let (source, dest) = (s.settings.source.take(), s.settings.dest.take());
@@ -457,6 +458,15 @@ impl Session {
     pub fn set_presentation(&mut self, on: bool) {
         self.settings.presentation = on;
         self.revisions.settings += 1;
+    }
+
+    /// Fold each DNS lookup of the journey into one step (the player's "Fold DNS"); the
+    /// choice is a setting, so it is saved and shared.
+    pub fn set_fold_dns(&mut self, fold: bool) {
+        self.settings.fold_dns = fold;
+        self.playback.set_fold_dns(fold, &self.scene);
+        self.revisions.settings += 1;
+        self.played();
     }
 
     /// The canvas size the scene is laid out for.
