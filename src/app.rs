@@ -9,6 +9,7 @@ use crate::console::ConsolePanel;
 use crate::editor::Editor;
 use crate::inspector::Inspector;
 use crate::journey::{EventList, HopCaption, JourneyControls};
+use crate::legend::{Legend, LegendList};
 use crate::model::{use_frame_loop, use_model, use_player, use_prefs, Model, Player};
 use crate::persist;
 use leptos::html;
@@ -210,6 +211,7 @@ pub fn App() -> impl IntoView {
                     <StageBar />
                     <ClusterCanvas />
                     <HopCaption />
+                    <Legend />
                     <DistributionChart />
                 </section>
                 <section class="panel output" aria-labelledby="output-heading">
@@ -522,6 +524,8 @@ fn HelpDialog() -> impl IntoView {
                 <dt><kbd>"Esc"</kbd></dt><dd>"Close this help"</dd>
             </dl>
             <p>"Click an object on the canvas (or pick it in “Select”) to inspect it. Drag to pan, wheel to zoom."</p>
+            <h3>"Legend"</h3>
+            <LegendList />
             <button type="button" id="help-close" on:click=move |_| model.ui.help_open.set(false)>"Close"</button>
         </dialog>
     }

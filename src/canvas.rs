@@ -49,6 +49,7 @@ pub fn paint(role: Role, theme: Theme) -> Paint {
             ServiceDns => p("#ece0ff", "#5b21b6"),
             ServiceHeadless => p("#dff3fb", "#075985"),
             ServiceExternalName => p("#eeeeee", "#444444"),
+            EndpointSlice => p("#e6f4ea", "#17692f"),
             NodePort => p("#fff0b8", "#7a5c00"),
             LoadBalancer => p("#ffe0ee", "#8f1450"),
             Client => p("#d9f2ef", "#0f5f58"),
@@ -77,6 +78,7 @@ pub fn paint(role: Role, theme: Theme) -> Paint {
             ServiceDns => p("#2c1d4d", "#c4a5ff"),
             ServiceHeadless => p("#0f3040", "#7dd3fc"),
             ServiceExternalName => p("#2a2a2a", "#cccccc"),
+            EndpointSlice => p("#143822", "#5fd68a"),
             NodePort => p("#3d3310", "#f5d76e"),
             LoadBalancer => p("#44162b", "#ff8fc0"),
             Client => p("#0f3531", "#5eead4"),
@@ -274,7 +276,7 @@ pub fn render(
     drawn
 }
 
-fn packet_colour(kind: PacketKind, theme: Theme) -> &'static str {
+pub fn packet_colour(kind: PacketKind, theme: Theme) -> &'static str {
     match (kind, theme) {
         (PacketKind::Request, Theme::Light) => "#c2410c",
         (PacketKind::Request, Theme::Dark) => "#fb923c",

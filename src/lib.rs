@@ -32,6 +32,8 @@ pub mod inspector;
 #[cfg(target_arch = "wasm32")]
 pub mod journey;
 #[cfg(target_arch = "wasm32")]
+pub mod legend;
+#[cfg(target_arch = "wasm32")]
 pub mod model;
 #[cfg(target_arch = "wasm32")]
 pub mod persist;

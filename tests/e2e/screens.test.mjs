@@ -172,6 +172,8 @@ test('1280×720 Present: every canvas text ≥ 12 px and the median ≥ 16 px, i
       if (id === 'endpointslice-split') {
         // 250 pods: the replicas of one Deployment on one node are one readable card.
         assert.ok(drawn.some((t) => /^web × \d+$/.test(t)), drawn.join(' | '));
+        // Its three EndpointSlices are on the canvas with their counts.
+        assert.deepEqual(drawn.filter((t) => /^slice (100|50)$/.test(t)), ['slice 100', 'slice 100', 'slice 50']);
       }
       await page.screenshot({ path: `${SHOTS}/present-1280-${id}.png` });
     }
@@ -278,6 +280,33 @@ test('Fold DNS makes each lookup one step with its question and answer, and is k
     await page.click('#send');
     await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
     assert.match(await page.locator('#events li').first().innerText(), /DNS lookup 1/);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('the legend explains the canvas in its own colours, under the canvas and in Help', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#legend summary');
+    const items = page.locator('#legend .legend-list li');
+    assert.ok((await items.count()) >= 24);
+    const text = await page.locator('#legend').innerText();
+    for (const words of ['virtual IP', 'EndpointSlice', 'headless', 'NodePort', 'ipt = iptables', 'not ready', 'DNS query']) {
+      assert.ok(text.includes(words), `legend lacks ${words}`);
+    }
+    // A swatch is the canvas' colour for it (the Ready pod's fill, light theme).
+    const ready = items.filter({ hasText: 'pod, Ready' }).locator('.swatch');
+    assert.equal(await ready.evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(220, 242, 226)');
+    await page.screenshot({ path: `${SHOTS}/legend.png` });
+    await page.keyboard.press('?');
+    await page.locator('#help-dialog .legend-list li').first().waitFor();
+    assert.equal(await page.locator('#help-dialog .legend-list li').count(), await items.count());
   } finally {
     await browser.close();
     await server.close();

@@ -835,3 +835,50 @@ fn grouped_replicas_are_one_card_that_every_pod_of_it_finds() {
         );
     }
 }
+
+/// Issue 12, item 4: EndpointSlices are drawn between a Service and its endpoints, each with
+/// its count — 100 / 100 / 50 for the 250-pod example — and the endpoint edges leave from
+/// them; scaling the Deployment changes the counts.
+#[test]
+fn endpoint_slices_are_chips_with_their_counts() {
+    let split = svcsim_scene::examples::by_id("endpointslice-split").unwrap();
+    let mut cluster = cluster_from(split.yaml);
+    let counts = |cluster: &svcsim_engine::cluster::Cluster| -> Vec<String> {
+        let scene = layout(cluster, &on_screen(PROJECTOR));
+        let mut chips: Vec<(f64, String)> = scene
+            .items
+            .iter()
+            .filter(|i| {
+                matches!(&i.id, Some(ObjectId::EndpointSlice { name, .. }) if name.starts_with("web-"))
+            })
+            .filter_map(|i| match &i.shape {
+                Shape::Text { pos, text, .. } => Some((pos.x, text.clone())),
+                _ => None,
+            })
+            .collect();
+        chips.sort_by(|a, b| a.0.total_cmp(&b.0));
+        chips.into_iter().map(|(_, t)| t).collect()
+    };
+    assert_eq!(counts(&cluster), ["slice 100", "slice 100", "slice 50"]);
+    // Every slice of the scene is a hittable object (the inspector shows it on click).
+    let scene = layout(&cluster, &on_screen(PROJECTOR));
+    let chip = scene
+        .objects()
+        .find(|id| matches!(id, ObjectId::EndpointSlice { name, .. } if name.starts_with("web-")))
+        .cloned()
+        .unwrap();
+    let c = scene.rect(&chip).unwrap().center();
+    assert_eq!(scene.hit(c.x, c.y), Some(chip));
+    cluster
+        .scale(WorkloadKind::Deployment, "default", "web", 120)
+        .unwrap();
+    cluster.settle();
+    // The controller takes the deleted pods' endpoints out of the slices they were in (it
+    // does not repack them), so the counts are whatever is left: 120 in all.
+    let after = counts(&cluster);
+    let total: usize = after
+        .iter()
+        .map(|t| t.trim_start_matches("slice ").parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(total, 120, "{after:?}");
+}

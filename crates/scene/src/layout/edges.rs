@@ -7,6 +7,7 @@ use super::geometry::{Point, Rect};
 use super::ids::{EdgeKind, ObjectId};
 use super::nodes::NodesPlaced;
 use super::scene::{Item, Role, Scene, Shape, Style};
+use super::services::ServicesPlaced;
 use super::LayoutOptions;
 use std::collections::{BTreeMap, BTreeSet};
 use svcsim_engine::api::core::{Pod, Service};
@@ -22,8 +23,9 @@ pub(super) fn draw_edges(
     opts: &LayoutOptions,
     what: &Gathered,
     nodes: &NodesPlaced,
-    services: &BTreeMap<ObjectId, Rect>,
+    placed: &ServicesPlaced,
 ) {
+    let services = &placed.services;
     // Indexes built once, so each Service finds its pods and slices without scanning all of
     // them: with thousands of Services that scan made the layout quadratic (seconds per frame).
     let mut pods_by_label: BTreeMap<(&str, &str, &str), Vec<&Pod>> = BTreeMap::new();
@@ -35,22 +37,14 @@ pub(super) fn draw_edges(
                 .push(p);
         }
     }
-    let mut slices_by_service: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
-    for sl in store.endpoint_slices.values() {
-        if let Some(svc) = sl.service_name() {
-            slices_by_service
-                .entry((&sl.metadata.namespace, svc))
-                .or_default()
-                .push(sl);
-        }
-    }
     let ends = Ends {
         scene,
         nodes,
         services,
         pod_by_ip: &what.pod_by_ip,
         pods_by_label,
-        slices_by_service,
+        slices_by_service: &what.slices,
+        slice_rects: &placed.slices,
     };
     let mut edges: Vec<Item> = Vec::new();
     for s in &what.services {
@@ -82,7 +76,9 @@ struct Ends<'a> {
     /// `(namespace, label key, label value)` → pods carrying it.
     pods_by_label: BTreeMap<(&'a str, &'a str, &'a str), Vec<&'a Pod>>,
     /// `(namespace, Service)` → its EndpointSlices (label `kubernetes.io/service-name`).
-    slices_by_service: BTreeMap<(&'a str, &'a str), Vec<&'a EndpointSlice>>,
+    slices_by_service: &'a BTreeMap<(&'a str, &'a str), Vec<&'a EndpointSlice>>,
+    /// Each EndpointSlice's chip under its Service: its endpoints' edges leave from it.
+    slice_rects: &'a BTreeMap<ObjectId, Rect>,
 }
 
 impl Ends<'_> {
@@ -134,6 +130,15 @@ impl Ends<'_> {
             .get(&(s.metadata.namespace.as_str(), s.metadata.name.as_str()))
             .map_or(&[][..], Vec::as_slice);
         for slice in slices {
+            let from = self
+                .slice_rects
+                .get(&ObjectId::endpoint_slice(
+                    &slice.metadata.namespace,
+                    &slice.metadata.name,
+                ))
+                .map_or(Point::new(srect.center().x + 12.0, srect.bottom()), |r| {
+                    Point::new(r.center().x, r.bottom())
+                });
             for ep in &slice.endpoints {
                 let kind = if ep.conditions.ready == Some(false) {
                     EdgeKind::EndpointNotReady
@@ -145,13 +150,7 @@ impl Ends<'_> {
                     continue;
                 }
                 if let Some(to) = self.endpoint_point(&target) {
-                    edges.push(edge(
-                        kind,
-                        sid,
-                        &target,
-                        Point::new(srect.center().x + 12.0, srect.bottom()),
-                        to,
-                    ));
+                    edges.push(edge(kind, sid, &target, from, to));
                 }
             }
         }

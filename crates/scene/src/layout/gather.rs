@@ -6,7 +6,7 @@ use super::ids::ObjectId;
 use super::LayoutOptions;
 use std::collections::{BTreeMap, BTreeSet};
 use svcsim_engine::api::core::{Pod, Service};
-use svcsim_engine::api::discovery::Endpoint;
+use svcsim_engine::api::discovery::{Endpoint, EndpointSlice};
 use svcsim_engine::cluster::Store;
 use svcsim_engine::trace::DEFAULT_EXTERNAL_CLIENT;
 
@@ -158,6 +158,9 @@ pub(super) struct Gathered<'a> {
     pub(super) outside: Outside<'a>,
     /// Pod IP → pod, for endpoints without a `targetRef` (hostNetwork pods have the node's IP).
     pub(super) pod_by_ip: BTreeMap<&'a str, ObjectId>,
+    /// `(namespace, Service)` → its EndpointSlices (label `kubernetes.io/service-name`), in
+    /// name order.
+    pub(super) slices: BTreeMap<(&'a str, &'a str), Vec<&'a EndpointSlice>>,
 }
 
 /// Read what to draw from the store.
@@ -176,12 +179,22 @@ pub(super) fn gather<'a>(store: &'a Store, opts: &LayoutOptions) -> Gathered<'a>
         })
         .collect();
     let outside = gather_outside(store, &nodes, &services, &pod_by_ip);
+    let mut slices: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
+    for sl in store.endpoint_slices.values() {
+        if let Some(svc) = sl.service_name() {
+            slices
+                .entry((&sl.metadata.namespace, svc))
+                .or_default()
+                .push(sl);
+        }
+    }
     Gathered {
         nodes,
         node_count,
         services,
         outside,
         pod_by_ip,
+        slices,
     }
 }
 

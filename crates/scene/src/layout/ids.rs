@@ -38,8 +38,8 @@ pub enum ObjectId {
         namespace: String,
         name: String,
     },
-    /// EndpointSlices are not boxes of their own (their endpoints are the endpoint edges); the
-    /// id exists so the inspector can select one.
+    /// An EndpointSlice: a chip under its Service with its endpoint count; the endpoint edges
+    /// leave from it.
     EndpointSlice {
         namespace: String,
         name: String,
@@ -80,6 +80,13 @@ impl ObjectId {
 
     pub fn service(namespace: &str, name: &str) -> ObjectId {
         ObjectId::Service {
+            namespace: namespace.to_string(),
+            name: name.to_string(),
+        }
+    }
+
+    pub fn endpoint_slice(namespace: &str, name: &str) -> ObjectId {
+        ObjectId::EndpointSlice {
             namespace: namespace.to_string(),
             name: name.to_string(),
         }

@@ -29,6 +29,11 @@ pub(super) const SVC_H: f64 = 72.0;
 pub(super) const SVC_GAP: f64 = 16.0;
 /// Up to four Services share one row when each still gets this much.
 pub(super) const SVC_W_MIN: f64 = 200.0;
+/// An EndpointSlice chip under its Service, in the edge band.
+pub(super) const SLICE_W: f64 = 86.0;
+pub(super) const SLICE_W_MIN: f64 = 44.0;
+pub(super) const SLICE_H: f64 = 22.0;
+pub(super) const SLICE_GAP: f64 = 6.0;
 /// Vertical room between the Services and the nodes, where the edges fan out.
 pub(super) const EDGE_BAND: f64 = 56.0;
 pub(super) const CLUSTER_PAD: f64 = 16.0;

@@ -109,8 +109,8 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     let node_ports = services::node_ports(&what.services);
     let placed = nodes::draw_nodes(&mut scene, cluster, &grid, &what.nodes, &node_ports, opts);
     outside::draw_outside(&mut scene, &grid, &what.outside);
-    let svc_rects = services::draw_services(&mut scene, &grid, &what.services);
-    edges::draw_edges(&mut scene, &cluster.store, opts, &what, &placed, &svc_rects);
+    let svcs = services::draw_services(&mut scene, &grid, &what.services, &what.slices);
+    edges::draw_edges(&mut scene, &cluster.store, opts, &what, &placed, &svcs);
     scene.finish();
     scene
 }

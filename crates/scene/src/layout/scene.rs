@@ -27,6 +27,8 @@ pub enum Role {
     ServiceDns,
     ServiceHeadless,
     ServiceExternalName,
+    /// An EndpointSlice of a Service: a chip under it with its endpoint count.
+    EndpointSlice,
     NodePort,
     LoadBalancer,
     Client,
@@ -65,6 +67,7 @@ impl Role {
             Role::ServiceDns => "service-dns",
             Role::ServiceHeadless => "service-headless",
             Role::ServiceExternalName => "service-externalname",
+            Role::EndpointSlice => "endpointslice",
             Role::NodePort => "nodeport",
             Role::LoadBalancer => "lb",
             Role::Client => "client",

@@ -6,10 +6,14 @@ use super::gather::NodeBox;
 use super::geometry::Rect;
 use super::grid::Grid;
 use super::ids::ObjectId;
-use super::metrics::{text_width, BADGE_H, BADGE_W, FONT_BODY, FONT_SMALL, NODE_PAD};
+use super::metrics::{
+    text_width, BADGE_H, BADGE_W, FONT_BODY, FONT_SMALL, NODE_PAD, SLICE_GAP, SLICE_H, SLICE_W,
+    SLICE_W_MIN,
+};
 use super::scene::{Align, Role, Scene, Shape, Style};
 use std::collections::BTreeMap;
 use svcsim_engine::api::core::Service;
+use svcsim_engine::api::discovery::EndpointSlice;
 
 /// A nodePort of a NodePort or LoadBalancer Service: every node opens it.
 pub(super) struct ServiceNodePort {
@@ -104,22 +108,111 @@ pub(super) fn draw_node_ports(
     }
 }
 
-/// Draw the Services in their grid cells, in front of the edges (layer 2); returns where each
-/// landed.
+/// Where the Services and their EndpointSlices were drawn (what the edges join).
+pub(super) struct ServicesPlaced {
+    pub(super) services: BTreeMap<ObjectId, Rect>,
+    /// Each drawn EndpointSlice's chip.
+    pub(super) slices: BTreeMap<ObjectId, Rect>,
+}
+
+/// Draw the Services in their grid cells, each with its EndpointSlices as chips under it, in
+/// front of the edges (layer 2); returns where each landed.
 pub(super) fn draw_services(
     scene: &mut Scene,
     grid: &Grid,
     services: &[&Service],
-) -> BTreeMap<ObjectId, Rect> {
+    slices: &BTreeMap<(&str, &str), Vec<&EndpointSlice>>,
+) -> ServicesPlaced {
     scene.layer = 2;
-    let mut svc_rects: BTreeMap<ObjectId, Rect> = BTreeMap::new();
+    let mut placed = ServicesPlaced {
+        services: BTreeMap::new(),
+        slices: BTreeMap::new(),
+    };
     for (i, s) in services.iter().enumerate() {
         let rect = grid.service_rect(i);
         let id = ObjectId::service(&s.metadata.namespace, &s.metadata.name);
         draw_service(scene, &id, s, rect);
-        svc_rects.insert(id, rect);
+        let own = slices
+            .get(&(s.metadata.namespace.as_str(), s.metadata.name.as_str()))
+            .map_or(&[][..], Vec::as_slice);
+        draw_slices(scene, own, rect, &mut placed.slices);
+        placed.services.insert(id, rect);
     }
-    svc_rects
+    placed
+}
+
+/// A Service's EndpointSlices, one chip each under its box with the number of endpoints it
+/// lists ("100 / 100 / 50": the EndpointSlice controller's 100 per slice), so the slices are
+/// objects between the Service and its endpoints and change as pods come and go. When they
+/// do not fit side by side, one chip says how many slices and endpoints.
+fn draw_slices(
+    scene: &mut Scene,
+    slices: &[&EndpointSlice],
+    svc: Rect,
+    placed: &mut BTreeMap<ObjectId, Rect>,
+) {
+    if slices.is_empty() {
+        return;
+    }
+    let y = svc.bottom() + SLICE_GAP;
+    let n = slices.len() as f64;
+    let w = ((svc.w - (n - 1.0) * SLICE_GAP) / n).min(SLICE_W);
+    let count = |sl: &EndpointSlice| sl.endpoints.len();
+    if w < SLICE_W_MIN {
+        let total: usize = slices.iter().map(|sl| count(sl)).sum();
+        let r = Rect::new(svc.x, y, svc.w.min(2.0 * SLICE_W), SLICE_H);
+        let id = ObjectId::endpoint_slice(&slices[0].metadata.namespace, &slices[0].metadata.name);
+        scene.rect_item(id.clone(), r, Style::new(Role::EndpointSlice));
+        let text = format!("{} slices · {total}", slices.len());
+        scene.text(
+            Some(&id),
+            r.center().x,
+            r.y + 16.0,
+            &text,
+            FONT_SMALL,
+            false,
+            Align::Center,
+            r.w - 8.0,
+            Role::Text,
+        );
+        for sl in slices {
+            placed.insert(
+                ObjectId::endpoint_slice(&sl.metadata.namespace, &sl.metadata.name),
+                r,
+            );
+        }
+        return;
+    }
+    // Fullest first ("100 / 100 / 50"), then by name.
+    let mut slices = slices.to_vec();
+    slices.sort_by(|a, b| {
+        count(b)
+            .cmp(&count(a))
+            .then(a.metadata.name.cmp(&b.metadata.name))
+    });
+    for (k, sl) in slices.iter().enumerate() {
+        let r = Rect::new(svc.x + k as f64 * (w + SLICE_GAP), y, w, SLICE_H);
+        let id = ObjectId::endpoint_slice(&sl.metadata.namespace, &sl.metadata.name);
+        scene.rect_item(id.clone(), r, Style::new(Role::EndpointSlice));
+        let n = count(sl);
+        let text = if text_width(&format!("slice {n}"), FONT_SMALL) + 8.0 <= w {
+            format!("slice {n}")
+        } else {
+            n.to_string()
+        };
+        scene.text(
+            Some(&id),
+            r.center().x,
+            r.y + 16.0,
+            &text,
+            FONT_SMALL,
+            false,
+            Align::Center,
+            w - 6.0,
+            Role::Text,
+        );
+        placed.insert(id, r);
+    }
 }
 
 /// `name` in the default namespace, `namespace/name` elsewhere.
