@@ -312,3 +312,38 @@ test('the legend explains the canvas in its own colours, under the canvas and in
     await server.close();
   }
 });
+
+test('a share link opens the journey paused at the hop it was at (hop 3)', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    // Two sends: the link must replay the second one, with its own endpoint choices.
+    await page.click('#send');
+    await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+    await page.click('#send');
+    await page.click('#play');
+    await page.click('#replay');
+    await page.click('#play');
+    await page.click('#step-forward');
+    await page.click('#step-forward');
+    await page.locator('#caption-step', { hasText: /^Hop 3 of/ }).waitFor();
+    const rows = await page.locator('#events li').allInnerTexts();
+    await page.click('#share');
+    await page.waitForFunction(() => location.hash.length > 10);
+    const url = page.url();
+    const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await other.goto(url);
+    await other.locator('#caption-step', { hasText: /^Hop 3 of/ }).waitFor({ timeout: 10000 });
+    assert.deepEqual(await other.locator('#events li').allInnerTexts(), rows);
+    assert.equal(await other.locator('#events li.current').count(), 1);
+    assert.match(await other.locator('#events li.current').innerText(), /^3\. /);
+    assert.equal(await other.locator('#play').innerText(), 'Play');
+    await other.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

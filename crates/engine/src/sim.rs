@@ -29,6 +29,21 @@ pub struct Rng {
 }
 
 impl Rng {
+    /// The generator's whole state, to continue its stream elsewhere ([`Rng::from_state`]):
+    /// a shared link replays the journey it was showing with the same load-balancing choices.
+    pub fn state(&self) -> [u64; 4] {
+        self.s
+    }
+
+    /// The generator at `state` (an all-zero state, which xoshiro never reaches, is taken as
+    /// seed 0 instead of a stream of zeros).
+    pub fn from_state(state: [u64; 4]) -> Rng {
+        if state == [0; 4] {
+            return Rng::new(0);
+        }
+        Rng { s: state }
+    }
+
     /// Seed the generator; every seed (0 included) gives a valid, distinct stream.
     pub fn new(seed: u64) -> Rng {
         let mut sm = seed;

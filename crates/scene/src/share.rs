@@ -25,6 +25,43 @@ pub struct Scenario {
     pub settings: Settings,
     /// The selected object, as [`crate::layout::ObjectId`]'s text form (`svc/default/web`).
     pub selection: Option<String>,
+    /// The journey on screen and the hop it is at ("look at hop 3"); absent in links made
+    /// before it existed and when no journey was sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub journey: Option<SharedJourney>,
+}
+
+/// A journey as a link keeps it: sent again from the scenario's source and destination with
+/// the same random stream, it takes the same path and load-balancing choices.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SharedJourney {
+    /// The journey generator's state before the send, as four hex words (`Rng::state`).
+    pub rng: String,
+    /// How many connections were sent (1, or Send 100's 100).
+    pub count: u32,
+    /// The hop the player was at (0-based event index).
+    pub hop: usize,
+}
+
+impl SharedJourney {
+    /// The generator state, if `rng` is four hex words.
+    pub fn rng_state(&self) -> Option<[u64; 4]> {
+        let words: Vec<u64> = self
+            .rng
+            .split('.')
+            .map(|w| u64::from_str_radix(w, 16).ok())
+            .collect::<Option<_>>()?;
+        words.try_into().ok()
+    }
+
+    pub fn state_text(state: [u64; 4]) -> String {
+        state
+            .iter()
+            .map(|w| format!("{w:x}"))
+            .collect::<Vec<_>>()
+            .join(".")
+    }
 }
 
 /// The tag of the current format.

@@ -508,9 +508,6 @@ fn the_scenario_round_trips_what_the_page_saves() {
     );
     assert_eq!(saved.selection.as_deref(), Some("svc/default/my-service"));
     let mut back = Session::new(&saved);
-    // Restored folded: the next journey's lookup is one step.
-    back.send(1).unwrap();
-    assert_eq!(back.playback().events()[0].leg, "DNS lookup 1");
     assert_eq!(back.scenario(), saved);
     assert_eq!(back.proxy_mode(), ProxyMode::Nftables);
     assert!(!back.pending(), "a restored scenario is shown settled");
@@ -518,6 +515,9 @@ fn the_scenario_round_trips_what_the_page_saves() {
         back.selection(),
         Some(&ObjectId::service("default", "my-service"))
     );
+    // Restored folded: the next journey's lookup is one step.
+    back.send(1).unwrap();
+    assert_eq!(back.playback().events()[0].leg, "DNS lookup 1");
 }
 
 #[test]
@@ -605,6 +605,7 @@ fn held_text_is_not_applied_until_asked() {
             ..Settings::default()
         },
         selection: Some("svc/default/my-service".to_string()),
+        journey: None,
     };
     let mut s = Session::held(&scenario);
     assert!(s.is_held());
@@ -1057,4 +1058,49 @@ fn the_scene_is_laid_out_for_the_canvas_the_page_reports() {
     // Nonsense sizes are taken as nothing, never a panic.
     s.set_screen(f64::NAN, f64::INFINITY);
     assert!(s.scene().plan().is_some());
+}
+
+/// Issue 12, item 7: a link keeps the journey and its hop. Opened, the same journey is on
+/// screen (same rows: the same endpoints chosen, though the first session sent others
+/// before it), paused at hop 3; links without a journey open without one.
+#[test]
+fn a_link_restores_the_journey_and_its_hop() {
+    let mut s = Session::first_visit();
+    for _ in 0..3 {
+        s.send(1).unwrap();
+    }
+    s.goto_hop(2);
+    let link = s.scenario();
+    let j = link
+        .journey
+        .clone()
+        .expect("the journey is in the scenario");
+    assert_eq!(j.hop, 2);
+    assert_eq!(j.count, 1);
+    let rows = |s: &Session| -> Vec<String> {
+        s.playback()
+            .events()
+            .iter()
+            .map(|e| format!("{} {} {}", e.leg, e.place_text, e.after))
+            .collect()
+    };
+    let decoded = svcsim_scene::share::decode(&svcsim_scene::share::encode(&link)).unwrap();
+    let back = Session::new(&decoded);
+    assert_eq!(rows(&back), rows(&s));
+    assert_eq!(back.playback().current(), 2);
+    assert!(!back.playback().is_playing());
+    assert_eq!(back.scenario(), link);
+    // A hop past the end is the last hop; nonsense state is no journey, never a panic.
+    let mut far = link.clone();
+    far.journey.as_mut().unwrap().hop = usize::MAX;
+    let back = Session::new(&far);
+    assert_eq!(
+        back.playback().current(),
+        back.playback().events().len() - 1
+    );
+    let mut bad = link.clone();
+    bad.journey.as_mut().unwrap().rng = "zz".into();
+    assert!(Session::new(&bad).playback().journey().is_none());
+    // Without one: nothing sent.
+    assert!(Session::first_visit().scenario().journey.is_none());
 }

@@ -18,6 +18,7 @@ fn lesson() -> Scenario {
         seed: 42,
         settings,
         selection: Some("svc/default/my-service".to_string()),
+        journey: None,
     }
 }
 
@@ -218,6 +219,7 @@ proptest! {
         speed in proptest::option::of(1u32..=64),
         presentation in any::<bool>(),
         selection in proptest::option::of(".{0,30}"),
+        journey in proptest::option::of((any::<[u64; 4]>(), 1u32..=100, 0usize..200)),
     ) {
         let settings = Settings {
             source,
@@ -226,7 +228,15 @@ proptest! {
             presentation,
             ..Settings::default()
         };
-        let s = Scenario { text, seed, settings, selection };
+        let journey = journey.map(|(state, count, hop)| SharedJourney {
+            rng: SharedJourney::state_text(state),
+            count,
+            hop,
+        });
+        if let Some(j) = &journey {
+            prop_assert!(j.rng_state().is_some());
+        }
+        let s = Scenario { text, seed, settings, selection, journey };
         prop_assert_eq!(decode(&encode(&s)), Ok(s));
     }
 

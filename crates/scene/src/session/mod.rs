@@ -28,7 +28,7 @@ use crate::journey::{origin_value, parse_origin};
 use crate::layout::{layout, LayoutOptions, ObjectId, Scene};
 use crate::playback::{Overlay, OverlayStyle, Playback};
 use crate::settings::{Settings, Theme};
-use crate::share::Scenario;
+use crate::share::{Scenario, SharedJourney};
 use editing::Editing;
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::cluster::{ApplyResult, Cluster};
@@ -91,6 +91,9 @@ pub struct Session {
     /// The canvas' size in CSS pixels, which the layout arranges the scene for
     /// ([`LayoutOptions::screen`]); None until the page says.
     screen: Option<(u32, u32)>,
+    /// The journey on screen came from [`Session::send`]: the journey generator's state
+    /// before it and the number of connections, what a link needs to show it again.
+    sent: Option<([u64; 4], u32)>,
 }
 
 /// The most of one command's stdout (and of its stderr) the console shows: `kubectl get pods`
@@ -117,6 +120,9 @@ pub const BIG_SCENE_RELAYOUT_MS: f64 = 500.0;
 const BIG_CLUSTER_OBJECTS: usize = BIG_SCENE_ITEMS / 4;
 /// Services whose EndpointSlices, Endpoints and load balancer the controllers work per
 /// animation frame while simulated time waits ([`Cluster::catch_up`]): ten thousand new
+/// The most connections a shared link's journey sends again (Send 100 sends 100).
+pub const MAX_SHARED_SENDS: u32 = 100;
+
 /// Services at once cost ~275 ms in wasm, a frame's share of them stays under ~60 ms.
 pub const CATCH_UP_SERVICES: usize = 2_000;
 
@@ -142,6 +148,7 @@ impl Session {
             scene_stale: false,
             since_layout_ms: 0.0,
             screen: None,
+            sent: None,
         };
         s.apply_proxy_mode();
         s.playback.set_fold_dns(s.settings.fold_dns, &s.scene);
@@ -156,7 +163,27 @@ impl Session {
         if dest.is_some() {
             s.settings.dest = dest;
         }
+        if let Some(j) = &scenario.journey {
+            s.restore_journey(j);
+        }
         s
+    }
+
+    /// Send the journey a link was showing again, with the same random stream (so the same
+    /// endpoints are chosen), and pause at its hop. A journey that cannot be sent (a link
+    /// edited by hand) is left out: the rest of the link still opens.
+    fn restore_journey(&mut self, j: &SharedJourney) {
+        let Some(state) = j.rng_state() else {
+            return;
+        };
+        let saved = self.rng.clone();
+        self.rng = Rng::from_state(state);
+        if self.send(j.count.clamp(1, MAX_SHARED_SENDS)).is_ok() {
+            self.playback.goto(j.hop);
+            self.played();
+        } else {
+            self.rng = saved;
+        }
     }
 
     /// A scenario opened *held*: its text is in the editor but not applied, over the default
@@ -202,7 +229,7 @@ impl Session {
                 example: Some(ex.id.to_string()),
                 ..Settings::default()
             },
-            selection: None,
+            ..Scenario::default()
         })
     }
 
@@ -213,6 +240,13 @@ impl Session {
             seed: self.editing.seed,
             settings: self.settings.clone(),
             selection: self.selection.as_ref().map(ToString::to_string),
+            journey: self.sent.filter(|_| self.playback.journey().is_some()).map(
+                |(state, count)| SharedJourney {
+                    rng: SharedJourney::state_text(state),
+                    count,
+                    hop: self.playback.current(),
+                },
+            ),
         }
     }
 
@@ -431,6 +465,7 @@ impl Session {
         }
         self.select(None);
         self.playback.clear();
+        self.sent = None;
         self.played();
         self.cluster_changed();
     }
@@ -545,6 +580,8 @@ impl Session {
             ..TraceOptions::default()
         };
         let cluster = &self.editing.cluster;
+        let state = self.rng.state();
+        self.sent = Some((state, count.max(1)));
         if count <= 1 {
             let j =
                 trace(cluster, &origin, &dest, opts, &mut self.rng).map_err(|e| e.to_string())?;
@@ -630,6 +667,8 @@ impl Session {
         }
         let journeys = std::mem::take(&mut out.journeys);
         if !journeys.is_empty() {
+            // A console packet is not a Send: a link does not replay it.
+            self.sent = None;
             self.playback.play(journeys, &self.scene);
             self.played();
         }
