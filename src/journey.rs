@@ -292,6 +292,12 @@ pub fn HopCaption() -> impl IntoView {
     let current = Memo::new(move |_| player.position().0);
     let caption = move || {
         let cur = current.get();
+        // With the outcome, why the Service reaches no pod (its first reason).
+        let why = if player.with_journey(|p| cur + 1 == p.events().len()) {
+            player.failure_reasons().into_iter().next()
+        } else {
+            None
+        };
         player.with_journey(|p| {
             let events = p.events();
             let e = events.get(cur)?;
@@ -314,7 +320,11 @@ pub fn HopCaption() -> impl IntoView {
                 {match outcome {
                     // At the end the outcome takes the header's line: the strip stays as
                     // tall as the room kept for it under the canvas.
-                    Some(o) => view! { <p class="caption-outcome">{o}</p> }.into_any(),
+                    Some(o) => view! {
+                        <p class="caption-outcome">{o}</p>
+                        {why.clone().map(|w| view! { <p id="caption-why" class="caption-why">"Why: " {w}</p> })}
+                    }
+                    .into_any(),
                     None => view! { <p class="caption-header"><code>{header}</code></p> }.into_any(),
                 }}
             })

@@ -83,6 +83,11 @@ impl Player {
         self.0.read(self.0.journey, |s| f(s.playback()))
     }
 
+    /// Why the journey failed, when its Service cannot reach a pod (`Session::failure_reasons`).
+    pub fn failure_reasons(&self) -> Vec<String> {
+        self.0.read(self.0.journey, |s| s.failure_reasons())
+    }
+
     /// The hop shown now and whether the journey plays (re-runs on every frame while playing:
     /// read it in a `Memo`).
     pub fn position(&self) -> (usize, bool) {

@@ -347,3 +347,32 @@ test('a share link opens the journey paused at the hop it was at (hop 3)', async
     await server.close();
   }
 });
+
+test('a journey refused for a named targetPort no container carries says why, at its last hop', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    const text = (await page.locator('textarea#manifest').inputValue()).replace('targetPort: 9376', 'targetPort: http');
+    await page.locator('textarea#manifest').fill(text);
+    // Applied as typed (after the editor's debounce), then time settles.
+    await page.waitForTimeout(1200);
+    await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+    await page.fill('#dest', 'my-service:80');
+    await page.click('#send');
+    await page.locator('#events li').first().waitFor({ timeout: 10000 });
+    await page.locator('#events li').last().locator('button').click();
+    await page.locator('#caption-why').waitFor({ timeout: 5000 }).catch(async (e) => {
+      await page.screenshot({ path: `${SHOTS}/why-named-port.png` });
+      throw new Error(`${e.message}\n${await page.locator('#caption').innerText()}\n${(await page.locator('#events li').allInnerTexts()).slice(-3).join('\n')}`);
+    });
+    assert.match(await page.locator('#caption-why').innerText(), /named targetPort "http", but no selected pod has a container port named "http"/);
+    assert.match(await page.locator('#caption .caption-outcome').innerText(), /refused|REJECT/i);
+    await page.screenshot({ path: `${SHOTS}/why-named-port.png` });
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

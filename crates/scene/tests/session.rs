@@ -1104,3 +1104,26 @@ fn a_link_restores_the_journey_and_its_hop() {
     // Without one: nothing sent.
     assert!(Session::first_visit().scenario().journey.is_none());
 }
+
+/// Issue 12, item 6: a journey refused because the Service's named targetPort is on no
+/// container port says so, not only "no endpoints".
+#[test]
+fn a_refused_journey_says_why_the_service_has_no_endpoints() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n    targetPort: http\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        ports:\n        - containerPort: 8080\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: client\nspec:\n  containers:\n  - name: c\n    image: busybox\n";
+    let mut s = session(text);
+    run_frames(&mut s, 2000);
+    s.set_source("pod:default:client");
+    s.set_dest("web:80");
+    s.send(1).unwrap();
+    let reasons = s.failure_reasons();
+    assert_eq!(reasons.len(), 1, "{reasons:?}");
+    assert!(
+        reasons[0].contains("named targetPort \"http\""),
+        "{}",
+        reasons[0]
+    );
+    // A journey that connects has no reasons.
+    let mut ok = Session::first_visit();
+    ok.send(1).unwrap();
+    assert!(ok.failure_reasons().is_empty());
+}

@@ -351,6 +351,56 @@ impl Session {
     }
 
     /// The inspector for the selection, with the current hop's rules marked.
+    /// Why the journey on screen failed, when the Service it was sent to cannot reach a pod
+    /// (issue 12, item 6): the Service whose address or NodePort the packet had where it
+    /// stopped, and the inspector's reasons for it (a selector matching nothing, pods not
+    /// ready, a named `targetPort` no container port carries…). Empty when it did not fail or
+    /// the reason is not a Service's.
+    pub fn failure_reasons(&self) -> Vec<String> {
+        let Some(j) = self.playback.journey() else {
+            return Vec::new();
+        };
+        let failing = j
+            .dns_queries
+            .iter()
+            .flat_map(|q| q.hops.iter())
+            .chain(&j.hops);
+        let Some(hop) = failing.into_iter().find(|h| {
+            matches!(
+                h.action,
+                svcsim_engine::trace::Action::Reject | svcsim_engine::trace::Action::Drop
+            )
+        }) else {
+            return Vec::new();
+        };
+        let (dst, port) = (hop.before.dst.to_string(), hop.before.dst_port);
+        let store = &self.editing.cluster.store;
+        let node_ip = store
+            .nodes
+            .values()
+            .any(|n| n.internal_ip().is_some_and(|ip| ip == dst));
+        let service = store.services.values().find(|s| {
+            let ports = &s.spec.ports;
+            let on_port = |p: i32| ports.iter().any(|sp| sp.port == p);
+            (s.spec.cluster_ips.contains(&dst) && on_port(i32::from(port)))
+                || (s.status.load_balancer.ingress.iter().any(|i| i.ip == dst)
+                    && on_port(i32::from(port)))
+                || (node_ip && ports.iter().any(|sp| sp.node_port == i32::from(port)))
+        });
+        let Some(s) = service else {
+            return Vec::new();
+        };
+        crate::inspect::why_no_endpoints(
+            &self.editing.cluster,
+            &s.metadata.namespace,
+            &s.metadata.name,
+        )
+        .into_iter()
+        .filter(|r| !r.is_note())
+        .map(|r| r.to_string())
+        .collect()
+    }
+
     pub fn inspector(&self) -> crate::inspect::Panel {
         crate::inspect::panel(
             self.cluster(),
