@@ -211,6 +211,7 @@ pub fn App() -> impl IntoView {
                     <StageBar />
                     <ClusterCanvas />
                     <HopCaption />
+                    <PresentExplanation />
                     <Legend />
                     <DistributionChart />
                 </section>

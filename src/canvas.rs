@@ -124,7 +124,7 @@ fn round_rect(ctx: &Ctx, x: f64, y: f64, w: f64, h: f64, r: f64) {
     ctx.close_path();
 }
 
-fn font(size: f64, bold: bool) -> String {
+pub(crate) fn font(size: f64, bold: bool) -> String {
     format!(
         "{}{size:.1}px system-ui, 'DejaVu Sans', 'Liberation Sans', sans-serif",
         if bold { "bold " } else { "" }
@@ -384,26 +384,13 @@ fn css_size(el: &web_sys::HtmlCanvasElement) -> (f64, f64) {
 /// The wheel listener, kept alive until the component is cleaned up.
 type WheelSlot = Rc<Cell<Option<Closure<dyn FnMut(web_sys::WheelEvent)>>>>;
 
-/// Save the canvas as `svcsim.png` (the Export PNG button).
-pub fn export_png() {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let Some(c) = doc
-        .get_element_by_id("cluster")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
-    else {
-        return;
-    };
-    if let Ok(url) = c.to_data_url_with_type("image/png") {
-        if let Ok(a) = doc.create_element("a") {
-            let _ = a.set_attribute("href", &url);
-            let _ = a.set_attribute("download", "svcsim.png");
-            if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
-                a.click();
-            }
-        }
-    }
+/// The page's canvas size in CSS pixels (for Export PNG, which draws the scene as shown).
+pub(crate) fn canvas_size(doc: &web_sys::Document) -> Option<(f64, f64)> {
+    let c = doc
+        .get_element_by_id("cluster")?
+        .dyn_into::<web_sys::HtmlCanvasElement>()
+        .ok()?;
+    Some(css_size(&c))
 }
 
 /// The canvas component: the session's scene, and its journey overlay on top.

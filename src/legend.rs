@@ -1,5 +1,5 @@
 //! The legend: what every colour, line style and badge of the canvas means (issue 12, item 4),
-//! drawn with the canvas' own palette ([`paint`], [`packet_colour`]) so the two cannot
+//! drawn with the canvas' own palette and in the exported picture ([`paint`], [`packet_colour`]) so the two cannot
 //! disagree. Under the canvas (folded until opened) and in Help.
 
 use crate::canvas::{background, packet_colour, paint};
@@ -11,7 +11,7 @@ use svcsim_scene::settings::Theme;
 
 /// How an entry's swatch is drawn.
 #[derive(Clone, Copy)]
-enum Swatch {
+pub(crate) enum Swatch {
     /// A box in the role's colours (dashed outline when the object is pending or outside).
     Box(Role, bool),
     /// A line in the role's colour (dashed when the canvas dashes it).
@@ -23,7 +23,7 @@ enum Swatch {
 }
 
 /// Every entry: its swatch and what it means.
-const ENTRIES: &[(Swatch, &str)] = &[
+pub(crate) const ENTRIES: &[(Swatch, &str)] = &[
     (Swatch::Box(Role::Node, false), "node (its IP and podCIDR)"),
     (Swatch::Box(Role::NodeControlPlane, false), "control-plane node"),
     (Swatch::Box(Role::PodReady, false), "pod, Ready (an endpoint)"),

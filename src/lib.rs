@@ -28,6 +28,8 @@ pub mod crash;
 #[cfg(target_arch = "wasm32")]
 pub mod editor;
 #[cfg(target_arch = "wasm32")]
+pub mod export;
+#[cfg(target_arch = "wasm32")]
 pub mod inspector;
 #[cfg(target_arch = "wasm32")]
 pub mod journey;

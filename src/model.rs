@@ -139,6 +139,13 @@ impl Prefs {
         self.0.read(self.0.settings, |s| s.settings().clone())
     }
 
+    /// The settings without subscribing (event handlers).
+    pub fn get_untracked(&self) -> Settings {
+        self.0
+            .untracked(|s| s.settings().clone())
+            .unwrap_or_default()
+    }
+
     pub fn set_theme(&self, theme: Theme) {
         self.0.update(|s| s.set_theme(theme));
     }

@@ -4,7 +4,7 @@
 // canvas has a device pixel for every screen pixel.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { withPage } from './support.mjs';
 
 const ready = (page) =>
@@ -39,10 +39,44 @@ test('hover names a pod, a click selects it, Export PNG downloads the canvas', a
     await page.locator('#inspector-heading', { hasText: found.label }).waitFor();
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
-    assert.equal(download.suggestedFilename(), 'svcsim.png');
+    assert.match(download.suggestedFilename(), /^svcsim(-[a-z0-9-]+)?\.png$/);
     const png = await readFile(await download.path());
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     assert.ok(png.length > 10000, `${png.length} bytes`);
+    assert.deepEqual(problems, []);
+  });
+});
+
+/** The width and height in a PNG's IHDR chunk. */
+const pngSize = (png) => ({ w: png.readUInt32BE(16), h: png.readUInt32BE(20) });
+
+test('Export PNG at hop 3: twice the canvas, with a title, the caption and the legend under it', async () => {
+  await withPage(async (page, problems) => {
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await ready(page);
+    await page.click('#presentation');
+    await page.click('#send');
+    await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+    await page.click('#play'); // pause
+    await page.click('#replay');
+    await page.click('#play');
+    await page.click('#step-forward');
+    await page.click('#step-forward');
+    await page.locator('#caption-step', { hasText: /^Hop 3 of/ }).waitFor();
+    const css = await page.evaluate(() => {
+      const r = document.querySelector('#cluster').getBoundingClientRect();
+      return { w: r.width, h: r.height };
+    });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export')]);
+    assert.match(download.suggestedFilename(), /-hop-03\.png$/);
+    const path = await download.path();
+    const png = await readFile(path);
+    const { w, h } = pngSize(png);
+    assert.equal(w, Math.round(2 * Math.max(css.w, 640)), `${w} px wide for a ${css.w} px canvas`);
+    // Title, caption and legend add at least 200 CSS px to the scene's height.
+    assert.ok(h >= Math.round(2 * (css.h + 200)), `${h} px high for a ${css.h} px canvas`);
+    await mkdir('/tmp/svcsim-shots', { recursive: true });
+    await copyFile(path, '/tmp/svcsim-shots/export-hop3.png');
     assert.deepEqual(problems, []);
   });
 });
