@@ -390,7 +390,7 @@ fn Banner() -> impl IntoView {
                     "Present"
                 </button>
                 <button type="button" id="share" on:click=share>"Share"</button>
-                <button type="button" id="export" on:click=move |_| crate::canvas::export_png()>"Export PNG"</button>
+                <button type="button" id="export" on:click=move |_| crate::export::export_png(model, prefs)>"Export PNG"</button>
                 <button type="button" id="help" aria-haspopup="dialog" on:click=move |_| model.ui.help_open.set(true)>
                     "? Help"
                 </button>
@@ -414,6 +414,27 @@ fn Explanation() -> impl IntoView {
                         <h2>{e.concept}</h2>
                         <p>{e.explanation}</p>
                     </div>
+                }
+            })
+    }
+}
+
+/// In presentation mode the editor's column is hidden; the example's concept and explanation
+/// stay one click away under the caption, folded so the picture keeps the screen.
+#[component]
+fn PresentExplanation() -> impl IntoView {
+    let prefs = use_prefs();
+    move || {
+        prefs
+            .get()
+            .example
+            .and_then(|id| examples::by_id(&id))
+            .map(|e| {
+                view! {
+                    <details class="present-only explanation-fold" id="present-explanation">
+                        <summary>"About this example: " {e.concept}</summary>
+                        <p>{e.explanation}</p>
+                    </details>
                 }
             })
     }

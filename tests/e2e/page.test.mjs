@@ -208,6 +208,12 @@ test('teaching actions edit the text; console packets play; kubectl get takes co
     await page.fill('#console-input', `kubectl scale deployment ${deploy} --replicas=5`);
     await page.press('#console-input', 'Enter');
     await page.waitForFunction(() => document.querySelector('textarea#manifest').value.includes('replicas: 5'));
+    // kubectl delete in the console: the Service's document leaves the editor's text, so the
+    // next edit does not bring it back; the table says it is gone.
+    await page.fill('#console-input', 'kubectl delete service myapp-service');
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => !document.querySelector('textarea#manifest').value.includes('name: myapp-service'));
+    await page.waitForFunction(() => !document.querySelector('#output').textContent.includes('myapp-service'));
     assert.deepEqual(problems, []);
   });
 });

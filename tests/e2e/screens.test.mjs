@@ -376,3 +376,35 @@ test('a journey refused for a named targetPort no container carries says why, at
     await server.close();
   }
 });
+
+test('Present keeps the example explanation one click away; the user’s own manifest drops it', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#presentation');
+    const fold = page.locator('#present-explanation');
+    assert.ok(await fold.isVisible(), 'the explanation is not offered in Present');
+    assert.equal(await fold.evaluate((d) => d.open), false, 'folded at first: the picture keeps the screen');
+    await fold.locator('summary').click();
+    assert.match(await fold.innerText(), /Defining a Service[\s\S]*my-service/);
+    await page.screenshot({ path: `${SHOTS}/present-explanation-1280.png` });
+    await page.click('#presentation');
+    assert.equal(await fold.isVisible(), false, 'shown twice outside Present');
+
+    // The user's own manifest: a Service the example does not have.
+    await page.locator('textarea#manifest').fill(
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: mine\nspec:\n  ports:\n  - port: 8080\n',
+    );
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('mine'), null, { timeout: 10000 });
+    await page.locator('#explanation').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await page.locator('#example').inputValue(), '', 'the menu still names the example');
+    await page.click('#presentation');
+    assert.equal(await page.locator('#present-explanation').count(), 0, 'stale lecture text in Present');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

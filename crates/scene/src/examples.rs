@@ -121,6 +121,18 @@ pub fn by_id(id: &str) -> Option<&'static Example> {
 }
 
 /// The default scenario ([`DEFAULT_ID`]).
+/// The Services an example defines, as (namespace, name): while the cluster still has one of
+/// them, what is loaded is that example (perhaps edited, scaled); once it has none, it is the
+/// user's own manifests and the example's lecture text would be stale.
+pub fn services(ex: &Example) -> Vec<(String, String)> {
+    svcsim_engine::manifest::parse(ex.yaml)
+        .objects
+        .into_iter()
+        .filter(|o| o.kind == "Service")
+        .map(|o| (o.namespace.unwrap_or_else(|| "default".into()), o.name))
+        .collect()
+}
+
 pub fn default_example() -> &'static Example {
     by_id(DEFAULT_ID).unwrap_or(&ALL[0])
 }

@@ -1,5 +1,5 @@
 //! Small edits of the editor text that a teaching action makes (`replicas: 4`,
-//! `externalTrafficPolicy: Local`), done on the text so the text stays the source of truth: the
+//! `externalTrafficPolicy: Local`, an object deleted in the console), done on the text so the text stays the source of truth: the
 //! edit shows in the editor, survives a reload and goes into a shared link.
 //!
 //! The engine's parser gives each value's line and column; the edit replaces that scalar on its
@@ -87,4 +87,86 @@ pub fn set_field(
     out.push('\n');
     out.push_str(&text[at..]);
     Some(out)
+}
+
+/// Remove the document that defines the object `kind` `namespace/name` from `text` (with the
+/// `---` line that followed it, or else the one before it). None when the text does not define
+/// it, or defines it inside a `List` with other objects (removing the document would remove
+/// them too; the caller leaves the text alone and says so).
+pub fn remove_object(text: &str, kind: &str, namespace: &str, name: &str) -> Option<String> {
+    let parsed = manifest::parse(text);
+    let object = parsed.objects.iter().find(|o| {
+        o.kind == kind && o.name == name && o.namespace.as_deref().unwrap_or("default") == namespace
+    })?;
+    if parsed
+        .objects
+        .iter()
+        .filter(|o| o.doc == object.doc)
+        .count()
+        != 1
+    {
+        return None;
+    }
+    let range = manifest::document_ranges(text)
+        .into_iter()
+        .nth(object.doc)?;
+    let (before, after) = (text.get(..range.start)?, text.get(range.end..)?);
+    let separator = |s: &str| {
+        s.strip_prefix("---")
+            .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
+    };
+    // The separator that followed the document goes with it; the last document takes the one
+    // before it instead, so no empty document is left at either end.
+    let next_line_end = after.find('\n').map_or(after.len(), |i| i + 1);
+    if separator(after[..next_line_end].trim_end_matches('\n')) {
+        return Some(format!("{before}{}", &after[next_line_end..]));
+    }
+    let trimmed = before.strip_suffix('\n').unwrap_or(before);
+    let last_line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+    if after.trim().is_empty() && separator(&trimmed[last_line_start..]) {
+        return Some(format!("{}{after}", &before[..last_line_start]));
+    }
+    Some(format!("{before}{after}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n  ports:\n  - port: 80\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: team\nspec:\n  containers:\n  - name: c\n    image: nginx\n---\n# the last one\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\nspec:\n  ports:\n  - port: 81\n";
+
+    fn names(text: &str) -> Vec<String> {
+        manifest::parse(text)
+            .objects
+            .into_iter()
+            .map(|o| format!("{}/{}", o.kind, o.name))
+            .collect()
+    }
+
+    #[test]
+    fn removing_an_object_keeps_the_others_and_their_separators() {
+        let first = remove_object(TEXT, "Service", "default", "a").unwrap();
+        assert!(first.starts_with("apiVersion: v1\nkind: Pod"), "{first}");
+        assert_eq!(names(&first), ["Pod/p", "Service/b"]);
+
+        let middle = remove_object(TEXT, "Pod", "team", "p").unwrap();
+        assert_eq!(names(&middle), ["Service/a", "Service/b"]);
+        assert_eq!(middle.matches("---").count(), 1, "{middle}");
+
+        let last = remove_object(TEXT, "Service", "default", "b").unwrap();
+        assert_eq!(names(&last), ["Service/a", "Pod/p"]);
+        assert!(last.ends_with("image: nginx\n"), "{last:?}");
+    }
+
+    #[test]
+    fn only_the_object_named_in_its_namespace_is_removed() {
+        assert_eq!(remove_object(TEXT, "Pod", "default", "p"), None);
+        assert_eq!(remove_object(TEXT, "Service", "default", "p"), None);
+        let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: a\n- apiVersion: v1\n  kind: Service\n  metadata:\n    name: b\n";
+        assert_eq!(
+            remove_object(list, "Service", "default", "a"),
+            None,
+            "a List holds b too"
+        );
+    }
 }

@@ -1041,6 +1041,41 @@ fn console_scale_is_written_into_the_editor_text_and_survives_the_next_apply() {
     assert!(!s.draft().contains("coredns"));
 }
 
+/// The console's `kubectl delete` takes the object's document out of the editor's text
+/// (issue 12, item 6): the next apply used to create the deleted Service again, silently. A
+/// Deployment's pod is not in the text: deleting it leaves the text alone (it is replaced).
+#[test]
+fn console_delete_takes_the_object_out_of_the_editor_text() {
+    let mut s = session(example("clusterip"));
+    run_frames(&mut s, 5_000);
+    assert!(s.draft().contains("name: my-service"));
+    let out = s.run_console("kubectl delete service my-service");
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert!(!s.draft().contains("name: my-service"), "{}", s.draft());
+    assert_eq!(s.draft(), s.applied_text());
+    // The rest of the text is intact and applies as before; the Service stays deleted.
+    let edited = s.draft().to_string() + "\n";
+    s.set_draft(edited);
+    s.apply();
+    run_frames(&mut s, 5_000);
+    assert!(s.cluster().store.service("default", "my-service").is_none());
+    assert!(s
+        .cluster()
+        .store
+        .pods_in(Some("default"))
+        .any(|p| p.metadata.name == "client"));
+
+    let before = s.draft().to_string();
+    let pod = my_app_pod(&s);
+    let out = s.run_console(&format!("kubectl delete pod {pod}"));
+    assert_eq!(out.exit_code, 0, "{}", out.stderr);
+    assert_eq!(s.draft(), before, "a Deployment's pod is not in the text");
+
+    // The delete-pod button on a pod the text defines takes its document out too.
+    s.delete_pod("default", "client").unwrap();
+    assert!(!s.draft().contains("name: client"), "{}", s.draft());
+}
+
 /// The page says how large its canvas is and the scene is laid out for it (issue 12): the
 /// projector's wide canvas gets the outside column beside the cluster; the same size again
 /// changes nothing (no relayout, no new scene revision).
@@ -1126,4 +1161,28 @@ fn a_refused_journey_says_why_the_service_has_no_endpoints() {
     let mut ok = Session::first_visit();
     ok.send(1).unwrap();
     assert!(ok.failure_reasons().is_empty());
+}
+
+/// Issue 12, item 5: the example's explanation follows what is loaded. Editing the example
+/// (scaling it) keeps it; pasting manifests that have none of its Services forgets it.
+#[test]
+fn the_example_is_forgotten_when_the_users_own_manifests_replace_it() {
+    let mut s = session("");
+    s.load_example("clusterip");
+    run_frames(&mut s, 2_000);
+    assert_eq!(s.settings().example.as_deref(), Some("clusterip"));
+
+    let edited = example("clusterip").replace("replicas: 3", "replicas: 2");
+    assert_ne!(edited, example("clusterip"), "the example has replicas: 3");
+    s.set_draft(edited);
+    s.apply();
+    assert_eq!(s.settings().example.as_deref(), Some("clusterip"));
+
+    s.set_draft(example("nodeport"));
+    s.apply();
+    assert_eq!(
+        s.settings().example,
+        None,
+        "nodeport's manifest is not the ClusterIP example"
+    );
 }

@@ -216,6 +216,16 @@ fn split_documents(text: &str) -> Vec<(u32, String)> {
         .collect()
 }
 
+/// The byte range of every non-blank document of `text`, in order: the range of
+/// `RawObject::doc` number `i` is the `i`-th (the separator lines are outside every range).
+/// For edits of the text that remove a whole object (`kubectl delete` in the page's console).
+pub fn document_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut cursor = DocCursor::default();
+    std::iter::from_fn(|| cursor.next(text))
+        .map(|(_, range)| range)
+        .collect()
+}
+
 /// A document with nothing but blanks, comments and directives/end markers is skipped, as kubectl
 /// skips empty documents.
 fn is_blank_document(text: &str) -> bool {

@@ -506,16 +506,17 @@ impl Console {
             return failure("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
         }
         let ns = self.ns(p).to_string();
-        let (r, word) = match resource_kind(&resource) {
+        // The resource, the cluster's word for it, and the kind a manifest gives it.
+        let (r, word, kind) = match resource_kind(&resource) {
             Some(Kind::Listed(r)) => match r {
-                Resource::Pods => (r, "pod"),
-                Resource::Services => (r, "service"),
-                Resource::Deployments => (r, "deployment"),
-                Resource::ReplicaSets => (r, "replicaset"),
-                Resource::StatefulSets => (r, "statefulset"),
-                Resource::DaemonSets => (r, "daemonset"),
-                Resource::EndpointSlices => (r, "endpointslice"),
-                Resource::Endpoints => (r, "endpoints"),
+                Resource::Pods => (r, "pod", "Pod"),
+                Resource::Services => (r, "service", "Service"),
+                Resource::Deployments => (r, "deployment", "Deployment"),
+                Resource::ReplicaSets => (r, "replicaset", "ReplicaSet"),
+                Resource::StatefulSets => (r, "statefulset", "StatefulSet"),
+                Resource::DaemonSets => (r, "daemonset", "DaemonSet"),
+                Resource::EndpointSlices => (r, "endpointslice", "EndpointSlice"),
+                Resource::Endpoints => (r, "endpoints", "Endpoints"),
                 Resource::Nodes | Resource::Namespaces => {
                     return failure(format!("svcsim: deleting {} is not simulated", r.plural()))
                 }
@@ -558,6 +559,7 @@ impl Console {
             match cluster.delete(word, &ns, name) {
                 Ok(()) => {
                     o.changed = true;
+                    o.deleted.push((kind, ns.clone(), name.clone()));
                     let how = if force { "force deleted" } else { "deleted" };
                     o.out(format!("{singular} \"{name}\" {how}\n"));
                 }

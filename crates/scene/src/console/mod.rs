@@ -53,6 +53,10 @@ pub struct ConsoleOutput {
     /// Workloads `kubectl scale` changed: the session writes their `replicas:` into the
     /// editor's text too, so the next apply keeps them (one source of truth).
     pub scaled: Vec<Scaled>,
+    /// Objects `kubectl delete` removed, as (kind, namespace, name): the session takes the
+    /// documents that define them out of the editor's text too, or the next apply would create
+    /// them again without a word.
+    pub deleted: Vec<(&'static str, String, String)>,
 }
 
 /// One workload `kubectl scale` set to `replicas`.
@@ -96,6 +100,7 @@ impl ConsoleOutput {
         self.journeys.extend(other.journeys);
         self.clear |= other.clear;
         self.scaled.extend(other.scaled);
+        self.deleted.extend(other.deleted);
     }
 }
 

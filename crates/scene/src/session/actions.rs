@@ -10,7 +10,7 @@
 
 use super::Session;
 use crate::layout::ObjectId;
-use crate::textedit::set_field;
+use crate::textedit::{remove_object, set_field};
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::cluster::{Cluster, ObjectKey};
 
@@ -111,7 +111,22 @@ impl Session {
             .delete_pod(namespace, name)
             .map_err(|e| e.to_string());
         self.cluster_changed();
-        r
+        r?;
+        self.remove_from_text("Pod", namespace, name);
+        Ok(())
+    }
+
+    /// An object was deleted (the console's `kubectl delete`, the delete-pod button): when
+    /// the text defines it, its document leaves the applied and the editor's text, so the next
+    /// apply does not silently create it again (one source of truth). A Deployment's pods are
+    /// not in the text: their Deployment replaces them, as in a real cluster.
+    pub(super) fn remove_from_text(&mut self, kind: &str, namespace: &str, name: &str) {
+        if let Some(text) = remove_object(&self.editing.text, kind, namespace, name) {
+            self.editing.text = text;
+        }
+        if let Some(draft) = remove_object(&self.draft, kind, namespace, name) {
+            self.set_draft(draft);
+        }
     }
 
     /// Make a pod's readiness probe fail or pass again.

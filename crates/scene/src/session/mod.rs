@@ -466,6 +466,7 @@ impl Session {
             self.apply_proxy_mode();
             self.rng = journey_rng(self.editing.seed);
         }
+        self.forget_stale_example();
         if self.big() {
             // Laid out by a later frame: this step already did a share of the work.
             self.note_cluster_change();
@@ -518,6 +519,23 @@ impl Session {
         self.sent = None;
         self.played();
         self.cluster_changed();
+    }
+
+    /// After an apply: the loaded example is forgotten once the cluster has none of its
+    /// Services (the user pasted their own manifests), so its explanation is not shown over
+    /// something else and the menu says "(your own)". Edits to the example keep it.
+    fn forget_stale_example(&mut self) {
+        let Some(ex) = self.settings.example.as_deref().and_then(examples::by_id) else {
+            return;
+        };
+        let store = &self.cluster().store;
+        let kept = examples::services(ex)
+            .iter()
+            .any(|(ns, name)| store.service(ns, name).is_some());
+        if !kept {
+            self.settings.example = None;
+            self.revisions.settings += 1;
+        }
     }
 
     /// Load an example from the menu (time runs on screen) and point the journey form at the
@@ -714,6 +732,9 @@ impl Session {
                 &scaled.name,
                 scaled.replicas,
             );
+        }
+        for (kind, namespace, name) in std::mem::take(&mut out.deleted) {
+            self.remove_from_text(kind, &namespace, &name);
         }
         let journeys = std::mem::take(&mut out.journeys);
         if !journeys.is_empty() {
