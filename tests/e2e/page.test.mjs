@@ -214,6 +214,14 @@ test('teaching actions edit the text; console packets play; kubectl get takes co
     await page.press('#console-input', 'Enter');
     await page.waitForFunction(() => !document.querySelector('textarea#manifest').value.includes('name: myapp-service'));
     await page.waitForFunction(() => !document.querySelector('#output').textContent.includes('myapp-service'));
+    // ip addr in a pod: its IP on eth0; on a node in IPVS mode, the ClusterIPs on kube-ipvs0.
+    await page.fill('#console-input', `kubectl exec ${pod.split('/')[2]} -- ip addr`);
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => /inet 10\.244\.\d+\.\d+\/24 brd \S+ scope global eth0/.test(document.querySelector('#console-out').textContent));
+    await page.selectOption('#proxy-mode', 'ipvs');
+    await page.fill('#console-input', 'docker exec kind-worker ip -4 addr');
+    await page.press('#console-input', 'Enter');
+    await page.waitForFunction(() => /inet 10\.96\.0\.10\/32 scope global kube-ipvs0/.test(document.querySelector('#console-out').textContent));
     assert.deepEqual(problems, []);
   });
 });

@@ -1275,3 +1275,76 @@ mod properties {
         }
     }
 }
+
+/// `ip addr` / `ip route` show where addresses live (issue 12, item 4): the pod's IP on its
+/// eth0, the node's on its eth0 and a veth per pod; the ClusterIP on no interface, except
+/// `kube-ipvs0` in IPVS mode.
+#[test]
+fn ip_addr_and_route_in_a_pod_and_on_a_node() {
+    let mut c = cluster();
+    let mut con = Console::default();
+    let web_ip = c
+        .store
+        .service("default", "web")
+        .unwrap()
+        .spec
+        .cluster_ip
+        .clone();
+    let client = c
+        .store
+        .pods
+        .values()
+        .find(|p| p.metadata.name == "client")
+        .unwrap();
+    let (pod_ip, node) = (client.status.pod_ip.clone(), client.spec.node_name.clone());
+
+    let o = run(&mut con, &mut c, "kubectl exec client -- ip addr");
+    ok(&o);
+    println!("{}", o.stdout);
+    assert!(
+        o.stdout.contains(&format!("inet {pod_ip}/24")),
+        "{}",
+        o.stdout
+    );
+    assert!(!o.stdout.contains(&web_ip));
+    let o = run(&mut con, &mut c, "kubectl exec client -- ip route");
+    ok(&o);
+    println!("{}", o.stdout);
+    assert!(o.stdout.starts_with("default via 10.244."), "{}", o.stdout);
+
+    let o = run(&mut con, &mut c, &format!("docker exec {node} ip -4 addr"));
+    ok(&o);
+    println!("{}", o.stdout);
+    assert!(
+        !o.stdout.contains(&web_ip),
+        "iptables mode: no interface has {web_ip}"
+    );
+    assert!(o.stdout.contains("inet 172.18.0."), "{}", o.stdout);
+    let o = run(&mut con, &mut c, &format!("docker exec {node} ip route"));
+    ok(&o);
+    println!("{}", o.stdout);
+    assert!(
+        o.stdout.contains(&format!("{pod_ip} dev veth")),
+        "{}",
+        o.stdout
+    );
+
+    c.set_proxy_mode(ProxyMode::Ipvs);
+    let o = run(&mut con, &mut c, &format!("docker exec {node} ip addr"));
+    ok(&o);
+    println!("{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains(&format!("inet {web_ip}/32 scope global kube-ipvs0")),
+        "{}",
+        o.stdout
+    );
+
+    let o = run(&mut con, &mut c, "kubectl exec client -- ip link");
+    assert_eq!(o.exit_code, 1);
+    assert!(
+        o.stderr.contains("ip link is not simulated"),
+        "{}",
+        o.stderr
+    );
+}

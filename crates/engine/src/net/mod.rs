@@ -7,6 +7,7 @@
 //! * [`topology`] — who owns an address (pod, node, ClusterIP, LoadBalancer IP, outside),
 //!   each node's routes (podCIDR routes to other nodes: pod-to-pod without NAT), and MetalLB's
 //!   layer-2 election of the node that answers ARP for a LoadBalancer IP;
+//! * [`iproute`] — `ip addr` / `ip route` of a pod and a node: where addresses really live;
 //! * [`conntrack`] — per-node connection tracking, so replies are un-NATed on the node that
 //!   NATed the request.
 //!
@@ -14,6 +15,7 @@
 //! [`crate::proxy`].
 
 pub mod conntrack;
+pub mod iproute;
 pub mod packet;
 pub mod topology;
 

@@ -39,12 +39,13 @@ const COMMANDS: &[&str] = &[
 const FILTERS: &[&str] = &["grep", "head", "tail", "wc"];
 /// Programs `kubectl exec POD --` can run.
 const POD_PROGRAMS: &[&str] = &[
-    "cat", "curl", "dig", "getent", "hostname", "nslookup", "sh", "wget",
+    "cat", "curl", "dig", "getent", "hostname", "ip", "nslookup", "sh", "wget",
 ];
 /// Programs `docker exec NODE` can run.
 const NODE_PROGRAMS: &[&str] = &[
     "cat",
     "hostname",
+    "ip",
     "iptables",
     "iptables-save",
     "ipvsadm",
@@ -426,6 +427,7 @@ fn node_program_candidates(cluster: &Cluster, node: &str, before: &[String]) -> 
             _ => Vec::new(),
         },
         "ipvsadm" => own(&["-Ln"]),
+        "ip" if args.is_empty() => own(&["addr", "route"]),
         "cat" => own(&["/etc/resolv.conf"]),
         _ => Vec::new(),
     }

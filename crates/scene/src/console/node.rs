@@ -5,12 +5,14 @@
 //! ([`svcsim_engine::proxy`]): `iptables-save` (iptables 1.8's format, limited to kube-proxy's
 //! chains), `iptables -t TABLE -S [CHAIN]` (the same rules in `-P`/`-N`/`-A` form, as
 //! `iptables -S` lists them), `nft list ruleset` / `nft list table ip kube-proxy`, and
-//! `ipvsadm -Ln`. A tool that does not match the cluster's kube-proxy mode prints what it
+//! `ipvsadm -Ln`, and `ip addr` / `ip route` (where addresses live: `kube-ipvs0` holds the
+//! Service addresses in IPVS mode, no interface in the others). A tool that does not match the cluster's kube-proxy mode prints what it
 //! would on such a node (nothing, or ipvsadm's empty table) plus a hint on stderr.
 
 use super::{Console, ConsoleOutput};
 use svcsim_engine::cluster::Cluster;
 use svcsim_engine::dns;
+use svcsim_engine::net::iproute;
 use svcsim_engine::proxy::{self, ProxyMode};
 
 /// `iptables --version` on kind's node image.
@@ -406,6 +408,16 @@ fn run_on_node(cluster: &Cluster, node: &str, command: &[String]) -> ConsoleOutp
             }
         }
         "hostname" => o.out(format!("{node}\n")),
+        "ip" => match iproute::parse_ip(&args) {
+            Ok(iproute::IpCommand::Addr { v4_only }) => {
+                let t = iproute::node_addr(cluster, node).unwrap_or_default();
+                o.out(if v4_only { iproute::only_v4(&t) } else { t });
+            }
+            Ok(iproute::IpCommand::Route) => {
+                o.out(iproute::node_route(cluster, node).unwrap_or_default());
+            }
+            Err(e) => return ConsoleOutput::fail(e, 1),
+        },
         "bash" | "sh" => {
             return ConsoleOutput::fail(
                 "svcsim: interactive shells are not simulated; run one command, e.g. docker exec kind-worker iptables-save",

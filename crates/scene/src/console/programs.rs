@@ -11,6 +11,8 @@
 //!   engine traces the connection; curl 8's messages and exit codes: `(6)` could not resolve,
 //!   `(7)` refused/unreachable, `(28)` timed out. The "server" answers with its hostname (as
 //!   agnhost's `serve-hostname` does), so a student sees which pod got the request.
+//! * `ip addr` / `ip route` (iproute2): the pod's `eth0` with its IP, routes through its veth
+//!   ([`iproute`]); no interface has a ClusterIP.
 //! * busybox `wget`, glibc `getent hosts`, `cat` of the files the kubelet writes
 //!   (`/etc/resolv.conf`, `/etc/hosts`, `/etc/hostname`), `hostname`, and `sh -c 'CMD'`.
 //!
@@ -26,6 +28,7 @@ use svcsim_engine::dns::{
     self, AnswerSource, DnsResponse, Query, RData, Rcode, RecordType, Resolution, ResolvConf,
     ResolverFlavor, Upstream,
 };
+use svcsim_engine::net::iproute;
 use svcsim_engine::proxy::Protocol;
 use svcsim_engine::sim::Rng;
 use svcsim_engine::trace::{
@@ -60,6 +63,24 @@ pub(crate) fn run_in_pod(
         "wget" => cx.wget(args, rng),
         "getent" => cx.getent(args, rng),
         "cat" => cx.cat(args),
+        "ip" => {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let text = match iproute::parse_ip(&args) {
+                Ok(iproute::IpCommand::Addr { v4_only }) => {
+                    let t = iproute::pod_addr(cluster, pod);
+                    if v4_only {
+                        iproute::only_v4(&t)
+                    } else {
+                        t
+                    }
+                }
+                Ok(iproute::IpCommand::Route) => iproute::pod_route(cluster, pod),
+                Err(e) => return ConsoleOutput::fail(e, 1),
+            };
+            let mut o = ConsoleOutput::default();
+            o.out(text);
+            o
+        }
         "hostname" => {
             let mut o = ConsoleOutput::default();
             if args.iter().any(|a| a == "-i" || a == "-I") {
