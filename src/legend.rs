@@ -34,6 +34,7 @@ pub(crate) const ENTRIES: &[(Swatch, &str)] = &[
     (Swatch::Box(Role::ServiceDns, false), "kube-dns, the cluster's DNS Service (CoreDNS pods behind it)"),
     (Swatch::Box(Role::ServiceHeadless, false), "headless Service: no ClusterIP, DNS returns the pod IPs"),
     (Swatch::Box(Role::ServiceExternalName, false), "ExternalName Service: DNS answers with a CNAME, no proxying"),
+    (Swatch::Box(Role::Service, false), "eTP Local / iTP Local on a Service: externalTrafficPolicy / internalTrafficPolicy Local, only endpoints on the node the traffic reached serve it"),
     (Swatch::Box(Role::EndpointSlice, false), "an EndpointSlice of the Service above, with how many endpoints it lists (at most 100 each)"),
     (Swatch::Box(Role::KubeProxy, false), "kube-proxy on the node (ipt = iptables, nft = nftables, ipvs)"),
     (Swatch::Box(Role::NodePort, false), ":port on a node's edge: a NodePort, open on every node"),

@@ -840,7 +840,7 @@ fn completion() {
     );
     assert_eq!(
         cands_in(&k, &c, "kubectl exec client -- "),
-        ["cat", "curl", "dig", "getent", "hostname", "nslookup", "sh", "wget"]
+        ["cat", "curl", "dig", "getent", "hostname", "ip", "nslookup", "sh", "wget"]
     );
     assert_eq!(
         cands_in(&k, &c, "kubectl exec client -- nslookup we"),
@@ -860,7 +860,7 @@ fn completion() {
     );
     assert_eq!(
         cands_in(&k, &c, "docker exec kind-worker ip"),
-        ["iptables", "iptables-save", "ipvsadm"]
+        ["ip", "iptables", "iptables-save", "ipvsadm"]
     );
     assert_eq!(
         cands_in(&k, &c, "node kind-w"),

@@ -882,3 +882,53 @@ fn endpoint_slices_are_chips_with_their_counts() {
         .sum();
     assert_eq!(total, 120, "{after:?}");
 }
+
+/// Issue 12, item 4: the Service box says what kind of address it has and its traffic
+/// policies (at the projector's size, whole): a ClusterIP is virtual, a headless Service
+/// has none and DNS answers with pods, `externalTrafficPolicy: Local` is shown.
+#[test]
+fn service_boxes_say_virtual_headless_and_their_traffic_policy() {
+    let lines = |id: &str, service: &str| -> Vec<String> {
+        let cluster = cluster_from(svcsim_scene::examples::by_id(id).unwrap().yaml);
+        let scene = layout(&cluster, &on_screen(PROJECTOR));
+        scene
+            .items
+            .iter()
+            .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == service))
+            .filter_map(|i| match &i.shape {
+                Shape::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let clusterip = lines("clusterip", "my-service");
+    assert!(
+        clusterip
+            .iter()
+            .any(|t| t.starts_with("ClusterIP · virtual IP")),
+        "{clusterip:?}"
+    );
+    let headless = lines("headless", "my-service");
+    assert!(
+        headless
+            .iter()
+            .any(|t| t == "headless · DNS returns pod IPs"),
+        "{headless:?}"
+    );
+    let local = svcsim_scene::examples::by_id("traffic-policy").unwrap();
+    let cluster = cluster_from(local.yaml);
+    let name = cluster
+        .store
+        .services
+        .values()
+        .find(|s| s.spec.external_traffic_policy == "Local")
+        .map(|s| s.metadata.name.clone())
+        .expect("the traffic-policy example has a Local Service");
+    let policy = lines("traffic-policy", &name);
+    assert!(
+        policy
+            .iter()
+            .any(|t| t.contains("external: Local") || t.contains("eTP Local")),
+        "{policy:?}"
+    );
+}

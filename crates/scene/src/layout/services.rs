@@ -276,7 +276,7 @@ fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect) {
         Some(id),
         r.x + 10.0,
         r.y + 62.0,
-        &service_kind(s),
+        &service_kind(s, w),
         FONT_SMALL,
         false,
         Align::Left,
@@ -314,14 +314,55 @@ fn service_address(s: &Service) -> String {
     }
 }
 
-/// Third line: the type, then what it adds (the LB address, the nodePorts).
-fn service_kind(s: &Service) -> String {
+/// Third line, fitted to `width` at the small font: the type, then what matters most first —
+/// a traffic policy that is not the default
+/// (`externalTrafficPolicy: Local` keeps external traffic on nodes with a local endpoint,
+/// `internalTrafficPolicy: Local` does the same for traffic from pods), what kind of address
+/// it is (a ClusterIP is virtual: it lives in kube-proxy's rules; a headless Service has none
+/// and DNS answers with the pods; ExternalName is DNS only), the LoadBalancer address, and the
+/// nodePorts (also drawn as
+/// badges on every node, so they are the first to go when the box is narrow).
+fn service_kind(s: &Service, width: f64) -> String {
     let ty = s.type_or_default();
-    let mut kind = ty.to_string();
-    if let Some(ing) = s.status.load_balancer.ingress.first() {
-        kind.push_str(&format!(" {}", ing.ip));
-    } else if ty == "LoadBalancer" {
+    let mut kind = if s.is_headless() && ty == "ClusterIP" {
+        "headless".to_string()
+    } else {
+        ty.to_string()
+    };
+    if ty == "LoadBalancer" && s.status.load_balancer.ingress.is_empty() {
         kind.push_str(" <pending>");
+    }
+    // Each extra with shorter forms to try when the longer does not fit.
+    let mut extras: Vec<Vec<String>> = Vec::new();
+    let one = |t: &str| vec![t.to_string()];
+    if s.spec.external_traffic_policy == "Local" && matches!(ty, "NodePort" | "LoadBalancer") {
+        extras.push(vec![
+            "externalTrafficPolicy: Local".into(),
+            "external: Local".into(),
+            "eTP Local".into(),
+        ]);
+    }
+    if s.spec.internal_traffic_policy.as_deref() == Some("Local") {
+        extras.push(vec![
+            "internalTrafficPolicy: Local".into(),
+            "internal: Local".into(),
+            "iTP Local".into(),
+        ]);
+    }
+    // The LoadBalancer address is drawn in its own box outside the cluster too.
+    if let Some(ing) = s.status.load_balancer.ingress.first() {
+        extras.push(one(&ing.ip));
+    }
+    if ty == "ExternalName" {
+        extras.push(one("DNS only"));
+    } else if s.is_headless() {
+        extras.push(vec!["DNS returns pod IPs".into(), "DNS → pods".into()]);
+    } else if ty == "ClusterIP" {
+        extras.push(vec![
+            "virtual IP, only in kube-proxy's rules".into(),
+            "virtual IP (rules only)".into(),
+            "virtual IP".into(),
+        ]);
     }
     let node_ports: Vec<String> = s
         .spec
@@ -331,7 +372,16 @@ fn service_kind(s: &Service) -> String {
         .map(|p| format!(":{}", p.node_port))
         .collect();
     if !node_ports.is_empty() {
-        kind.push_str(&format!(" · {}", node_ports.join(",")));
+        extras.push(vec![node_ports.join(",")]);
+    }
+    for forms in extras {
+        if let Some(longer) = forms
+            .iter()
+            .map(|extra| format!("{kind} · {extra}"))
+            .find(|longer| text_width(longer, FONT_SMALL) <= width)
+        {
+            kind = longer;
+        }
     }
     kind
 }
