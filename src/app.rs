@@ -505,6 +505,24 @@ fn StageBar() -> impl IntoView {
             <button type="button" id="zoom-in" aria-label="Zoom in" on:click=move |_| zoom(1.25)>"+"</button>
             <button type="button" id="zoom-out" aria-label="Zoom out" on:click=move |_| zoom(0.8)>"−"</button>
             <button type="button" id="fit" on:click=move |_| model.ui.view.set(None::<View>)>"Fit"</button>
+            {move || {
+                (model.expanded_groups() > 0)
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                id="regroup"
+                                title="Draw the replicas of each workload on a node as one card again"
+                                on:click=move |_| {
+                                    model.update(Session::regroup);
+                                    model.ui.view.set(None::<View>);
+                                }
+                            >
+                                "Group replicas"
+                            </button>
+                        }
+                    })
+            }}
             <span class="clock" aria-live="off">{clock}</span>
             <span class="pending" class:on=pending>{move || if pending() { "time running…" } else { "" }}</span>
             <span class="perf" title="draw time / items drawn / frame time">
@@ -545,7 +563,7 @@ fn HelpDialog() -> impl IntoView {
                 <dt><kbd>"?"</kbd></dt><dd>"This help"</dd>
                 <dt><kbd>"Esc"</kbd></dt><dd>"Close this help"</dd>
             </dl>
-            <p>"Click an object on the canvas (or pick it in “Select”) to inspect it. Drag to pan, wheel to zoom."</p>
+            <p>"Click an object on the canvas (or pick it in “Select”) to inspect it; a grouped card (“web × 84”) opens into its pods, and “Group replicas” folds them again. Drag to pan, wheel to zoom."</p>
             <h3>"Legend"</h3>
             <LegendList />
             <button type="button" id="help-close" on:click=move |_| model.ui.help_open.set(false)>"Close"</button>

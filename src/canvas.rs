@@ -558,7 +558,17 @@ pub fn ClusterCanvas() -> impl IntoView {
                 .untracked(|s| s.scene().hit(w.x, w.y))
                 .flatten()
                 .filter(|h| !matches!(h, ObjectId::Cluster));
-            model.update(|s| s.select(hit));
+            // A grouped card opens into its pods: the scene grows, so fit it again.
+            let opened = model
+                .update(|s| {
+                    let before = s.expanded_groups();
+                    s.select(hit);
+                    s.expanded_groups() > before
+                })
+                .unwrap_or(false);
+            if opened {
+                view.set(None);
+            }
         }
     };
     let on_leave = move |_| hover.set(None);

@@ -229,6 +229,11 @@ impl Model {
         self.read(self.scene, |s| f(s.scene()))
     }
 
+    /// How many grouped cards were opened (`Session::expanded_groups`).
+    pub fn expanded_groups(&self) -> usize {
+        self.read(self.scene, Session::expanded_groups)
+    }
+
     /// The editor's text.
     pub fn with_text<R>(&self, f: impl FnOnce(&str) -> R) -> R {
         self.read(self.text, |s| f(s.draft()))

@@ -408,3 +408,47 @@ test('Present keeps the example explanation one click away; the user’s own man
     await server.close();
   }
 });
+
+test('a grouped card (web × N) opens into its pods on a click, and Group replicas folds them again', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.addInitScript(hookCanvasText);
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(server.url);
+    await page.locator('#example option:not([disabled])').nth(4).waitFor({ state: 'attached' });
+    await page.click('#presentation');
+    await page.selectOption('#example', 'endpointslice-split');
+    await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+    await page.waitForTimeout(300);
+    const groups = async () => (await page.evaluate(() => window.__frame)).map((t) => t.text).filter((t) => /^web × \d+$/.test(t));
+    const before = await groups();
+    assert.ok(before.length > 0, 'no grouped card');
+    // Find a card of the web Deployment under the pointer.
+    const box = await page.locator('#cluster').boundingBox();
+    let at = null;
+    for (let y = box.y + 10; y < box.y + box.height && !at; y += 16) {
+      for (let x = box.x + 10; x < box.x + box.width && !at; x += 24) {
+        await page.mouse.move(x, y);
+        if ((await page.locator('.canvas-hover').textContent()).startsWith('pod/default/web-')) at = { x, y };
+      }
+    }
+    assert.ok(at, 'no web card under the pointer anywhere');
+    await page.mouse.click(at.x, at.y);
+    await page.locator('#regroup').waitFor({ timeout: 5000 });
+    await page.waitForTimeout(300);
+    const opened = await groups();
+    assert.ok(opened.length < before.length, `still grouped: ${opened.join(', ')}`);
+    await page.screenshot({ path: `${SHOTS}/grouped-opened-1280.png` });
+    await page.click('#regroup');
+    await page.locator('#regroup').waitFor({ state: 'detached', timeout: 5000 });
+    await page.waitForTimeout(300);
+    assert.deepEqual(await groups(), before);
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

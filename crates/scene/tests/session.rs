@@ -1186,3 +1186,44 @@ fn the_example_is_forgotten_when_the_users_own_manifests_replace_it() {
         "nodeport's manifest is not the ClusterIP example"
     );
 }
+
+/// Issue 12, item 1: a grouped card ("web × 84") opens on a click: its workload's pods are
+/// drawn one card each, the first stays selected; Group again folds them back.
+#[test]
+fn a_grouped_card_opens_on_a_click_and_groups_again() {
+    let mut s = session(example("endpointslice-split"));
+    run_frames(&mut s, 5_000);
+    s.set_screen(1245.0, 478.0);
+    let web = |s: &Session| -> Vec<ObjectId> {
+        s.cluster()
+            .store
+            .pods
+            .values()
+            .filter(|p| p.metadata.name.starts_with("web-"))
+            .map(|p| ObjectId::pod(&p.metadata.namespace, &p.metadata.name))
+            .collect()
+    };
+    let pods = web(&s);
+    assert_eq!(pods.len(), 250);
+    let card = pods
+        .iter()
+        .find(|p| s.scene().group_of(p).is_some())
+        .cloned()
+        .expect("the 250 web pods are grouped on a projector");
+    assert_eq!(s.scene().group_of(&card), Some("default/web"));
+    let grouped = pods.iter().filter(|p| s.scene().resolve(p) != *p).count();
+    assert!(grouped > 200, "{grouped} pods inside cards");
+
+    s.select(Some(card.clone()));
+    assert_eq!(s.expanded_groups(), 1);
+    assert_eq!(s.selection(), Some(&card));
+    for p in &pods {
+        assert_eq!(s.scene().resolve(p), p, "{p} is still inside a card");
+        assert!(s.scene().contains(p), "{p} is not drawn");
+        assert_eq!(s.scene().group_of(p), None);
+    }
+
+    s.regroup();
+    assert_eq!(s.expanded_groups(), 0);
+    assert!(pods.iter().any(|p| s.scene().group_of(p).is_some()));
+}

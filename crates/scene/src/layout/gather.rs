@@ -103,12 +103,13 @@ pub(super) struct NodeBox<'a> {
 
 impl NodeBox<'_> {
     /// Group the replicas of each workload into one card (two or more on this node), in the
-    /// order of each workload's first pod; bare pods stay cards of their own.
-    pub(super) fn group_replicas(&mut self) {
+    /// order of each workload's first pod; bare pods, and the pods of an `expanded`
+    /// workload, stay cards of their own.
+    pub(super) fn group_replicas(&mut self, expanded: &BTreeSet<String>) {
         let mut cards: Vec<Card> = Vec::new();
         let mut at: BTreeMap<String, usize> = BTreeMap::new();
         for &p in &self.pods {
-            match workload_of(p) {
+            match workload_of(p).filter(|w| !expanded.contains(w)) {
                 Some(w) => match at.get(&w) {
                     Some(&i) => {
                         if let Card::Replicas { pods, .. } = &mut cards[i] {

@@ -55,6 +55,7 @@ pub use scene::{Align, Item, Role, Scene, Shape, Style};
 pub use view::{View, MAX_ZOOM, MIN_ZOOM};
 
 use grid::Grid;
+use std::collections::BTreeSet;
 use svcsim_engine::cluster::Cluster;
 
 /// Knobs of the layout.
@@ -77,6 +78,9 @@ pub struct LayoutOptions {
     /// node columns and level of detail that draw its text at 1:1 or larger there
     /// (`plan`). None: the full picture, outside row on top.
     pub screen: Option<(u32, u32)>,
+    /// Workloads (`namespace/name`) whose replicas are drawn one card each even when the plan
+    /// groups replicas: the lecturer clicked their "web × 84" card to open it.
+    pub expanded: BTreeSet<String>,
 }
 
 impl Default for LayoutOptions {
@@ -88,6 +92,7 @@ impl Default for LayoutOptions {
             selector_edges: true,
             endpoint_edges: true,
             screen: None,
+            expanded: BTreeSet::new(),
         }
     }
 }

@@ -164,7 +164,10 @@ fn draw_pods(
         scene.layer = 2;
         match card {
             Card::Pod(pod) => draw_pod(scene, &id, pod, prect, opts, labels),
-            Card::Replicas { workload, pods } => draw_replicas(scene, &id, workload, pods, prect),
+            Card::Replicas { workload, pods } => {
+                scene.groups.insert(id.clone(), workload.clone());
+                draw_replicas(scene, &id, workload, pods, prect);
+            }
         }
         scene.layer = 0;
         for pod in card.pods() {

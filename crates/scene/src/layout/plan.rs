@@ -118,7 +118,7 @@ pub(super) fn choose(what: &mut Gathered, opts: &LayoutOptions) -> Plan {
     let grouped_helps = what.nodes.iter().any(|n| n.pods.len() > 1);
     if grouped_helps {
         for n in &mut what.nodes {
-            n.group_replicas();
+            n.group_replicas(&opts.expanded);
         }
         let (plan, z) = best_of(what, Detail::Grouped);
         if z >= READABLE_ZOOM {

@@ -230,6 +230,9 @@ pub struct Scene {
     /// A pod drawn inside another's card (replicas grouped, `Detail::Grouped`) → that card's
     /// pod: hops, selections and highlights of the one find the other.
     pub(super) aliases: BTreeMap<ObjectId, ObjectId>,
+    /// A grouped card ("web × 84", its first pod's id) → its workload (`namespace/name`):
+    /// what opening the card expands.
+    pub(super) groups: BTreeMap<ObjectId, String>,
     /// How the layout arranged the scene for its screen.
     pub(super) plan: Option<Plan>,
     bounds: Rect,
@@ -253,6 +256,12 @@ impl Scene {
     /// The object whose shape stands for `id`: itself, or the card it is grouped into.
     pub fn resolve<'a>(&'a self, id: &'a ObjectId) -> &'a ObjectId {
         self.aliases.get(id).unwrap_or(id)
+    }
+
+    /// The workload (`namespace/name`) whose replicas the card `id` groups, if it is a
+    /// grouped card (or a pod inside one).
+    pub fn group_of(&self, id: &ObjectId) -> Option<&str> {
+        self.groups.get(self.resolve(id)).map(String::as_str)
     }
 
     /// The arrangement and level of detail the layout chose (None for an empty scene).

@@ -30,6 +30,7 @@ use crate::playback::{Overlay, OverlayStyle, Playback};
 use crate::settings::{Settings, Theme};
 use crate::share::{Scenario, SharedJourney};
 use editing::Editing;
+use std::collections::BTreeSet;
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::cluster::{ApplyResult, Cluster};
 use svcsim_engine::proxy::ProxyMode;
@@ -94,6 +95,9 @@ pub struct Session {
     /// The journey on screen came from [`Session::send`]: the journey generator's state
     /// before it and the number of connections, what a link needs to show it again.
     sent: Option<([u64; 4], u32)>,
+    /// Workloads whose grouped card ("web × 84") was opened: their replicas are drawn one
+    /// card each ([`LayoutOptions::expanded`]) until [`Session::regroup`] or another load.
+    expanded: BTreeSet<String>,
 }
 
 /// The most of one command's stdout (and of its stderr) the console shows: `kubectl get pods`
@@ -149,6 +153,7 @@ impl Session {
             since_layout_ms: 0.0,
             screen: None,
             sent: None,
+            expanded: BTreeSet::new(),
         };
         s.apply_proxy_mode();
         s.playback.set_fold_dns(s.settings.fold_dns, &s.scene);
@@ -515,6 +520,7 @@ impl Session {
             self.editing.cluster.settle();
         }
         self.select(None);
+        self.expanded.clear();
         self.playback.clear();
         self.sent = None;
         self.played();
@@ -627,10 +633,31 @@ impl Session {
         self.revisions.settings += 1;
     }
 
+    /// Select an object (None: nothing). Selecting a grouped card ("web × 84", a click on
+    /// the canvas) opens it: its workload's replicas are drawn one card each, and the first
+    /// pod stays selected.
     pub fn select(&mut self, id: Option<ObjectId>) {
+        if let Some(workload) = id.as_ref().and_then(|i| self.scene.group_of(i)) {
+            if self.expanded.insert(workload.to_string()) {
+                self.relayout();
+            }
+        }
         if id != self.selection {
             self.selection = id;
             self.revisions.selection += 1;
+        }
+    }
+
+    /// How many grouped cards were opened (the page offers to group them again).
+    pub fn expanded_groups(&self) -> usize {
+        self.expanded.len()
+    }
+
+    /// Group every opened card's replicas again.
+    pub fn regroup(&mut self) {
+        if !self.expanded.is_empty() {
+            self.expanded.clear();
+            self.relayout();
         }
     }
 
@@ -877,6 +904,7 @@ impl Session {
         self.since_layout_ms = 0.0;
         let opts = LayoutOptions {
             screen: self.screen,
+            expanded: self.expanded.clone(),
             ..LayoutOptions::default()
         };
         let scene = layout(self.cluster(), &opts);
