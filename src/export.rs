@@ -118,17 +118,20 @@ fn legend_layout(ctx: &Ctx, width: f64) -> (usize, f64, Vec<Vec<String>>, f64) {
     // Column by column, in order, each column as tall as its share of the lines.
     let total: usize = wrapped.iter().map(|l| l.len().max(1)).sum();
     let per_col = total.div_ceil(cols);
-    let (mut col, mut in_col, mut tallest) = (0usize, 0usize, 0usize);
+    // The tallest column's height: its lines and the gap after each entry.
+    let (mut col, mut in_col, mut height_of_col, mut tallest) = (0usize, 0usize, 0.0f64, 0.0f64);
     for l in &wrapped {
         let n = l.len().max(1);
         if in_col > 0 && in_col + n > per_col && col + 1 < cols {
             col += 1;
             in_col = 0;
+            height_of_col = 0.0;
         }
         in_col += n;
-        tallest = tallest.max(in_col);
+        height_of_col += n as f64 * line_h + 3.0;
+        tallest = tallest.max(height_of_col);
     }
-    let height = LEGEND_PX * 2.2 + tallest as f64 * line_h + wrapped.len() as f64 * 3.0;
+    let height = LEGEND_PX * 2.2 + tallest;
     (cols, col_w, wrapped, height)
 }
 

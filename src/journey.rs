@@ -157,12 +157,11 @@ pub fn JourneyControls() -> impl IntoView {
 /// iptables (kind-worker) — DNAT: …`; an answer's rows say the answer.
 fn row_text(i: usize, e: &HopEvent) -> String {
     format!(
-        "{}. [{}] {} — {}: {}",
+        "{}. [{}] {} — {}",
         i + 1,
         leg_text(e),
         e.place_text,
-        e.action_text,
-        e.note
+        e.what()
     )
 }
 
@@ -210,7 +209,7 @@ fn hop_detail(e: &HopEvent) -> impl IntoView {
             <dt>"Where"</dt>
             <dd>{e.place_text.clone()}</dd>
             <dt>"What"</dt>
-            <dd>{format!("{}: {}", e.action_text, e.note)}</dd>
+            <dd>{e.what()}</dd>
             <dt>"Before"</dt>
             <dd><code id="hop-before">{e.before.clone()}</code></dd>
             <dt>"After"</dt>
@@ -315,7 +314,7 @@ pub fn HopCaption() -> impl IntoView {
                 <p class="caption-what">
                     <strong id="caption-step">{format!("Hop {} of {}", cur + 1, events.len())}</strong>
                     {e.dns.as_ref().map(|_| view! { " · " <span class="caption-dns">{leg_text(e)}</span> })}
-                    {format!(" · {} — {}: {}", e.place_text, e.action_text, e.note)}
+                    {format!(" · {} — {}", e.place_text, e.what())}
                 </p>
                 {match outcome {
                     // At the end the outcome takes the header's line: the strip stays as

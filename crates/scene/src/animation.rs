@@ -132,6 +132,22 @@ pub fn answer_text(r: &DnsResponse) -> String {
 }
 
 impl HopEvent {
+    /// What happens here in words: `DNAT: …`, or the note alone when it already starts with
+    /// the action (`DNAT → 10.244.0.3:53 (KUBE-SEP-…)`, not `DNAT: DNAT → …`).
+    pub fn what(&self) -> String {
+        let starts = self
+            .note
+            .get(..self.action_text.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(self.action_text));
+        if starts || self.action_text.is_empty() {
+            self.note.clone()
+        } else if self.note.is_empty() {
+            self.action_text.to_string()
+        } else {
+            format!("{}: {}", self.action_text, self.note)
+        }
+    }
+
     /// The node whose kube-proxy rules matched at this hop (the rules view shows that node).
     pub fn rules_node(&self) -> Option<&str> {
         match &self.place {

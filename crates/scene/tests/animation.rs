@@ -498,3 +498,32 @@ fn folded_dns_is_one_step_per_lookup() {
     assert_eq!(rest(&open), rest(&folded));
     assert!(folded.events().len() + 10 < open.events().len());
 }
+
+/// A hop says what happens once: `DNAT → 10.244.1.3:9376 (…)`, not `DNAT: DNAT → …`
+/// (the caption under the canvas read the action twice).
+#[test]
+fn a_hop_says_its_action_once() {
+    let ex = svcsim_scene::examples::by_id("clusterip").unwrap();
+    let cluster = cluster_from(ex.yaml);
+    let (from, to) = ex.suggested_trace.unwrap();
+    let j = journey(&cluster, from, to);
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let tl = Timeline::new(&j, &scene);
+    let dnat = tl
+        .events()
+        .iter()
+        .find(|e| e.action_text == "DNAT")
+        .expect("the ClusterIP journey is DNATed");
+    let what = dnat.what();
+    assert!(what.starts_with("DNAT"), "{what}");
+    assert!(!what.contains("DNAT: DNAT"), "{what}");
+    for e in tl.events() {
+        let w = e.what();
+        assert!(w.contains(&e.note), "{w} lost the note {}", e.note);
+        assert!(
+            w.to_lowercase().contains(&e.action_text.to_lowercase()),
+            "{w} lost the action {}",
+            e.action_text
+        );
+    }
+}
