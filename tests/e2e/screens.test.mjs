@@ -63,6 +63,15 @@ for (const [width, height] of SCREENS) {
           const top = (sel) => page.evaluate((s) => document.querySelector(s)?.getBoundingClientRect().top ?? Infinity, sel);
           assert.ok((await top('#cluster')) < (await top('.col-left')), 'the canvas comes before the editor');
         }
+        if (width < 640) {
+          // A phone: the canvas and the start of its caption (the hop and what happens, two
+          // lines) are on the first screen, before the controls; a long outcome runs on below.
+          await page.evaluate(() => window.scrollTo(0, 0));
+          const rect = (sel) => page.evaluate((s) => document.querySelector(s).getBoundingClientRect().toJSON(), sel);
+          const [canvas, caption, form] = [await rect('#cluster'), await rect('#caption'), await rect('.journey-form')];
+          assert.ok(caption.top + 48 <= height, `the caption starts at ${caption.top} px of ${height}`);
+          assert.ok(canvas.top < caption.top && caption.bottom <= form.top, 'canvas, caption, then the form');
+        }
         await page.screenshot({ path: `${SHOTS}/screen-${width}x${height}${present ? '-present' : ''}.png` });
         assert.deepEqual(problems, []);
       } finally {
