@@ -391,6 +391,7 @@ fn Banner() -> impl IntoView {
                 </button>
                 <button type="button" id="share" on:click=share>"Share"</button>
                 <button type="button" id="export" on:click=move |_| crate::export::export_png(model, prefs)>"Export PNG"</button>
+                <button type="button" id="export-svg" aria-label="Export SVG" title="Export the scene as SVG (vectors, for slides)" on:click=move |_| crate::export::export_svg(model, prefs)>"SVG"</button>
                 <button type="button" id="help" aria-haspopup="dialog" on:click=move |_| model.ui.help_open.set(true)>
                     "? Help"
                 </button>

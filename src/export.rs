@@ -2,7 +2,8 @@
 //! bare canvas. At twice the canvas' CSS size it holds a title (the example, kube-proxy's
 //! mode), the scene as it is on screen (view, selection, the packet at its hop), the hop's
 //! caption as the strip under the canvas says it, and the legend — drawn with the canvas' own
-//! `render` and palette, so the exported picture cannot disagree with the page.
+//! `render` and palette, so the exported picture cannot disagree with the page. Export SVG
+//! saves the whole scene as vectors (`svcsim_scene::svg`), in the same palette.
 
 use crate::canvas::{background, canvas_size, font, packet_colour, paint, render};
 use crate::legend::{Swatch, ENTRIES};
@@ -11,6 +12,7 @@ use leptos::prelude::*;
 use svcsim_scene::examples;
 use svcsim_scene::layout::{Role, View};
 use svcsim_scene::settings::Theme;
+use svcsim_scene::svg::{self, Marker};
 use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
@@ -301,7 +303,7 @@ fn compose(model: Model, prefs: Prefs) -> Option<web_sys::HtmlCanvasElement> {
 }
 
 /// The file's name: the example (or "svcsim") and the hop, so a set of slides sorts by hop.
-fn file_name(prefs: Prefs, model: Model) -> String {
+fn file_name(prefs: Prefs, model: Model, ext: &str) -> String {
     let base = prefs
         .get_untracked()
         .example
@@ -314,8 +316,8 @@ fn file_name(prefs: Prefs, model: Model) -> String {
         })
         .flatten();
     match hop {
-        Some(h) => format!("{base}-hop-{h:02}.png"),
-        None => format!("{base}.png"),
+        Some(h) => format!("{base}-hop-{h:02}.{ext}"),
+        None => format!("{base}.{ext}"),
     }
 }
 
@@ -329,14 +331,51 @@ pub fn export_png(model: Model, prefs: Prefs) {
         model.say("Export PNG: the browser refused to encode the picture.");
         return;
     };
+    download(&url, &file_name(prefs, model, "png"));
+}
+
+/// Save `url` as `name` (a click on a download link).
+fn download(url: &str, name: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     if let Ok(a) = doc.create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", &file_name(prefs, model));
+        let _ = a.set_attribute("href", url);
+        let _ = a.set_attribute("download", name);
         if let Ok(a) = a.dyn_into::<web_sys::HtmlElement>() {
             a.click();
         }
     }
+}
+
+/// Save the whole scene as vectors (the Export SVG button): every object at 1:1 with its
+/// text as text, in the page's theme, and the packet where it is now (`svcsim_scene::svg`).
+pub fn export_svg(model: Model, prefs: Prefs) {
+    let theme = prefs.get_untracked().theme.unwrap_or(Theme::Light);
+    let reduced = model.ui.reduced_motion.get_untracked();
+    let palette = move |role: Role| {
+        let p = paint(role, theme);
+        (p.fill, p.stroke)
+    };
+    let title = title(model, prefs);
+    let Some(svg) = model.untracked(|s| {
+        let markers: Vec<Marker> = s
+            .overlay(reduced)
+            .packets
+            .iter()
+            .map(|m| Marker {
+                at: m.at,
+                colour: packet_colour(m.kind, theme),
+                label: m.label.clone(),
+            })
+            .collect();
+        svg::render(s.scene(), &palette, background(theme), &title, &markers)
+    }) else {
+        return;
+    };
+    let url = format!(
+        "data:image/svg+xml;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(&svg))
+    );
+    download(&url, &file_name(prefs, model, "svg"));
 }

@@ -81,6 +81,30 @@ test('Export PNG at hop 3: twice the canvas, with a title, the caption and the l
   });
 });
 
+test('Export SVG: the whole scene as a well-formed SVG with its names as text', async () => {
+  await withPage(async (page, problems) => {
+    await ready(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-svg')]);
+    assert.match(download.suggestedFilename(), /^svcsim(-[a-z0-9-]+)?\.svg$/);
+    const svg = await readFile(await download.path(), 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const parsed = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        texts: [...doc.querySelectorAll('text')].map((t) => t.textContent),
+      };
+    }, svg);
+    assert.equal(parsed.error, null);
+    for (const name of ['my-service', 'kind-worker', 'kind-control-plane']) {
+      assert.ok(parsed.texts.includes(name), `${name} is not in the SVG: ${parsed.texts.slice(0, 12).join(' | ')}`);
+    }
+    await mkdir('/tmp/svcsim-shots', { recursive: true });
+    await copyFile(await download.path(), '/tmp/svcsim-shots/export.svg');
+    assert.deepEqual(problems, []);
+  });
+});
+
 test('prefers-reduced-motion: the packet jumps from hop to hop', async () => {
   await withPage(async (page, problems) => {
     await page.emulateMedia({ reducedMotion: 'reduce' });

@@ -33,4 +33,5 @@ pub mod session;
 pub mod settings;
 pub mod share;
 pub mod startup;
+pub mod svg;
 pub mod textedit;
