@@ -445,6 +445,7 @@ fn PresentExplanation() -> impl IntoView {
 #[component]
 fn StageBar() -> impl IntoView {
     let model = use_model();
+    let player = use_player();
     let selection_options = move || {
         let sel = model.selection().map(|s| s.to_string()).unwrap_or_default();
         let ids: Vec<String> = model.with_scene(|s| {
@@ -506,6 +507,17 @@ fn StageBar() -> impl IntoView {
             <button type="button" id="zoom-in" aria-label="Zoom in" on:click=move |_| zoom(1.25)>"+"</button>
             <button type="button" id="zoom-out" aria-label="Zoom out" on:click=move |_| zoom(0.8)>"−"</button>
             <button type="button" id="fit" on:click=move |_| model.ui.view.set(None::<View>)>"Fit"</button>
+            <button
+                type="button"
+                id="focus-journey"
+                title="Zoom to what the journey passes (F on the canvas); Fit shows the whole cluster"
+                disabled=move || player.with_journey(|p| p.events().is_empty())
+                on:click=move |_| {
+                    crate::canvas::focus_journey(model);
+                }
+            >
+                "Focus"
+            </button>
             {move || {
                 (model.expanded_groups() > 0)
                     .then(|| {
@@ -560,6 +572,7 @@ fn HelpDialog() -> impl IntoView {
                 <dt><kbd>"←"</kbd>" "<kbd>"→"</kbd></dt><dd>"Previous / next hop"</dd>
                 <dt><kbd>"Ctrl"</kbd>"+"<kbd>"Enter"</kbd></dt><dd>"Apply the manifest now"</dd>
                 <dt><kbd>"+"</kbd>" "<kbd>"−"</kbd>" "<kbd>"0"</kbd></dt><dd>"Zoom in / out / fit (canvas focused)"</dd>
+                <dt><kbd>"F"</kbd></dt><dd>"Focus the journey: zoom to what the packet passes (canvas focused)"</dd>
                 <dt><kbd>"Shift"</kbd>"+arrows"</dt><dd>"Pan the canvas (canvas focused)"</dd>
                 <dt><kbd>"?"</kbd></dt><dd>"This help"</dd>
                 <dt><kbd>"Esc"</kbd></dt><dd>"Close this help"</dd>

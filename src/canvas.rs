@@ -12,6 +12,7 @@ use std::rc::Rc;
 use svcsim_scene::animation::place_label;
 use svcsim_scene::layout::{Align, Item, ObjectId, Point, Rect, Role, Scene, Shape, View};
 use svcsim_scene::playback::{Overlay, PacketKind};
+use svcsim_scene::session::Session;
 use svcsim_scene::settings::Theme;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -381,6 +382,22 @@ fn css_size(el: &web_sys::HtmlCanvasElement) -> (f64, f64) {
     (r.width().max(50.0), r.height().max(50.0))
 }
 
+/// "Focus the journey": zoom the canvas to what the journey passes (Focus, or `f` on the
+/// canvas); Fit shows the whole cluster again. False when there is no journey.
+pub(crate) fn focus_journey(model: crate::model::Model) -> bool {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let Some((w, h)) = canvas_size(&doc) else {
+        return false;
+    };
+    let Some(b) = model.untracked(Session::journey_bounds).flatten() else {
+        return false;
+    };
+    model.ui.view.set(Some(View::fit(b, w, h, 16.0)));
+    true
+}
+
 /// The wheel listener, kept alive until the component is cleaned up.
 type WheelSlot = Rc<Cell<Option<Closure<dyn FnMut(web_sys::WheelEvent)>>>>;
 
@@ -580,6 +597,13 @@ pub fn ClusterCanvas() -> impl IntoView {
             "+" | "=" => Some(v.zoom_about(centre, 1.25)),
             "-" | "_" => Some(v.zoom_about(centre, 0.8)),
             "0" => None,
+            "f" | "F" => {
+                if focus_journey(model) {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                }
+                return;
+            }
             "ArrowUp" if ev.shift_key() => Some(v.pan_by(0.0, 60.0)),
             "ArrowDown" if ev.shift_key() => Some(v.pan_by(0.0, -60.0)),
             "ArrowLeft" if ev.shift_key() => Some(v.pan_by(60.0, 0.0)),

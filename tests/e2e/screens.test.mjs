@@ -461,3 +461,44 @@ test('a grouped card (web × N) opens into its pods on a click, and Group replic
     await server.close();
   }
 });
+
+test('Focus zooms the canvas to what the journey passes; Fit shows the whole cluster again', async () => {
+  const server = await startServer(DIST, '/');
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.addInitScript(hookCanvasText);
+    const problems = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(server.url);
+    await page.waitForFunction(() => document.querySelector('#output')?.textContent.includes('my-service'));
+    await page.click('#presentation');
+    assert.equal(await page.locator('#focus-journey').isDisabled(), true, 'Focus without a journey');
+    // The banner is one row at 1280 px: every row it takes is cut from the canvas.
+    const banner = await page.locator('.banner').boundingBox();
+    assert.ok(banner.height < 64, `the banner is ${banner.height} px tall`);
+    await page.click('#send');
+    await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+    await page.click('#play');
+    await page.waitForTimeout(300);
+    const median = async () => sizes(await page.evaluate(() => window.__frame)).median;
+    const whole = await median();
+    await page.click('#focus-journey');
+    await page.waitForTimeout(300);
+    const focused = await median();
+    assert.ok(focused >= whole * 1.05, `focused median ${focused.toFixed(1)} px vs ${whole.toFixed(1)} px`);
+    // What the journey passes is still on the canvas: the client, the Service, kube-dns.
+    const drawn = (await page.evaluate(() => window.__frame)).map((t) => t.text);
+    for (const name of ['client', 'my-service', 'kube-system/kube-dns (DNS)']) {
+      assert.ok(drawn.includes(name), `${name} is not drawn when focused: ${drawn.join(' | ')}`);
+    }
+    await page.screenshot({ path: `${SHOTS}/focus-journey-1280.png` });
+    await page.click('#fit');
+    await page.waitForTimeout(300);
+    assert.ok(Math.abs((await median()) - whole) < 0.5, 'Fit shows the whole cluster again');
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});

@@ -8,7 +8,7 @@
 //! keys and animation frames.
 
 use crate::animation::{looping_sprites, HopEvent, Phase, Playhead, Timeline};
-use crate::layout::{ObjectId, Point, Scene};
+use crate::layout::{ObjectId, Point, Rect, Scene};
 use svcsim_engine::trace::{Distribution, Journey};
 
 /// The screen size (CSS px) of a packet's header label: read from the back of the room in
@@ -164,6 +164,28 @@ impl Playback {
     }
 
     /// Keep the distribution of a "Send 100".
+    /// What the journey passes through on `scene`: the union of every hop's objects and
+    /// positions, with a margin (None without a journey). "Focus the journey" zooms to it,
+    /// leaving the objects it never touches at the edges or out of view.
+    pub fn journey_bounds(&self, scene: &Scene) -> Option<Rect> {
+        let tl = self.timeline();
+        let mut bounds: Option<Rect> = None;
+        let mut add = |r: Rect| {
+            bounds = Some(bounds.map_or(r, |b| b.union(&r)));
+        };
+        for (i, e) in tl.events().iter().enumerate() {
+            for id in scene.objects_for_place(&e.place) {
+                if let Some(r) = scene.rect(&id) {
+                    add(r);
+                }
+            }
+            if let Some(p) = tl.hop_position(i) {
+                add(Rect::new(p.x, p.y, 0.0, 0.0));
+            }
+        }
+        bounds.map(|b| b.inflate(24.0))
+    }
+
     pub fn set_distribution(&mut self, d: Distribution) {
         self.distribution = Some(d);
         self.serial += 1;

@@ -1227,3 +1227,31 @@ fn a_grouped_card_opens_on_a_click_and_groups_again() {
     assert_eq!(s.expanded_groups(), 0);
     assert!(pods.iter().any(|p| s.scene().group_of(p).is_some()));
 }
+
+/// Issue 12, item 1: "focus the journey" zooms to what the packet passes: its bounds hold
+/// every hop and the Service it was sent to, and are smaller than the whole scene (the
+/// outside column is not passed).
+#[test]
+fn the_journey_bounds_hold_every_hop_and_not_the_whole_cluster() {
+    let mut s = session(example("clusterip"));
+    run_frames(&mut s, 5_000);
+    assert_eq!(s.journey_bounds(), None);
+    s.set_screen(1245.0, 478.0);
+    s.set_source("pod:default:client");
+    s.set_dest("my-service:80");
+    s.send(1).unwrap();
+    let b = s
+        .playback()
+        .journey_bounds(s.scene())
+        .expect("a journey has bounds");
+    let scene = s.scene().bounds();
+    assert!(
+        b.w * b.h < scene.w * scene.h,
+        "{b:?} is not smaller than {scene:?}"
+    );
+    let tl = s.playback().timeline();
+    for i in 0..tl.events().len() {
+        let p = tl.hop_position(i).unwrap();
+        assert!(b.contains(p), "hop {} at {p:?} is outside {b:?}", i + 1);
+    }
+}

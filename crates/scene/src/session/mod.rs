@@ -648,6 +648,38 @@ impl Session {
         }
     }
 
+    /// What the journey on screen passes through (`Playback::journey_bounds`), and the
+    /// Services its packets are addressed to (a ClusterIP, a LoadBalancer IP: the packet is
+    /// rewritten on a node, but the class looks for the Service), with a margin. None
+    /// without a journey. "Focus the journey" zooms the canvas to it.
+    pub fn journey_bounds(&self) -> Option<crate::layout::Rect> {
+        use svcsim_engine::net::{Owner, Topology};
+        let mut bounds = self.playback.journey_bounds(&self.scene)?;
+        let journey = self.playback.journey()?;
+        let topo = Topology::from_cluster(self.cluster());
+        let hops = journey
+            .dns_queries
+            .iter()
+            .chain(std::iter::once(journey))
+            .flat_map(|j| j.hops.iter());
+        let mut seen = BTreeSet::new();
+        for hop in hops {
+            if !seen.insert(hop.before.dst) {
+                continue;
+            }
+            let service = match topo.owner(self.cluster(), hop.before.dst) {
+                Owner::ClusterIp { namespace, name }
+                | Owner::LoadBalancerIp { namespace, name }
+                | Owner::ExternalIp { namespace, name } => ObjectId::service(&namespace, &name),
+                _ => continue,
+            };
+            if let Some(r) = self.scene.rect(&service) {
+                bounds = bounds.union(&r.inflate(24.0));
+            }
+        }
+        Some(bounds)
+    }
+
     /// How many grouped cards were opened (the page offers to group them again).
     pub fn expanded_groups(&self) -> usize {
         self.expanded.len()
