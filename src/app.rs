@@ -400,23 +400,24 @@ fn Banner() -> impl IntoView {
     }
 }
 
+/// The example loaded now (None once the user's own manifests replaced it).
+fn loaded_example(prefs: crate::model::Prefs) -> Option<&'static examples::Example> {
+    prefs.get().example.and_then(|id| examples::by_id(&id))
+}
+
 /// The example's concept and what to look at.
 #[component]
 fn Explanation() -> impl IntoView {
     let prefs = use_prefs();
     move || {
-        prefs
-            .get()
-            .example
-            .and_then(|id| examples::by_id(&id))
-            .map(|e| {
-                view! {
-                    <div class="explanation" id="explanation">
-                        <h2>{e.concept}</h2>
-                        <p>{e.explanation}</p>
-                    </div>
-                }
-            })
+        loaded_example(prefs).map(|e| {
+            view! {
+                <div class="explanation" id="explanation">
+                    <h2>{e.concept}</h2>
+                    <p>{e.explanation}</p>
+                </div>
+            }
+        })
     }
 }
 
@@ -426,18 +427,14 @@ fn Explanation() -> impl IntoView {
 fn PresentExplanation() -> impl IntoView {
     let prefs = use_prefs();
     move || {
-        prefs
-            .get()
-            .example
-            .and_then(|id| examples::by_id(&id))
-            .map(|e| {
-                view! {
-                    <details class="present-only explanation-fold" id="present-explanation">
-                        <summary>"About this example: " {e.concept}</summary>
-                        <p>{e.explanation}</p>
-                    </details>
-                }
-            })
+        loaded_example(prefs).map(|e| {
+            view! {
+                <details class="present-only explanation-fold" id="present-explanation">
+                    <summary>"About this example: " {e.concept}</summary>
+                    <p>{e.explanation}</p>
+                </details>
+            }
+        })
     }
 }
 

@@ -191,14 +191,7 @@ fn draw_item(ctx: &Ctx, item: &Item, theme: Theme, zoom: f64, emphasis: bool) {
                 Align::Right => "right",
             });
             ctx.set_text_baseline("alphabetic");
-            // A node's and the cluster's text is drawn over the edges that cross its box:
-            // a halo of the box's own colour keeps it readable where a line passes.
-            let halo = match &item.id {
-                Some(ObjectId::Node(_)) => Some(Role::Node),
-                Some(ObjectId::Cluster) => Some(Role::Cluster),
-                _ => None,
-            };
-            if let Some(role) = halo {
+            if let Some(role) = item.text_halo() {
                 ctx.set_line_dash(&js_sys::Array::new()).ok();
                 ctx.set_line_width(4.0);
                 ctx.set_stroke_style_str(self::paint(role, theme).fill);

@@ -7,7 +7,7 @@
 //! Coordinates are world units (CSS pixels at zoom 1, where every font is ≥ 13 px): the
 //! `viewBox` is the scene's bounds with a margin, and the document is that many pixels wide.
 
-use crate::layout::{Align, ObjectId, Point, Role, Scene, Shape};
+use crate::layout::{Align, Point, Role, Scene, Shape};
 use std::fmt::Write as _;
 
 /// Fill and stroke of a role, as CSS colours.
@@ -154,15 +154,14 @@ pub fn render(
                     Align::Center => "middle",
                     Align::Right => "end",
                 };
-                // A node's and the cluster's text is drawn over the edges that cross its
-                // box, with a halo of the box's colour (as on the canvas).
-                let halo = match &item.id {
-                    Some(ObjectId::Node(_)) => Some(paint(Role::Node).0),
-                    Some(ObjectId::Cluster) => Some(paint(Role::Cluster).0),
-                    _ => None,
-                }
-                .map(|c| format!(r#" stroke="{c}" stroke-width="4" paint-order="stroke""#))
-                .unwrap_or_default();
+                // Over the edges crossing its box, as on the canvas (`Item::text_halo`).
+                let halo = item
+                    .text_halo()
+                    .map(|role| {
+                        let c = paint(role).0;
+                        format!(r#" stroke="{c}" stroke-width="4" paint-order="stroke""#)
+                    })
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
                     r#"<text x="{}" y="{}" font-size="{}"{} text-anchor="{anchor}" fill="{fill}"{halo}>{}</text>"#,

@@ -212,6 +212,18 @@ pub struct Item {
     pub hittable: bool,
 }
 
+impl Item {
+    /// A node's and the cluster's text is drawn over the edges that cross its box: a halo in
+    /// the box's own fill keeps it readable where a line passes (the canvas and the SVG).
+    pub fn text_halo(&self) -> Option<Role> {
+        match (&self.shape, &self.id) {
+            (Shape::Text { .. }, Some(ObjectId::Node(_))) => Some(Role::Node),
+            (Shape::Text { .. }, Some(ObjectId::Cluster)) => Some(Role::Cluster),
+            _ => None,
+        }
+    }
+}
+
 /// The layer of the text of layer-0 boxes (nodes, the cluster): after the edges (1), before
 /// the pods, Services and outside boxes (2), whose own text is drawn with them.
 const TEXT_OVER_EDGES: u8 = 2;

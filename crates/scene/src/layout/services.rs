@@ -141,6 +141,22 @@ pub(super) fn draw_services(
     placed
 }
 
+/// One EndpointSlice chip: its box and its centred count.
+fn chip(scene: &mut Scene, id: &ObjectId, r: Rect, text: &str) {
+    scene.rect_item(id.clone(), r, Style::new(Role::EndpointSlice));
+    scene.text(
+        Some(id),
+        r.center().x,
+        r.y + 16.0,
+        text,
+        FONT_SMALL,
+        false,
+        Align::Center,
+        r.w - 6.0,
+        Role::Text,
+    );
+}
+
 /// A Service's EndpointSlices, one chip each under its box with the number of endpoints it
 /// lists ("100 / 100 / 50": the EndpointSlice controller's 100 per slice), so the slices are
 /// objects between the Service and its endpoints and change as pods come and go. When they
@@ -162,19 +178,7 @@ fn draw_slices(
         let total: usize = slices.iter().map(|sl| count(sl)).sum();
         let r = Rect::new(svc.x, y, svc.w.min(2.0 * SLICE_W), SLICE_H);
         let id = ObjectId::endpoint_slice(&slices[0].metadata.namespace, &slices[0].metadata.name);
-        scene.rect_item(id.clone(), r, Style::new(Role::EndpointSlice));
-        let text = format!("{} slices · {total}", slices.len());
-        scene.text(
-            Some(&id),
-            r.center().x,
-            r.y + 16.0,
-            &text,
-            FONT_SMALL,
-            false,
-            Align::Center,
-            r.w - 8.0,
-            Role::Text,
-        );
+        chip(scene, &id, r, &format!("{} slices · {total}", slices.len()));
         for sl in slices {
             placed.insert(
                 ObjectId::endpoint_slice(&sl.metadata.namespace, &sl.metadata.name),
@@ -193,24 +197,13 @@ fn draw_slices(
     for (k, sl) in slices.iter().enumerate() {
         let r = Rect::new(svc.x + k as f64 * (w + SLICE_GAP), y, w, SLICE_H);
         let id = ObjectId::endpoint_slice(&sl.metadata.namespace, &sl.metadata.name);
-        scene.rect_item(id.clone(), r, Style::new(Role::EndpointSlice));
         let n = count(sl);
         let text = if text_width(&format!("slice {n}"), FONT_SMALL) + 8.0 <= w {
             format!("slice {n}")
         } else {
             n.to_string()
         };
-        scene.text(
-            Some(&id),
-            r.center().x,
-            r.y + 16.0,
-            &text,
-            FONT_SMALL,
-            false,
-            Align::Center,
-            w - 6.0,
-            Role::Text,
-        );
+        chip(scene, &id, r, &text);
         placed.insert(id, r);
     }
 }
