@@ -30,7 +30,7 @@ pub(crate) const ENTRIES: &[(Swatch, &str)] = &[
     (Swatch::Box(Role::PodNotReady, false), "pod, running but not Ready"),
     (Swatch::Box(Role::PodPending, true), "pod Pending or Terminating"),
     (Swatch::Box(Role::PodStopped, false), "pod Completed or Failed"),
-    (Swatch::Box(Role::Service, false), "Service with a ClusterIP: a virtual IP that exists only in kube-proxy's rules, on no interface"),
+    (Swatch::Box(Role::Service, false), "Service with a ClusterIP: a virtual IP that exists only in kube-proxy's rules, on no interface (IPVS mode: also on kube-ipvs0 of every node)"),
     (Swatch::Box(Role::ServiceDns, false), "kube-dns, the cluster's DNS Service (CoreDNS pods behind it)"),
     (Swatch::Box(Role::ServiceHeadless, false), "headless Service: no ClusterIP, DNS returns the pod IPs"),
     (Swatch::Box(Role::ServiceExternalName, false), "ExternalName Service: DNS answers with a CNAME, no proxying"),

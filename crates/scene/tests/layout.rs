@@ -884,8 +884,9 @@ fn endpoint_slices_are_chips_with_their_counts() {
 }
 
 /// Issue 12, item 4: the Service box says what kind of address it has and its traffic
-/// policies (at the projector's size, whole): a ClusterIP is virtual, a headless Service
-/// has none and DNS answers with pods, `externalTrafficPolicy: Local` is shown.
+/// policies (at the projector's size, whole): a ClusterIP is virtual (on kube-ipvs0 in IPVS
+/// mode), a headless Service has none and DNS answers with pods, `externalTrafficPolicy:
+/// Local` is shown.
 #[test]
 fn service_boxes_say_virtual_headless_and_their_traffic_policy() {
     let lines = |id: &str, service: &str| -> Vec<String> {
@@ -924,6 +925,25 @@ fn service_boxes_say_virtual_headless_and_their_traffic_policy() {
         .find(|s| s.spec.external_traffic_policy == "Local")
         .map(|s| s.metadata.name.clone())
         .expect("the traffic-policy example has a Local Service");
+    // In IPVS mode the ClusterIP is also bound to kube-ipvs0 on every node.
+    let mut ipvs = cluster_from(svcsim_scene::examples::by_id("clusterip").unwrap().yaml);
+    ipvs.set_proxy_mode(svcsim_engine::proxy::ProxyMode::Ipvs);
+    let scene = layout(&ipvs, &on_screen(PROJECTOR));
+    let ipvs_lines: Vec<&str> = scene
+        .items
+        .iter()
+        .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == "my-service"))
+        .filter_map(|i| match &i.shape {
+            Shape::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        ipvs_lines
+            .iter()
+            .any(|t| t.starts_with("ClusterIP") && t.contains("kube-ipvs0")),
+        "{ipvs_lines:?}"
+    );
     let policy = lines("traffic-policy", &name);
     assert!(
         policy

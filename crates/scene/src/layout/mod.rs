@@ -114,7 +114,13 @@ pub fn layout(cluster: &Cluster, opts: &LayoutOptions) -> Scene {
     let node_ports = services::node_ports(&what.services);
     let placed = nodes::draw_nodes(&mut scene, cluster, &grid, &what.nodes, &node_ports, opts);
     outside::draw_outside(&mut scene, &grid, &what.outside);
-    let svcs = services::draw_services(&mut scene, &grid, &what.services, &what.slices);
+    let svcs = services::draw_services(
+        &mut scene,
+        &grid,
+        &what.services,
+        &what.slices,
+        cluster.proxy_mode(),
+    );
     edges::draw_edges(&mut scene, &cluster.store, opts, &what, &placed, &svcs);
     scene.finish();
     scene

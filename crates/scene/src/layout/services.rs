@@ -14,6 +14,7 @@ use super::scene::{Align, Role, Scene, Shape, Style};
 use std::collections::BTreeMap;
 use svcsim_engine::api::core::Service;
 use svcsim_engine::api::discovery::EndpointSlice;
+use svcsim_engine::proxy::ProxyMode;
 
 /// A nodePort of a NodePort or LoadBalancer Service: every node opens it.
 pub(super) struct ServiceNodePort {
@@ -122,6 +123,7 @@ pub(super) fn draw_services(
     grid: &Grid,
     services: &[&Service],
     slices: &BTreeMap<(&str, &str), Vec<&EndpointSlice>>,
+    mode: ProxyMode,
 ) -> ServicesPlaced {
     scene.layer = 2;
     let mut placed = ServicesPlaced {
@@ -131,7 +133,7 @@ pub(super) fn draw_services(
     for (i, s) in services.iter().enumerate() {
         let rect = grid.service_rect(i);
         let id = ObjectId::service(&s.metadata.namespace, &s.metadata.name);
-        draw_service(scene, &id, s, rect);
+        draw_service(scene, &id, s, rect, mode);
         let own = slices
             .get(&(s.metadata.namespace.as_str(), s.metadata.name.as_str()))
             .map_or(&[][..], Vec::as_slice);
@@ -218,7 +220,7 @@ pub(super) fn qualified(ns: &str, name: &str) -> String {
 }
 
 /// A Service's box: its name (kube-dns marked as the cluster DNS), its address, its type.
-fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect) {
+fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect, mode: ProxyMode) {
     let ty = s.type_or_default();
     let role = if s.metadata.namespace == "kube-system" && s.metadata.name == "kube-dns" {
         Role::ServiceDns
@@ -269,7 +271,7 @@ fn draw_service(scene: &mut Scene, id: &ObjectId, s: &Service, r: Rect) {
         Some(id),
         r.x + 10.0,
         r.y + 62.0,
-        &service_kind(s, w),
+        &service_kind(s, w, mode),
         FONT_SMALL,
         false,
         Align::Left,
@@ -311,11 +313,12 @@ fn service_address(s: &Service) -> String {
 /// a traffic policy that is not the default
 /// (`externalTrafficPolicy: Local` keeps external traffic on nodes with a local endpoint,
 /// `internalTrafficPolicy: Local` does the same for traffic from pods), what kind of address
-/// it is (a ClusterIP is virtual: it lives in kube-proxy's rules; a headless Service has none
+/// it is (a ClusterIP is virtual: it lives in kube-proxy's rules, and in IPVS mode is also
+/// bound to the dummy `kube-ipvs0` on every node so the kernel accepts it; a headless Service has none
 /// and DNS answers with the pods; ExternalName is DNS only), the LoadBalancer address, and the
 /// nodePorts (also drawn as
 /// badges on every node, so they are the first to go when the box is narrow).
-fn service_kind(s: &Service, width: f64) -> String {
+fn service_kind(s: &Service, width: f64, mode: ProxyMode) -> String {
     let ty = s.type_or_default();
     let mut kind = if s.is_headless() && ty == "ClusterIP" {
         "headless".to_string()
@@ -350,6 +353,12 @@ fn service_kind(s: &Service, width: f64) -> String {
         extras.push(one("DNS only"));
     } else if s.is_headless() {
         extras.push(vec!["DNS returns pod IPs".into(), "DNS → pods".into()]);
+    } else if ty == "ClusterIP" && mode == ProxyMode::Ipvs {
+        extras.push(vec![
+            "virtual IP, on kube-ipvs0 of every node".into(),
+            "virtual, on kube-ipvs0".into(),
+            "on kube-ipvs0".into(),
+        ]);
     } else if ty == "ClusterIP" {
         extras.push(vec![
             "virtual IP, only in kube-proxy's rules".into(),
