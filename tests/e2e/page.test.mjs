@@ -268,7 +268,7 @@ test('reload keeps the state; a share link round-trips; a damaged link says so',
     const text = await editor(page).inputValue();
     await page.click('#share');
     await page.waitForFunction(() => location.hash.length > 10);
-    const url = page.url();
+    const url = await page.evaluate(() => location.href);
     // A fresh browser context (no localStorage) opens the link.
     const other = await page.context().browser().newPage();
     await other.goto(url);

@@ -342,7 +342,7 @@ test('a share link opens the journey paused at the hop it was at (hop 3)', async
     const rows = await page.locator('#events li').allInnerTexts();
     await page.click('#share');
     await page.waitForFunction(() => location.hash.length > 10);
-    const url = page.url();
+    const url = await page.evaluate(() => location.href);
     const other = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await other.goto(url);
     await other.locator('#caption-step', { hasText: /^Hop 3 of/ }).waitFor({ timeout: 10000 });
