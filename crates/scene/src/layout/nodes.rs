@@ -200,38 +200,51 @@ fn draw_replicas(scene: &mut Scene, id: &ObjectId, workload: &str, pods: &[&Pod]
             .find(|r| *r != Role::PodReady)
             .unwrap_or(Role::PodNotReady)
     };
+    // The namespace only where it says something (not default, not kube-system's CoreDNS).
+    let name = workload
+        .strip_prefix("default/")
+        .or_else(|| workload.strip_prefix("kube-system/"))
+        .unwrap_or(workload);
+    let status = if ready == pods.len() {
+        "all Ready".to_string()
+    } else {
+        format!("{ready} of {} Ready", pods.len())
+    };
+    card(
+        scene,
+        id,
+        r,
+        role,
+        &format!("{name} × {}", pods.len()),
+        &status,
+    );
+}
+
+/// A pod card's box in its role's colours (dashed while pending or terminating), its title
+/// and its status line: what a pod's card and a grouped card share.
+fn card(scene: &mut Scene, id: &ObjectId, r: Rect, role: Role, title: &str, status: &str) {
     let style = match role {
         Role::PodPending | Role::PodTerminating => Style::new(role).dashed(),
         _ => Style::new(role),
     };
     scene.rect_item(id.clone(), r, style);
     let w = r.w - 20.0;
-    // The namespace only where it says something (not default, not kube-system's CoreDNS).
-    let name = workload
-        .strip_prefix("default/")
-        .or_else(|| workload.strip_prefix("kube-system/"))
-        .unwrap_or(workload);
     scene.text(
         Some(id),
         r.x + 10.0,
         r.y + 21.0,
-        &format!("{name} × {}", pods.len()),
+        title,
         FONT_BODY,
         true,
         Align::Left,
         w,
         Role::Title,
     );
-    let status = if ready == pods.len() {
-        "all Ready".to_string()
-    } else {
-        format!("{ready} of {} Ready", pods.len())
-    };
     scene.text(
         Some(id),
         r.x + 10.0,
         r.y + 43.0,
-        &status,
+        status,
         FONT_BODY,
         false,
         Align::Left,
@@ -325,24 +338,6 @@ fn draw_pod(
     opts: &LayoutOptions,
     labels: bool,
 ) {
-    let role = pod_role(pod);
-    let style = match role {
-        Role::PodPending | Role::PodTerminating => Style::new(role).dashed(),
-        _ => Style::new(role),
-    };
-    scene.rect_item(id.clone(), r, style);
-    let w = r.w - 20.0;
-    scene.text(
-        Some(id),
-        r.x + 10.0,
-        r.y + 21.0,
-        &pod.metadata.name,
-        FONT_BODY,
-        true,
-        Align::Left,
-        w,
-        Role::Title,
-    );
     let ip = if pod.status.pod_ip.is_empty() {
         "no IP yet"
     } else {
@@ -352,17 +347,8 @@ fn draw_pod(
     if pod.spec.host_network {
         status.push_str(" · hostNetwork");
     }
-    scene.text(
-        Some(id),
-        r.x + 10.0,
-        r.y + 43.0,
-        &status,
-        FONT_BODY,
-        false,
-        Align::Left,
-        w,
-        Role::Text,
-    );
+    card(scene, id, r, pod_role(pod), &pod.metadata.name, &status);
+    let w = r.w - 20.0;
     if !labels {
         return;
     }
