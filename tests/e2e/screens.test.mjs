@@ -57,6 +57,12 @@ for (const [width, height] of SCREENS) {
           const o = await page.evaluate(overflowing);
           assert.ok(o.scrollWidth <= o.clientWidth, `${id}: page ${o.scrollWidth} px wide in ${o.clientWidth}: ${o.wide.join(', ')}`);
           assert.deepEqual(o.wide, [], id);
+          // The hop's rules wrap: readable without scrolling sideways inside their box.
+          const rules = await page.evaluate(() => {
+            const r = document.querySelector('#hop-rules');
+            return r ? { scroll: r.scrollWidth, client: r.clientWidth } : null;
+          });
+          if (rules) assert.ok(rules.scroll <= rules.client + 1, `${id}: the hop's rules are ${rules.scroll} px wide in ${rules.client}`);
         }
         if (width <= 1200) {
           // One column: the canvas and its journey first, the editor after them.
