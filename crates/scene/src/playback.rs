@@ -186,6 +186,27 @@ impl Playback {
         bounds.map(|b| b.inflate(24.0))
     }
 
+    /// Where the hop shown now happens on `scene`: its objects (the node, the pod, kube-proxy)
+    /// and the packet's position there, with a margin. A phone scrolls it into view.
+    pub fn hop_bounds(&self, scene: &Scene) -> Option<Rect> {
+        let tl = self.timeline();
+        let i = self.current();
+        let e = tl.events().get(i)?;
+        let mut rects: Vec<Rect> = scene
+            .objects_for_place(&e.place)
+            .iter()
+            .filter_map(|id| scene.rect(id))
+            .collect();
+        rects.extend(tl.hop_position(i).map(|p| Rect::new(p.x, p.y, 0.0, 0.0)));
+        let first = *rects.first()?;
+        Some(rects.iter().fold(first, |b, r| b.union(r)).inflate(24.0))
+    }
+
+    /// Where the packet is drawn at the hop shown now.
+    pub fn hop_position(&self) -> Option<Point> {
+        self.timeline().hop_position(self.current())
+    }
+
     pub fn set_distribution(&mut self, d: Distribution) {
         self.distribution = Some(d);
         self.serial += 1;

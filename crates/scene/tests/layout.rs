@@ -82,6 +82,17 @@ fn check_invariants(
             assert!(!sr.intersects(nr), "{s} overlaps {n}");
         }
     }
+    // EndpointSlice chips hang under their Service, never under another row of Services.
+    let slices: Vec<(ObjectId, Rect)> = scene
+        .objects()
+        .filter(|id| matches!(id, ObjectId::EndpointSlice { .. }))
+        .filter_map(|id| Some((id.clone(), scene.rect(id)?)))
+        .collect();
+    for (e, er) in &slices {
+        for (s, sr) in &services {
+            assert!(!er.intersects(sr), "{e} is under {s}");
+        }
+    }
     // Outside things are outside.
     for id in scene.objects() {
         if matches!(
@@ -744,6 +755,33 @@ fn every_example_is_drawn_at_least_1_to_1_on_a_projector() {
         // The same screen gives the same picture.
         assert_eq!(scene, layout(&cluster, &opts), "{}", ex.id);
     }
+}
+
+/// A phone's canvas, CSS px wide (371 at 390×844; a little less leaves room for narrower
+/// phones): the page lets it grow to the scene's height.
+const PHONE_WIDTH: u32 = 366;
+
+/// Issue 12: on a phone the canvas grows with the scene (`screen` height 0) and the layout is
+/// planned for its width alone: one column of nodes under the outside row, drawn so that its
+/// smallest text is ≥ 12 px (zoom ≥ 12/13 by width), every example.
+#[test]
+fn on_a_phone_every_example_is_one_column_read_at_12_px_or_more() {
+    for ex in svcsim_scene::examples::ALL {
+        let cluster = cluster_from(ex.yaml);
+        let opts = on_screen((PHONE_WIDTH, 0));
+        let scene = layout(&cluster, &opts);
+        check_invariants(&cluster, &scene, &opts);
+        let plan = scene.plan().unwrap();
+        assert_eq!(plan.arrangement, Arrangement::Tall, "{}", ex.id);
+        assert_eq!(plan.columns, 1, "{}", ex.id);
+        let zoom = View::fit(scene.bounds(), f64::from(PHONE_WIDTH), 100_000.0, 16.0).zoom;
+        assert!(zoom >= 12.0 / 13.0, "{}: zoom {zoom:.2} {plan:?}", ex.id);
+    }
+    // The lecture's cluster keeps its labels: the width is enough for a whole pod card.
+    let plan = layout(&app_cluster(), &on_screen((PHONE_WIDTH, 0)))
+        .plan()
+        .unwrap();
+    assert_eq!(plan.detail, Detail::Full);
 }
 
 /// Without a screen (the CLI, tests, a link's first frame) the layout is the full picture.

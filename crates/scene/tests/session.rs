@@ -1255,3 +1255,35 @@ fn the_journey_bounds_hold_every_hop_and_not_the_whole_cluster() {
         assert!(b.contains(p), "hop {} at {p:?} is outside {b:?}", i + 1);
     }
 }
+
+/// Issue 12: a phone scrolls the page to where the hop shown now happens: its bounds hold the
+/// packet's position at that hop (`hop_position`), move with the playhead, and are within the
+/// journey's.
+#[test]
+fn the_hop_bounds_follow_the_playhead() {
+    let mut s = session(example("clusterip"));
+    run_frames(&mut s, 5_000);
+    assert_eq!(s.hop_bounds(), None);
+    s.set_screen(366.0, 0.0);
+    s.set_source("pod:default:client");
+    s.set_dest("my-service:80");
+    s.send(1).unwrap();
+    let journey = s.journey_bounds().unwrap();
+    let mut seen = Vec::new();
+    let n = s.playback().timeline().events().len();
+    for i in 0..n {
+        s.goto_hop(i);
+        let b = s.hop_bounds().expect("a hop has bounds");
+        let p = s.hop_position().unwrap();
+        assert_eq!(Some(p), s.playback().timeline().hop_position(i));
+        assert!(b.contains(p), "hop {} at {p:?} is outside {b:?}", i + 1);
+        assert!(
+            journey.contains_rect(&b),
+            "hop {}: {b:?} outside {journey:?}",
+            i + 1
+        );
+        seen.push((b.x.round() as i64, b.y.round() as i64));
+    }
+    seen.dedup();
+    assert!(seen.len() > 2, "the bounds do not move: {seen:?}");
+}

@@ -8,8 +8,8 @@ use super::ids::ObjectId;
 use super::metrics::{
     BADGE_H, CLUSTER_PAD, CLUSTER_TITLE, EDGE_BAND, FONT_TITLE, NODE_FOOTER, NODE_GAP_X,
     NODE_GAP_Y, NODE_HEADER, NODE_PAD, OUTSIDE_BOX_H, OUTSIDE_GAP, OUTSIDE_GAP_X, OUTSIDE_ROW_H,
-    OUTSIDE_W, POD_GAP, POD_H, POD_H_COMPACT, POD_W, POD_W_GROUPED, SVC_GAP, SVC_H, SVC_W,
-    SVC_W_MIN,
+    OUTSIDE_W, POD_GAP, POD_H, POD_H_COMPACT, POD_W, POD_W_GROUPED, SVC_GAP, SVC_H, SVC_ROW_GAP,
+    SVC_W, SVC_W_MIN,
 };
 use super::plan::{Arrangement, Detail, Plan};
 use super::scene::{Align, Role, Scene, Style};
@@ -139,12 +139,13 @@ impl Grid {
         let node_w = NODE_PAD * 2.0 + pod_w * pod_cols as f64 + POD_GAP * (pod_cols as f64 - 1.0);
         let grid_w = cols as f64 * node_w + (cols as f64 - 1.0) * NODE_GAP_X;
         let cluster_w = grid_w.max(SVC_W) + 2.0 * CLUSTER_PAD;
-        // The outside row wraps at the cluster's width (at least two slots).
+        // The outside row wraps at the cluster's width (one slot a row above a one-column
+        // cluster: a phone's width is the cluster's).
         let slots = 2 + what.outside.lbs.len() + what.outside.externals.len();
         let slots_per_row = match plan.arrangement {
             Arrangement::Tall => (((cluster_w + OUTSIDE_GAP_X) / (OUTSIDE_W + OUTSIDE_GAP_X))
                 .floor() as usize)
-                .max(2),
+                .max(1),
             Arrangement::Wide => 1,
         };
         let outside_rows = slots.div_ceil(slots_per_row);
@@ -172,7 +173,7 @@ impl Grid {
         let svc_block_h = if svc_rows == 0 {
             0.0
         } else {
-            svc_rows as f64 * (SVC_H + SVC_GAP) - SVC_GAP
+            svc_rows as f64 * (SVC_H + SVC_ROW_GAP) - SVC_ROW_GAP
         };
         let nodes_y = svc_y + svc_block_h + EDGE_BAND;
         let rows = NodeRows::new(&what.nodes, cols, pod_cols, pod_h, nodes_y);
@@ -278,7 +279,7 @@ impl Grid {
         let (r, c) = (i / self.svc_cols, i % self.svc_cols);
         Rect::new(
             self.inner_x + c as f64 * (self.svc_w + SVC_GAP),
-            self.svc_y + r as f64 * (SVC_H + SVC_GAP),
+            self.svc_y + r as f64 * (SVC_H + SVC_ROW_GAP),
             self.svc_w,
             SVC_H,
         )

@@ -34,6 +34,8 @@ pub(super) const SLICE_W: f64 = 86.0;
 pub(super) const SLICE_W_MIN: f64 = 44.0;
 pub(super) const SLICE_H: f64 = 22.0;
 pub(super) const SLICE_GAP: f64 = 6.0;
+/// Between two rows of Services: the upper row's EndpointSlice chips hang in it.
+pub(super) const SVC_ROW_GAP: f64 = SLICE_H + 2.0 * SLICE_GAP;
 /// Vertical room between the Services and the nodes, where the edges fan out.
 pub(super) const EDGE_BAND: f64 = 56.0;
 pub(super) const CLUSTER_PAD: f64 = 16.0;

@@ -76,7 +76,9 @@ pub struct LayoutOptions {
     pub endpoint_edges: bool,
     /// The canvas the scene is shown in, in CSS pixels: the layout picks the arrangement,
     /// node columns and level of detail that draw its text at 1:1 or larger there
-    /// (`plan`). None: the full picture, outside row on top.
+    /// (`plan`). A height of 0: the canvas grows to the scene's height at the zoom its width
+    /// allows (a phone, where the page scrolls), so only the width is planned for. None: the
+    /// full picture, outside row on top.
     pub screen: Option<(u32, u32)>,
     /// Workloads (`namespace/name`) whose replicas are drawn one card each even when the plan
     /// groups replicas: the lecturer clicked their "web × 84" card to open it.

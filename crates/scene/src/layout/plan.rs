@@ -51,16 +51,24 @@ pub struct Plan {
 
 /// A plan is readable when its scene is shown at least this large (fonts ≥ 13 px at 1).
 const READABLE_ZOOM: f64 = 1.0;
+/// On a canvas that grows with the scene (a phone, held at arm's length rather than read
+/// across a hall), a plan is readable when its smallest text is 12 px, the floor.
+const READABLE_ZOOM_OPEN: f64 = 12.0 / 13.0;
 /// Margin the canvas fits the scene with (`View::fit`'s margin) plus the scene's own inflate.
 const FIT_MARGIN: f64 = 32.0;
 /// Beyond this many nodes only the default column count is tried (the grid is then a
 /// roughly 3:2 block whatever the screen).
 const MAX_NODES_TRIED: usize = 8;
 
-/// The zoom `View::fit` will give a grid in a `w` × `h` screen.
-fn fit_zoom(grid: &Grid, w: f64, h: f64) -> f64 {
+/// The zoom `View::fit` will give a grid in a `w` × `h` screen; `h` None: a canvas as tall as
+/// the scene needs, so only the width counts.
+fn fit_zoom(grid: &Grid, w: f64, h: Option<f64>) -> f64 {
     let b = grid.bounds();
-    ((w - FIT_MARGIN) / (b.w + FIT_MARGIN)).min((h - FIT_MARGIN) / (b.h + FIT_MARGIN))
+    let by_width = (w - FIT_MARGIN) / (b.w + FIT_MARGIN);
+    match h {
+        Some(h) => by_width.min((h - FIT_MARGIN) / (b.h + FIT_MARGIN)),
+        None => by_width,
+    }
 }
 
 /// Choose the plan, grouping `what`'s replicas when the plan says so.
@@ -76,7 +84,14 @@ pub(super) fn choose(what: &mut Gathered, opts: &LayoutOptions) -> Plan {
             detail: Detail::Full,
         };
     };
-    let (sw, sh) = (f64::from(sw.max(100)), f64::from(sh.max(100)));
+    // A height of 0: the canvas grows with the scene (the page scrolls, as on a phone).
+    let sh = (sh > 0).then(|| f64::from(sh.max(100)));
+    let readable = if sh.is_some() {
+        READABLE_ZOOM
+    } else {
+        READABLE_ZOOM_OPEN
+    };
+    let sw = f64::from(sw.max(100));
     let columns: Vec<usize> = match opts.columns {
         Some(c) => vec![c.max(1)],
         None if what.node_count <= MAX_NODES_TRIED => (1..=what.node_count.max(1)).collect(),
@@ -110,7 +125,7 @@ pub(super) fn choose(what: &mut Gathered, opts: &LayoutOptions) -> Plan {
     let mut tried: Vec<(Plan, f64)> = Vec::new();
     for detail in [Detail::Full, Detail::Compact] {
         let (plan, z) = best_of(what, detail);
-        if z >= READABLE_ZOOM {
+        if z >= readable {
             return plan;
         }
         tried.push((plan, z));
@@ -121,7 +136,7 @@ pub(super) fn choose(what: &mut Gathered, opts: &LayoutOptions) -> Plan {
             n.group_replicas(&opts.expanded);
         }
         let (plan, z) = best_of(what, Detail::Grouped);
-        if z >= READABLE_ZOOM {
+        if z >= readable {
             return plan;
         }
         tried.push((plan, z));

@@ -584,8 +584,9 @@ impl Session {
     }
 
     /// The canvas is `width` × `height` CSS pixels: lay the scene out for it (its arrangement
-    /// and level of detail, so that the text is read from the back row). A big scene is laid
-    /// out by the next [`Session::frame`].
+    /// and level of detail, so that the text is read from the back row). A `height` of 0: the
+    /// canvas will grow to the scene's height (a phone: the page scrolls), so the layout plans
+    /// for the width alone. A big scene is laid out by the next [`Session::frame`].
     pub fn set_screen(&mut self, width: f64, height: f64) {
         let size = |v: f64| {
             if v.is_finite() {
@@ -678,6 +679,16 @@ impl Session {
             }
         }
         Some(bounds)
+    }
+
+    /// Where the hop shown now happens (`Playback::hop_bounds`); None without a journey.
+    pub fn hop_bounds(&self) -> Option<crate::layout::Rect> {
+        self.playback.hop_bounds(&self.scene)
+    }
+
+    /// Where the packet is drawn at the hop shown now; None without a journey.
+    pub fn hop_position(&self) -> Option<crate::layout::Point> {
+        self.playback.hop_position()
     }
 
     /// How many grouped cards were opened (the page offers to group them again).
