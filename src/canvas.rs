@@ -20,6 +20,21 @@ use web_sys::CanvasRenderingContext2d as Ctx;
 
 /// CSS pixels kept under the canvas for the caption strip (two lines, three at the end).
 const CAPTION_RESERVE: f64 = 96.0;
+/// A canvas narrower than this is a phone's: it is as tall as the scene needs at the zoom its
+/// width allows, and the page scrolls (a phone's own gesture) instead of the text shrinking to
+/// fit one screen (issue 12). Matches the phone rules of style/main.css (`max-width: 640px`
+/// less the page's padding).
+const PHONE_CANVAS: f64 = 600.0;
+/// On a phone, a small scene is not blown up past this zoom.
+const PHONE_MAX_ZOOM: f64 = 1.25;
+/// On a phone, the canvas is at most this many screens tall (a 50-node cluster is then shown
+/// smaller; the finger scrolls two screens, not twenty).
+const PHONE_MAX_SCREENS: f64 = 4.0;
+/// Backing pixels the canvas may hold (a tall phone canvas at 3× would otherwise hold tens of
+/// millions): beyond it the device pixel ratio used is lowered.
+const MAX_BACKING_PIXELS: f64 = 16.0e6;
+/// `View::fit`'s margin on each side.
+const FIT_MARGIN: f64 = 16.0;
 
 /// Fill and stroke colours of a role.
 #[derive(Debug, Clone, Copy)]
@@ -375,6 +390,58 @@ fn css_size(el: &web_sys::HtmlCanvasElement) -> (f64, f64) {
     (r.width().max(50.0), r.height().max(50.0))
 }
 
+/// On a phone, scroll the page so that `hop` (world) is on screen between the top and the
+/// caption and player stuck to the bottom, or when it is taller than that, the `packet`;
+/// nothing when it already is, or off a phone.
+fn follow_hop(hop: Rect, packet: Point, view: View, reduced_motion: bool) {
+    let Some(win) = web_sys::window() else { return };
+    let Some(doc) = win.document() else { return };
+    let Some(canvas) = doc.get_element_by_id("cluster") else {
+        return;
+    };
+    let r = canvas.get_bounding_client_rect();
+    if r.width() >= PHONE_CANVAS {
+        return;
+    }
+    let vh = win
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(800.0);
+    let height = |sel: &str| {
+        doc.query_selector(sel)
+            .ok()
+            .flatten()
+            .map_or(0.0, |e| e.get_bounding_client_rect().height())
+    };
+    // The band of the window the picture is seen in.
+    let (band_top, band_bottom) = (
+        8.0,
+        vh - height("#caption") - height(".stage > .player") - 8.0,
+    );
+    let room = band_bottom - band_top;
+    let y = |world_y: f64| r.top() + view.world_to_screen(Point::new(0.0, world_y)).y;
+    let (mut top, mut bottom) = (y(hop.y), y(hop.bottom()));
+    if bottom - top > room {
+        // The hop spans more than the band (a wire from the client to a node): its packet.
+        let at = y(packet.y);
+        (top, bottom) = (at - 40.0, at + 40.0);
+    }
+    if room <= 0.0 || (top >= band_top && bottom <= band_bottom) {
+        return;
+    }
+    // Centre what is followed in the band.
+    let delta = top - band_top - (room - (bottom - top)) / 2.0;
+    let opts = web_sys::ScrollToOptions::new();
+    opts.set_top(delta);
+    opts.set_behavior(if reduced_motion {
+        web_sys::ScrollBehavior::Instant
+    } else {
+        web_sys::ScrollBehavior::Smooth
+    });
+    win.scroll_by_with_scroll_to_options(&opts);
+}
+
 /// "Focus the journey": zoom the canvas to what the journey passes (Focus, or `f` on the
 /// canvas); Fit shows the whole cluster again. False when there is no journey.
 pub(crate) fn focus_journey(model: crate::model::Model) -> bool {
@@ -427,9 +494,22 @@ pub fn ClusterCanvas() -> impl IntoView {
         let (w, h) = size.get();
         view.get().unwrap_or_else(|| {
             let b = model.with_scene(Scene::bounds);
-            View::fit(b, w.max(100.0), h.max(100.0), 16.0)
+            View::fit(b, w.max(100.0), h.max(100.0), FIT_MARGIN)
         })
     };
+
+    // On a phone the canvas is taller than the screen and the page scrolls: it follows the
+    // hop, so the packet is on screen above the caption at every step.
+    Effect::new(move |_| {
+        let Some((hop, packet)) = model.hop_place() else {
+            return;
+        };
+        let reduced = model.ui.reduced_motion.get_untracked();
+        request_animation_frame(move || {
+            let v = leptos::prelude::untrack(current_view);
+            follow_hop(hop, packet, v, reduced);
+        });
+    });
 
     // Draw whenever an input changes.
     Effect::new(move |_| {
@@ -441,28 +521,40 @@ pub fn ClusterCanvas() -> impl IntoView {
         // controls, without scrolling (at least 55% of the window). The layout then arranges
         // the scene for this size (`Session::set_screen`), not the other way round.
         let r = el.get_bounding_client_rect();
-        let room = web_sys::window().map_or(600.0, |w| {
-            let vh = w
-                .inner_height()
-                .ok()
-                .and_then(|h| h.as_f64())
-                .unwrap_or(900.0);
-            let top = r.top() + w.scroll_y().unwrap_or(0.0);
-            (vh - top - CAPTION_RESERVE).max(0.55 * vh)
-        });
-        let want = room.clamp(280.0, 900.0);
+        let vh = web_sys::window()
+            .and_then(|w| w.inner_height().ok())
+            .and_then(|h| h.as_f64())
+            .unwrap_or(900.0);
+        let phone = r.width() < PHONE_CANVAS;
+        let want = if phone {
+            // Laid out for the width alone (`Session::set_screen` with height 0), then as tall
+            // as that picture is at the width's zoom.
+            let w = r.width().max(100.0);
+            if model.untracked(|s| s.screen()).flatten() != Some((w as u32, 0)) {
+                model.update(|s| s.set_screen(w, 0.0));
+            }
+            let b = model.with_scene(Scene::bounds);
+            let zoom = ((w - 2.0 * FIT_MARGIN) / b.w.max(1.0)).min(PHONE_MAX_ZOOM);
+            (b.h * zoom + 2.0 * FIT_MARGIN).clamp(280.0, PHONE_MAX_SCREENS * vh)
+        } else {
+            let top = r.top() + web_sys::window().map_or(0.0, |w| w.scroll_y().unwrap_or(0.0));
+            (vh - top - CAPTION_RESERVE)
+                .max(0.55 * vh)
+                .clamp(280.0, 900.0)
+        };
         let _ = web_sys::HtmlElement::style(&el).set_property("height", &format!("{want:.0}px"));
         let fresh = css_size(&el);
         if size.get_untracked() != fresh {
             size.set(fresh);
         }
         let (w, h) = size.get();
-        if model.untracked(|s| s.screen()).flatten() != Some((w as u32, h as u32)) {
+        if !phone && model.untracked(|s| s.screen()).flatten() != Some((w as u32, h as u32)) {
             model.update(|s| s.set_screen(w, h));
         }
         let dpr = web_sys::window()
             .map_or(1.0, |w| w.device_pixel_ratio())
-            .max(0.5);
+            .max(0.5)
+            .min((MAX_BACKING_PIXELS / (w * h).max(1.0)).sqrt());
         let (pw, ph) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
         if el.width() != pw || el.height() != ph {
             el.set_width(pw);
@@ -582,6 +674,9 @@ pub fn ClusterCanvas() -> impl IntoView {
         }
     };
     let on_leave = move |_| hover.set(None);
+    // On a phone a vertical swipe scrolls the page (`touch-action: pan-y`): the browser takes
+    // the pointer, and the drag it began is over.
+    let on_cancel = move |_| drag.set_value(None);
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let (w, h) = size.get_untracked();
         let centre = Point::new(w / 2.0, h / 2.0);
@@ -629,6 +724,7 @@ pub fn ClusterCanvas() -> impl IntoView {
                 on:pointermove=on_move
                 on:pointerup=on_up
                 on:pointerleave=on_leave
+                on:pointercancel=on_cancel
                 on:keydown=on_key
             ></canvas>
             <div class="canvas-hover" aria-hidden="true">{hover_label}</div>

@@ -284,6 +284,15 @@ impl Model {
         self.settled();
     }
 
+    /// Where the hop shown now happens on the scene (`Session::hop_bounds`) and where its
+    /// packet is drawn (`Session::hop_position`).
+    pub fn hop_place(&self) -> Option<(svcsim_scene::layout::Rect, svcsim_scene::layout::Point)> {
+        self.scene.track();
+        self.read(self.playhead, |s| {
+            Some((s.hop_bounds()?, s.hop_position()?))
+        })
+    }
+
     pub fn selection(&self) -> Option<ObjectId> {
         self.read(self.selection, |s| s.selection().cloned())
     }
