@@ -145,60 +145,62 @@ function sizes(frame) {
   return { n: s.length, min: s[0], median: s[s.length >> 1], smallest: frame.filter((t) => t.px === s[0]).map((t) => t.text).slice(0, 3) };
 }
 
-test('1280×720 Present: every canvas text ≥ 12 px and the median ≥ 16 px, in every example, at rest and during a journey', async () => {
-  const server = await startServer(DIST, '/');
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.addInitScript(hookCanvasText);
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(server.url);
-    await page.locator('#example option:not([disabled])').nth(4).waitFor({ state: 'attached' });
-    await page.click('#presentation');
-    const ids = await page.locator('#example option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
-    const report = [];
-    for (const id of ids) {
-      await page.selectOption('#example', id);
-      await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
-      await page.waitForTimeout(300);
-      const rest = await page.evaluate(() => window.__frame);
-      // What must stay readable: every node's name and every Service's (kubectl get services).
-      const services = (await page.locator('#output').textContent()).split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
-      const drawn = rest.map((t) => t.text);
-      for (const name of ['kind-control-plane', 'kind-worker', ...services]) {
-        assert.ok(drawn.some((t) => t === name || t.startsWith(`${name} `) || t.endsWith(`/${name}`)), `${id}: ${name} is not drawn whole: ${drawn.join(' | ')}`);
+for (const [width, height, present] of [[1280, 720, true], [1024, 768, false]]) {
+  test(`${width}×${height}${present ? ' Present' : ''}: every canvas text ≥ 12 px and the median ≥ 16 px, in every example, at rest and during a journey`, async () => {
+    const server = await startServer(DIST, '/');
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.addInitScript(hookCanvasText);
+      const problems = [];
+      page.on('pageerror', (e) => problems.push(e.message));
+      await page.goto(server.url);
+      await page.locator('#example option:not([disabled])').nth(4).waitFor({ state: 'attached' });
+      if (present) await page.click('#presentation');
+      const ids = await page.locator('#example option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
+      const report = [];
+      for (const id of ids) {
+        await page.selectOption('#example', id);
+        await page.waitForFunction(() => !document.querySelector('.pending.on'), null, { timeout: 15000 });
+        await page.waitForTimeout(300);
+        const rest = await page.evaluate(() => window.__frame);
+        // What must stay readable: every node's name and every Service's (kubectl get services).
+        const services = (await page.locator('#output').textContent()).split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]).filter(Boolean);
+        const drawn = rest.map((t) => t.text);
+        for (const name of ['kind-control-plane', 'kind-worker', ...services]) {
+          assert.ok(drawn.some((t) => t === name || t.startsWith(`${name} `) || t.endsWith(`/${name}`)), `${id}: ${name} is not drawn whole: ${drawn.join(' | ')}`);
+        }
+        await page.click('#send');
+        await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
+        await page.click('#play');
+        for (let k = 0; k < 2; k++) await page.click('#step-forward');
+        await page.waitForTimeout(300);
+        const during = await page.evaluate(() => window.__frame);
+        for (const [when, frame] of [['at rest', rest], ['during the journey', during]]) {
+          const s = sizes(frame);
+          report.push(`${id} ${when}: ${s.n} texts, min ${s.min.toFixed(1)} px, median ${s.median.toFixed(1)} px`);
+          assert.ok(s.min >= 12, `${id} ${when}: ${s.min.toFixed(1)} px: ${s.smallest.join(' | ')}`);
+          assert.ok(s.median >= 16, `${id} ${when}: median ${s.median.toFixed(1)} px`);
+        }
+        // The canvas uses the screen's width: the scene is not a narrow strip in its middle.
+        const canvas = await page.locator('#cluster').boundingBox();
+        assert.ok(canvas.width >= width - 80, `canvas ${canvas.width} px wide`);
+        if (id === 'endpointslice-split') {
+          // 250 pods: the replicas of one Deployment on one node are one readable card.
+          assert.ok(drawn.some((t) => /^web × \d+$/.test(t)), drawn.join(' | '));
+          // Its three EndpointSlices are on the canvas with their counts.
+          assert.deepEqual(drawn.filter((t) => /^slice (100|50)$/.test(t)), ['slice 100', 'slice 100', 'slice 50']);
+        }
+        await page.screenshot({ path: `${SHOTS}/${present ? 'present-' : ''}${width}-${id}.png` });
       }
-      await page.click('#send');
-      await page.locator('#events li').nth(2).waitFor({ timeout: 10000 });
-      await page.click('#play');
-      for (let k = 0; k < 2; k++) await page.click('#step-forward');
-      await page.waitForTimeout(300);
-      const during = await page.evaluate(() => window.__frame);
-      for (const [when, frame] of [['at rest', rest], ['during the journey', during]]) {
-        const s = sizes(frame);
-        report.push(`${id} ${when}: ${s.n} texts, min ${s.min.toFixed(1)} px, median ${s.median.toFixed(1)} px`);
-        assert.ok(s.min >= 12, `${id} ${when}: ${s.min.toFixed(1)} px: ${s.smallest.join(' | ')}`);
-        assert.ok(s.median >= 16, `${id} ${when}: median ${s.median.toFixed(1)} px`);
-      }
-      // The canvas uses the screen's width: the scene is not a narrow strip in its middle.
-      const canvas = await page.locator('#cluster').boundingBox();
-      assert.ok(canvas.width >= 1200, `canvas ${canvas.width} px wide`);
-      if (id === 'endpointslice-split') {
-        // 250 pods: the replicas of one Deployment on one node are one readable card.
-        assert.ok(drawn.some((t) => /^web × \d+$/.test(t)), drawn.join(' | '));
-        // Its three EndpointSlices are on the canvas with their counts.
-        assert.deepEqual(drawn.filter((t) => /^slice (100|50)$/.test(t)), ['slice 100', 'slice 100', 'slice 50']);
-      }
-      await page.screenshot({ path: `${SHOTS}/present-1280-${id}.png` });
+      console.log(`${width}×${height}${present ? ' Present' : ''}\n${report.join('\n')}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+      await server.close();
     }
-    console.log(report.join('\n'));
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-});
+  });
+}
 
 /** Records where the packet was last drawn, in CSS px from the canvas' top-left corner (the
  * overlay's mark: a circle of 11 CSS px on screen, at any zoom). */

@@ -688,3 +688,52 @@ proptest! {
         );
     }
 }
+
+/// A Service labelled `service.kubernetes.io/service-proxy-name` belongs to another proxy:
+/// kube-proxy's informers never list it (`cmd/kube-proxy/app/server.go`), so nothing DNATs
+/// its ClusterIP and a connection to it does not reach the pods its slices list, in every
+/// mode; the same Service without the label connects.
+#[test]
+fn a_service_for_another_proxy_is_not_dnated_by_kube_proxy() {
+    let labelled = CLUSTER_IP.replacen(
+        "metadata:\n  name: my-service\n",
+        "metadata:\n  name: my-service\n  labels:\n    service.kubernetes.io/service-proxy-name: cilium\n",
+        1,
+    );
+    assert_ne!(labelled, CLUSTER_IP, "the fixture's metadata moved");
+    for mode in [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs] {
+        let mut c = cluster(&[&labelled, BACKENDS], 0);
+        c.set_proxy_mode(mode);
+        // The EndpointSlice controller still writes its slices (and copies the label).
+        assert_eq!(endpoints(&c, "default", "my-service").len(), 3, "{mode:?}");
+        let vip = svc_ip(&c, "default", "my-service");
+        let j = trace(
+            &c,
+            &client(),
+            &dest(&format!("{vip}:80")),
+            TraceOptions::default(),
+            &mut Rng::new(0),
+        )
+        .unwrap();
+        assert!(
+            !matches!(j.outcome, Outcome::Connected { .. }),
+            "{mode:?}: {j}"
+        );
+        assert!(
+            j.hops.iter().all(|h| h.action != Action::Dnat),
+            "{mode:?}: {j}"
+        );
+        let mut plain = cluster(&[CLUSTER_IP, BACKENDS], 0);
+        plain.set_proxy_mode(mode);
+        let vip = svc_ip(&plain, "default", "my-service");
+        let j = trace(
+            &plain,
+            &client(),
+            &dest(&format!("{vip}:80")),
+            TraceOptions::default(),
+            &mut Rng::new(0),
+        )
+        .unwrap();
+        connected(&j);
+    }
+}

@@ -990,3 +990,33 @@ fn service_boxes_say_virtual_headless_and_their_traffic_policy() {
         "{policy:?}"
     );
 }
+
+/// Issue 13, item 4: a Service labelled `service.kubernetes.io/service-proxy-name` is another
+/// proxy's; its box says kube-proxy has no rules for it instead of calling its ClusterIP a
+/// virtual IP in kube-proxy's rules.
+#[test]
+fn a_service_for_another_proxy_says_kube_proxy_has_no_rules_for_it() {
+    let yaml = svcsim_scene::examples::by_id("clusterip").unwrap().yaml.replacen(
+        "metadata:\n  name: my-service\n",
+        "metadata:\n  name: my-service\n  labels:\n    service.kubernetes.io/service-proxy-name: cilium\n",
+        1,
+    );
+    let cluster = cluster_from(&yaml);
+    let scene = layout(&cluster, &on_screen(PROJECTOR));
+    let lines: Vec<&str> = scene
+        .items
+        .iter()
+        .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == "my-service"))
+        .filter_map(|i| match &i.shape {
+            Shape::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|t| t.starts_with("ClusterIP · ") && t.contains("cilium")),
+        "{lines:?}"
+    );
+    assert!(!lines.iter().any(|t| t.contains("virtual IP")), "{lines:?}");
+}

@@ -238,9 +238,23 @@ pub struct ProxyView {
     pub services: Vec<ServicePortInfo>,
 }
 
+/// `apis.LabelServiceProxyName`: a Service carrying it (any value) asks for another service
+/// proxy, and the default kube-proxy (which has no name) leaves it alone.
+pub const SERVICE_PROXY_NAME_LABEL: &str = "service.kubernetes.io/service-proxy-name";
+
+/// Whether kube-proxy's informers see an object with these labels: it lists Services and
+/// EndpointSlices with the selector `!service.kubernetes.io/service-proxy-name,
+/// !service.kubernetes.io/headless` (`cmd/kube-proxy/app/server.go`). The EndpointSlice
+/// controller copies a Service's labels to its slices, so both sides drop out.
+pub fn watched_by_kube_proxy(labels: &std::collections::BTreeMap<String, String>) -> bool {
+    !labels.contains_key(SERVICE_PROXY_NAME_LABEL)
+        && !labels.contains_key(crate::controllers::HEADLESS_LABEL)
+}
+
 /// Build the view for `node_name` from Services and EndpointSlices.
 ///
-/// Reproduces `ServiceChangeTracker` (headless and ExternalName Services are skipped) and
+/// Only what kube-proxy's informers list is seen ([`watched_by_kube_proxy`]). Reproduces
+/// `ServiceChangeTracker` (headless and ExternalName Services are skipped) and
 /// `EndpointSliceCache` (slices joined to the Service by the `kubernetes.io/service-name`
 /// label, ports joined by name **and** protocol, nil port names / zero ports ignored, the
 /// first address of each endpoint used, duplicates collapsed preferring the local copy).
@@ -256,7 +270,11 @@ pub fn build_view(
     // keys them: looking them up per Service would be quadratic in the number of Services.
     let mut by_service: std::collections::BTreeMap<(&str, &str), Vec<&EndpointSlice>> =
         std::collections::BTreeMap::new();
-    for slice in slices.iter().copied().filter(|s| s.address_type == "IPv4") {
+    for slice in slices
+        .iter()
+        .copied()
+        .filter(|s| s.address_type == "IPv4" && watched_by_kube_proxy(&s.metadata.labels))
+    {
         if let Some(svc) = slice.service_name() {
             by_service
                 .entry((slice.metadata.namespace.as_str(), svc))
@@ -265,7 +283,10 @@ pub fn build_view(
         }
     }
     let mut out: Vec<ServicePortInfo> = Vec::new();
-    for svc in services {
+    for svc in services
+        .iter()
+        .filter(|s| watched_by_kube_proxy(&s.metadata.labels))
+    {
         let own = by_service
             .get(&(svc.metadata.namespace.as_str(), svc.metadata.name.as_str()))
             .map(Vec::as_slice)

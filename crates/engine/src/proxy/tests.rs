@@ -4,7 +4,7 @@
 
 use super::eval::WalkBound;
 use super::iptables::{self, IptablesOptions};
-use super::model::{build_view, ProxyView};
+use super::model::{build_view, ProxyView, SERVICE_PROXY_NAME_LABEL};
 use super::*;
 use crate::api::core::{
     ClientIpConfig, LoadBalancerIngress, Service, ServicePort, SessionAffinityConfig,
@@ -475,6 +475,64 @@ fn headless_and_external_name_get_no_rules() {
         let out = render(&rules_from_view(view.clone(), mode));
         assert!(!out.contains("ns1/"), "{mode:?}: {out}");
     }
+}
+
+/// kube-proxy lists Services and EndpointSlices without `service-proxy-name` and `headless`
+/// labels (`cmd/kube-proxy/app/server.go`): a Service asking for another proxy gets no rules
+/// in any mode, and neither do slices carrying the label; its neighbours keep theirs.
+#[test]
+fn services_for_another_service_proxy_get_no_rules() {
+    let mut services = vec![
+        svc("ns1", "other-proxy", |s| {
+            s.spec.cluster_ip = "172.30.0.41".into();
+            s.spec.ports = vec![port("p80", 80, 0)];
+        }),
+        svc("ns1", "mine", |s| {
+            s.spec.cluster_ip = "172.30.0.42".into();
+            s.spec.ports = vec![port("p80", 80, 0)];
+        }),
+    ];
+    services[0]
+        .metadata
+        .labels
+        .insert(SERVICE_PROXY_NAME_LABEL.into(), "cilium".into());
+    let mut slices = vec![
+        slice(
+            "ns1",
+            "other-proxy",
+            vec![ep("10.180.0.1", None)],
+            "p80",
+            80,
+        ),
+        slice("ns1", "mine", vec![ep("10.180.0.2", None)], "p80", 80),
+    ];
+    slices[0]
+        .metadata
+        .labels
+        .insert(SERVICE_PROXY_NAME_LABEL.into(), "cilium".into());
+    let view = kind_view(&services, &slices);
+    let names: Vec<&str> = view
+        .services
+        .iter()
+        .map(|p| p.service_port_name.as_str())
+        .collect();
+    assert_eq!(names, ["ns1/mine:p80"]);
+    for mode in [ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs] {
+        let out = render(&rules_from_view(view.clone(), mode));
+        assert!(!out.contains("ns1/other-proxy"), "{mode:?}: {out}");
+        assert!(!out.contains("172.30.0.41"), "{mode:?}: {out}");
+        assert!(out.contains("172.30.0.42"), "{mode:?}: {out}");
+    }
+    // A slice with the label is not seen even when its Service has none (kube-proxy's
+    // informer filters each kind on its own labels).
+    services[0].metadata.labels.clear();
+    let view = kind_view(&services, &slices);
+    let other = view
+        .services
+        .iter()
+        .find(|p| p.service_port_name == "ns1/other-proxy:p80")
+        .expect("the Service is seen again");
+    assert!(other.endpoints.is_empty(), "{other:?}");
 }
 
 #[test]

@@ -315,7 +315,8 @@ fn service_address(s: &Service) -> String {
 /// `internalTrafficPolicy: Local` does the same for traffic from pods), what kind of address
 /// it is (a ClusterIP is virtual: it lives in kube-proxy's rules, and in IPVS mode is also
 /// bound to the dummy `kube-ipvs0` on every node so the kernel accepts it; a headless Service has none
-/// and DNS answers with the pods; ExternalName is DNS only), the LoadBalancer address, and the
+/// and DNS answers with the pods; ExternalName is DNS only; one labelled
+/// `service.kubernetes.io/service-proxy-name` gets no kube-proxy rules), the LoadBalancer address, and the
 /// nodePorts (also drawn as
 /// badges on every node, so they are the first to go when the box is narrow).
 fn service_kind(s: &Service, width: f64, mode: ProxyMode) -> String {
@@ -349,8 +350,19 @@ fn service_kind(s: &Service, width: f64, mode: ProxyMode) -> String {
     if let Some(ing) = s.status.load_balancer.ingress.first() {
         extras.push(one(&ing.ip));
     }
+    let proxy_name = s
+        .metadata
+        .labels
+        .get(svcsim_engine::proxy::model::SERVICE_PROXY_NAME_LABEL);
     if ty == "ExternalName" {
         extras.push(one("DNS only"));
+    } else if let Some(name) = proxy_name {
+        // kube-proxy never lists it: no rules on any node (another proxy's job).
+        extras.push(vec![
+            format!("not kube-proxy's: service-proxy-name {name}"),
+            format!("for proxy {name}"),
+            "no kube-proxy rules".into(),
+        ]);
     } else if s.is_headless() {
         extras.push(vec!["DNS returns pod IPs".into(), "DNS → pods".into()]);
     } else if ty == "ClusterIP" && mode == ProxyMode::Ipvs {
