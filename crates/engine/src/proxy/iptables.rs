@@ -23,6 +23,28 @@ pub const KUBE_FIREWALL: &str = "KUBE-FIREWALL";
 /// kube-proxy's default `--masquerade-bit` 14.
 pub const MASQUERADE_MARK: u32 = 0x4000;
 
+/// `largeClusterEndpointsThreshold`: above this many endpoints (all Service ports together)
+/// kube-proxy is in "large cluster mode" and drops the per-endpoint `-m comment` text
+/// (`appendServiceCommentLocked`, `pkg/proxy/iptables/proxier.go`): iptables-restore input
+/// shrinks by 40 %, `iptables-save` loses the Service names on KUBE-SEP and KUBE-SVC rules.
+pub const LARGE_CLUSTER_ENDPOINTS_THRESHOLD: usize = 1000;
+
+/// Whether kube-proxy writes `view` in large cluster mode: `totalEndpoints`, every Service
+/// port's endpoints summed, is above [`LARGE_CLUSTER_ENDPOINTS_THRESHOLD`].
+pub fn large_cluster_mode(view: &ProxyView) -> bool {
+    view.services
+        .iter()
+        .map(|sp| sp.endpoints.len())
+        .sum::<usize>()
+        > LARGE_CLUSTER_ENDPOINTS_THRESHOLD
+}
+
+/// `appendServiceCommentLocked`: the comment naming the Service on per-endpoint rules, left
+/// out in large cluster mode.
+fn service_comment(large: bool, text: String) -> Option<IptMatch> {
+    (!large).then(|| comment(text))
+}
+
 /// One match of a rule, in the order kube-proxy writes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
@@ -487,8 +509,9 @@ pub fn build(view: &ProxyView, opts: &IptablesOptions) -> IptablesRules {
         add_localnet_block(&mut f);
     }
 
+    let large = large_cluster_mode(view);
     for sp in &view.services {
-        write_service(&mut f, &mut n, view, opts, sp);
+        write_service(&mut f, &mut n, view, opts, sp, large);
     }
 
     // Finally the tail-call to KUBE-NODEPORTS: it must stay the last KUBE-SERVICES rule.
@@ -551,6 +574,7 @@ fn write_service(
     view: &ProxyView,
     opts: &IptablesOptions,
     sp: &ServicePortInfo,
+    large: bool,
 ) {
     let spn = &sp.service_port_name;
     let cat = sp.categorize();
@@ -800,11 +824,11 @@ fn write_service(
 
     if uses_cluster_chain {
         n.declare(&chains.svc);
-        write_service_to_endpoint_rules(n, sp, &chains.svc, &cat.cluster);
+        write_service_to_endpoint_rules(n, sp, &chains.svc, &cat.cluster, large);
     }
     if uses_local_chain {
         n.declare(&chains.svl);
-        write_service_to_endpoint_rules(n, sp, &chains.svl, &cat.local);
+        write_service_to_endpoint_rules(n, sp, &chains.svl, &cat.local, large);
     }
 
     // Per-endpoint chains.
@@ -812,18 +836,15 @@ fn write_service(
         let sep = sep_chain(sp, &ep.key());
         n.declare(&sep);
         // Hairpin: a pod reaching itself through the Service must be SNATed.
-        n.add(
-            &sep,
-            vec![
-                comment(spn.clone()),
-                IptMatch::Src {
-                    cidr: host(ep.ip),
-                    negate: false,
-                },
-            ],
-            jump(KUBE_MARK_MASQ),
-        );
-        let mut m = vec![comment(spn.clone())];
+        let hairpin = service_comment(large, spn.clone())
+            .into_iter()
+            .chain([IptMatch::Src {
+                cidr: host(ep.ip),
+                negate: false,
+            }])
+            .collect();
+        n.add(&sep, hairpin, jump(KUBE_MARK_MASQ));
+        let mut m: Vec<IptMatch> = service_comment(large, spn.clone()).into_iter().collect();
         if sp.affinity_timeout.is_some() {
             m.push(IptMatch::RecentSet { name: sep.clone() });
         }
@@ -842,34 +863,35 @@ fn write_service(
 }
 
 /// `writeServiceToEndpointRules`: affinity checks first, then the probability cascade
-/// (rule i of n matches with probability 1/(n-i); the last is unconditional).
+/// (rule i of n matches with probability 1/(n-i); the last is unconditional); each names its
+/// endpoint in a comment unless `large` ([`large_cluster_mode`]).
 fn write_service_to_endpoint_rules(
     n: &mut TableBuilder,
     sp: &ServicePortInfo,
     chain: &str,
     endpoints: &[super::model::EndpointInfo],
+    large: bool,
 ) {
     let spn = &sp.service_port_name;
     if let Some(seconds) = sp.affinity_timeout {
         for ep in endpoints {
             let sep = sep_chain(sp, &ep.key());
-            n.add(
-                chain,
-                vec![
-                    comment(format!("{spn} -> {}", ep.key())),
-                    IptMatch::RecentCheck {
-                        name: sep.clone(),
-                        seconds,
-                    },
-                ],
-                jump(sep),
-            );
+            let m = service_comment(large, format!("{spn} -> {}", ep.key()))
+                .into_iter()
+                .chain([IptMatch::RecentCheck {
+                    name: sep.clone(),
+                    seconds,
+                }])
+                .collect();
+            n.add(chain, m, jump(sep));
         }
     }
     let count = endpoints.len();
     for (i, ep) in endpoints.iter().enumerate() {
         let sep = sep_chain(sp, &ep.key());
-        let mut m = vec![comment(format!("{spn} -> {}", ep.key()))];
+        let mut m: Vec<IptMatch> = service_comment(large, format!("{spn} -> {}", ep.key()))
+            .into_iter()
+            .collect();
         if i + 1 < count {
             let remaining = u32::try_from(count - i).unwrap_or(u32::MAX);
             m.push(IptMatch::Statistic { n: remaining });

@@ -535,6 +535,68 @@ fn services_for_another_service_proxy_get_no_rules() {
     assert!(other.endpoints.is_empty(), "{other:?}");
 }
 
+/// kube-proxy's large cluster mode (`proxier.go`): with more than 1,000 endpoints over all
+/// Service ports, the per-endpoint rules (KUBE-SEP hairpin and DNAT, KUBE-SVC cascade) lose
+/// their `-m comment`; the Service-level rules keep theirs. At exactly 1,000 nothing changes.
+#[test]
+fn above_1000_endpoints_the_per_endpoint_comments_are_left_out() {
+    let inputs = |n: usize| {
+        let services = vec![svc("ns1", "big", |s| {
+            s.spec.cluster_ip = "172.30.0.41".into();
+            s.spec.ports = vec![port("p80", 80, 0)];
+        })];
+        let eps = (0..n)
+            .map(|i| {
+                ep(
+                    &format!("10.{}.{}.{}", 1 + i / 65_536, (i / 256) % 256, i % 256),
+                    None,
+                )
+            })
+            .collect();
+        (services, vec![slice("ns1", "big", eps, "p80", 80)])
+    };
+    for (n, large) in [(1000, false), (1001, true)] {
+        let (services, slices) = inputs(n);
+        let view = kind_view(&services, &slices);
+        assert_eq!(iptables::large_cluster_mode(&view), large, "{n}");
+        let save = iptables::render_save(&iptables::build(&view, &test_opts()));
+        let sep_rules: Vec<&str> = save
+            .lines()
+            .filter(|l| l.starts_with("-A KUBE-SEP-"))
+            .collect();
+        let cascade: Vec<&str> = save
+            .lines()
+            .filter(|l| l.starts_with("-A KUBE-SVC-"))
+            .collect();
+        assert_eq!(sep_rules.len(), 2 * n, "{n}");
+        assert_eq!(
+            cascade
+                .iter()
+                .filter(|l| l.contains("-j KUBE-SEP-"))
+                .count(),
+            n
+        );
+        let commented = |rules: &[&str]| rules.iter().filter(|l| l.contains("-m comment")).count();
+        if large {
+            assert_eq!(commented(&sep_rules), 0, "{}", sep_rules[0]);
+            // The masquerade rule of the Service's own chain keeps its comment.
+            assert_eq!(commented(&cascade), 1, "{cascade:?}");
+        } else {
+            assert_eq!(commented(&sep_rules), 2 * n);
+            assert_eq!(commented(&cascade), n + 1);
+            assert!(
+                save.contains("\"ns1/big:p80 -> 10.1.0.0:80\""),
+                "{}",
+                cascade[0]
+            );
+        }
+        assert!(
+            save.contains("-m comment --comment \"ns1/big:p80 cluster IP\""),
+            "{n}"
+        );
+    }
+}
+
 #[test]
 fn ports_join_by_name_and_protocol_and_conditions() {
     let services = vec![svc("ns1", "svc1", |s| {
