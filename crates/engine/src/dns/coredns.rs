@@ -582,8 +582,12 @@ impl<'a> Kubernetes<'a> {
         let mut found = false;
         let mut out = Vec::new();
         if svc.type_or_default() == "ExternalName" {
-            // External services cannot have endpoints.
+            // External services have no endpoints and no ports: a request naming an endpoint
+            // or carrying `_port._proto.` labels skips the Service (NXDOMAIN, CoreDNS ≥ 1.11;
+            // before, the port labels were ignored and the answer was NOERROR/empty).
             if r.endpoint.is_empty()
+                && r.port.is_empty()
+                && r.protocol.is_empty()
                 && matches!(host_type(&svc.spec.external_name), HostType::Cname(_))
             {
                 out.push(Svc {

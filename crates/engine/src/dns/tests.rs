@@ -298,6 +298,20 @@ fn external_name_cname_and_upstream_a() {
     // No SRV for ExternalName services: NODATA.
     let r = ask_k8s(&c, "ext.default.svc.cluster.local", RecordType::Srv);
     assert!(r.is_nodata());
+    // With port and protocol labels the Service is skipped (`findServices`, CoreDNS ≥ 1.11,
+    // the 1.12 kubeadm ships for v1.33): NXDOMAIN, for SRV and A alike.
+    for (name, qtype) in [
+        ("_http._tcp.ext.default.svc.cluster.local", RecordType::Srv),
+        ("_http._tcp.ext.default.svc.cluster.local", RecordType::A),
+        (
+            "_pg._tcp.ext-internal.default.svc.cluster.local",
+            RecordType::Srv,
+        ),
+    ] {
+        let r = ask_k8s(&c, name, qtype);
+        assert_eq!(r.rcode, Rcode::NxDomain, "{name} {qtype:?}");
+        assert!(r.answer.is_empty(), "{name}");
+    }
     // No CNAME for a ClusterIP service: NODATA.
     let r = ask_k8s(
         &c,
