@@ -1348,3 +1348,61 @@ fn ip_addr_and_route_in_a_pod_and_on_a_node() {
         o.stderr
     );
 }
+
+/// Issue 13, item 13: `sleep` lets simulated time run (coreutils' units and sums), so a
+/// lesson's "scale, wait, look again" works in the terminal and in `svcsim shell`; bad
+/// intervals are coreutils' errors, and a sleep is capped at an hour of simulated time.
+#[test]
+fn sleep_lets_simulated_time_run() {
+    let mut c = cluster();
+    let mut k = Console::new();
+    let start = c.now;
+    ok(&run(
+        &mut k,
+        &mut c,
+        "kubectl scale deployment/web --replicas=5",
+    ));
+    // No time has passed: the new pods are not there yet.
+    assert!(web_pods(&c).len() < 5 || !c.is_settled());
+    let o = run(&mut k, &mut c, "sleep 1m 30 0.5s");
+    ok(&o);
+    assert_eq!((o.stdout.as_str(), o.stderr.as_str()), ("", ""));
+    assert!(o.changed, "the pods started while the terminal slept");
+    assert_eq!(c.now.0 - start.0, 90_500);
+    assert_eq!(web_pods(&c).len(), 5);
+    let o = run(&mut k, &mut c, "kubectl get deploy web");
+    assert!(o.stdout.contains("web    5/5"), "{}", o.stdout);
+    // Nothing left to do: sleeping again changes nothing but the clock.
+    let o = run(&mut k, &mut c, "sleep 2h");
+    assert!(!o.changed);
+    assert_eq!(
+        o.stderr,
+        "sleep: svcsim lets at most 3600s of simulated time pass at once; it did\n"
+    );
+    assert_eq!(c.now.0 - start.0, 90_500 + 3_600_000);
+    for (line, err) in [
+        ("sleep", "sleep: missing operand\n"),
+        ("sleep x", "sleep: invalid time interval ‘x’\n"),
+        ("sleep 5y", "sleep: invalid time interval ‘5y’\n"),
+        ("sleep -1", "sleep: invalid option -- '1'\n"),
+        ("sleep --now", "sleep: unrecognized option '--now'\n"),
+        ("sleep 1..5", "sleep: invalid time interval ‘1..5’\n"),
+    ] {
+        let o = run(&mut k, &mut c, line);
+        assert_eq!(o.exit_code, 1, "{line}");
+        assert_eq!(
+            o.stderr,
+            format!("{err}Try 'sleep --help' for more information.\n"),
+            "{line}"
+        );
+    }
+    let o = run(&mut k, &mut c, "sleep --help");
+    assert!(
+        o.stdout.starts_with("Usage: sleep NUMBER[SUFFIX]..."),
+        "{}",
+        o.stdout
+    );
+    // `&&` sees its status like any command's.
+    let o = run(&mut k, &mut c, "sleep 1 && echo done");
+    assert_eq!(o.stdout, "done\n");
+}

@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "kubens",
     "nft",
     "node",
+    "sleep",
 ];
 /// Filters that may follow `|`.
 const FILTERS: &[&str] = &["grep", "head", "tail", "wc"];

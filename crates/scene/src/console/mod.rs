@@ -146,6 +146,7 @@ Commands (run against the simulated kind cluster):
   node NAME                         choose the node for bare iptables-save, iptables, nft, ipvsadm
   iptables-save [--node NAME]       (and iptables, nft, ipvsadm) on the chosen node
 
+  sleep DURATION                    let simulated time run: 5, 1.5s, 2m, 1h (at most 1h at once)
   help, clear, history, echo        Tab completes, Up/Down walk the history
   CMD | grep [-i] [-v] TEXT, | head [-n N], | tail [-n N], | wc -l
 ";
@@ -301,6 +302,7 @@ impl Console {
                 o.out(format!("{}\n", args.join(" ")));
                 o
             }
+            "sleep" => sleep(cluster, args),
             "true" | "exit" | "logout" => ConsoleOutput::default(),
             "false" => ConsoleOutput {
                 exit_code: 1,
@@ -339,6 +341,77 @@ impl Console {
         }
         o
     }
+}
+
+/// The longest `sleep` runs simulated time for at once: a lesson waits seconds or minutes
+/// (a grace period, a pod starting); hours of a crash-looping pod would only cost time.
+pub const MAX_SLEEP_MS: u64 = 3_600_000;
+
+/// `sleep NUMBER[SUFFIX]...` (coreutils: seconds, or `s`, `m`, `h`, `d`; fractions allowed;
+/// the arguments add up). The terminal does not block: the cluster's clock moves on by that
+/// much, as if the lecturer had waited, so pods start, terminate and their slices change.
+fn sleep(cluster: &mut Cluster, args: &[String]) -> ConsoleOutput {
+    let usage = |m: String| {
+        let mut o = ConsoleOutput::fail(m, 1);
+        o.err("Try 'sleep --help' for more information.");
+        o
+    };
+    if args.iter().any(|a| a == "--help") {
+        let mut o = ConsoleOutput::default();
+        o.out(
+            "Usage: sleep NUMBER[SUFFIX]...\n\
+             Pause for NUMBER seconds (in svcsim: let NUMBER seconds of simulated time pass).\n\
+             SUFFIX may be 's' for seconds (the default), 'm' for minutes, 'h' for hours or\n\
+             'd' for days. NUMBER may be a fraction; several arguments add up.\n",
+        );
+        return o;
+    }
+    // getopt: a word starting with '-' is an option, and sleep has none but --help.
+    if let Some(opt) = args.iter().find(|a| a.len() > 1 && a.starts_with('-')) {
+        return match opt.strip_prefix("--") {
+            Some(_) => usage(format!("sleep: unrecognized option '{opt}'")),
+            None => usage(format!(
+                "sleep: invalid option -- '{}'",
+                opt.chars().nth(1).unwrap_or('-')
+            )),
+        };
+    }
+    if args.is_empty() {
+        return usage("sleep: missing operand".into());
+    }
+    let mut total_ms = 0.0f64;
+    for a in args {
+        let (number, unit) = match a.char_indices().last() {
+            Some((i, c @ ('s' | 'm' | 'h' | 'd'))) => (&a[..i], c),
+            _ => (a.as_str(), 's'),
+        };
+        let factor = match unit {
+            'm' => 60_000.0,
+            'h' => 3_600_000.0,
+            'd' => 86_400_000.0,
+            _ => 1_000.0,
+        };
+        let valid = !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && number.chars().filter(|&c| c == '.').count() <= 1
+            && number != ".";
+        let Some(value) = number.parse::<f64>().ok().filter(|_| valid) else {
+            return usage(format!("sleep: invalid time interval ‘{a}’"));
+        };
+        total_ms += value * factor;
+    }
+    let mut o = ConsoleOutput::default();
+    let ms = if total_ms > MAX_SLEEP_MS as f64 {
+        o.err(format!(
+            "sleep: svcsim lets at most {}s of simulated time pass at once; it did",
+            MAX_SLEEP_MS / 1_000
+        ));
+        MAX_SLEEP_MS
+    } else {
+        total_ms.ceil() as u64
+    };
+    o.changed = cluster.advance(ms);
+    o
 }
 
 /// The coreutils/grep filters a pipeline may end with (simplified: `grep` matches fixed text,
