@@ -15,6 +15,7 @@ mod input;
 mod outcome;
 mod rules;
 mod run;
+mod shell;
 mod trace;
 
 use std::io::Write;

@@ -4,14 +4,14 @@
 
 use crate::args::{ArgError, Args};
 use crate::outcome::Outcome;
-use crate::{apply, describe, dns, get, rules, trace};
+use crate::{apply, describe, dns, get, rules, shell, trace};
 use std::io::Read;
 use svcsim_engine::cluster::ClusterConfig;
 use svcsim_engine::printers;
 
 /// The commands, as `svcsim --help` lists them.
 const COMMANDS: &[&str] = &[
-    "apply", "get", "describe", "version", "trace", "dns", "rules",
+    "apply", "get", "describe", "version", "trace", "dns", "rules", "shell",
 ];
 
 const HELP: &str = "\
@@ -30,6 +30,7 @@ Usage:
   svcsim dns -f FILE... --from pod/NAME|node/NAME [-n NS] NAME
              [--type A|AAAA|SRV|PTR|CNAME|TXT] [-o json]
   svcsim rules -f FILE... --node NODE [--mode iptables|nftables|ipvs] [-o json]
+  svcsim shell -f FILE... [--seed N] [SCRIPT]
   svcsim version
 
 Resources:
@@ -41,6 +42,11 @@ gets objects of several types by name.
 
 SELECTOR is kubectl's label selector: app=web, app==web, app!=web, app, !app,
 'app in (web,api)', 'app notin (db)'; requirements separated by commas must all hold.
+
+shell runs SCRIPT (or stdin), one command a line, through the page's terminal: kubectl
+get/describe/delete/scale/exec/events, docker exec, iptables-save, nft, ipvsadm, kubens, and
+sleep DURATION, which lets simulated time run (5, 1.5s, 2m). It prints the transcript (the
+prompt, each line, what it printed) and exits with the last command's status.
 
 DEST is IP, IP:port, NAME or NAME:port (port 80 when omitted); a NAME is resolved by the
 source's resolver first, and every DNS query is traced too.
@@ -105,6 +111,7 @@ pub fn run(raw: &[String], stdin: &mut dyn Read) -> Outcome {
         Some("trace") => trace::trace(args, stdin),
         Some("dns") => dns::dns(args, stdin),
         Some("rules") => rules::rules(args, stdin),
+        Some("shell") => shell::shell(args, stdin),
         Some("version") => {
             let mut o = Outcome::default();
             o.out(format!(

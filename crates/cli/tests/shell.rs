@@ -1,0 +1,97 @@
+//! `svcsim shell`: a lesson's sequence scripted through the page's terminal (issue 13, item
+//! 13): scale to 0, wait, look again and trace; the transcript, the streams and the exit code.
+
+mod common;
+
+use common::{svcsim, svcsim_with_stdin};
+
+const LESSON: &str = "\
+# The lecture's backends, scaled away and waited for.
+kubectl get deploy
+kubectl scale deployment/my-app --replicas=0
+
+sleep 40
+kubectl get pods -l app.kubernetes.io/name=MyApp
+kubectl get endpointslices
+kubectl exec client -- curl -s -m 2 http://my-service
+";
+
+#[test]
+fn a_lesson_scripted_scale_wait_and_look_again() {
+    let r = svcsim_with_stdin(
+        &[
+            "shell",
+            "-f",
+            "clusterip-selector.yaml",
+            "-f",
+            "client.yaml",
+        ],
+        LESSON,
+    );
+    assert_eq!(
+        r.stdout,
+        "\
+default$ kubectl get deploy
+NAME     READY   UP-TO-DATE   AVAILABLE   AGE
+my-app   3/3     3            3           2s
+default$ kubectl scale deployment/my-app --replicas=0
+deployment.apps/my-app scaled
+default$ sleep 40
+default$ kubectl get pods -l app.kubernetes.io/name=MyApp
+default$ kubectl get endpointslices
+NAME               ADDRESSTYPE   PORTS     ENDPOINTS    AGE
+kubernetes         IPv4          6443      172.18.0.2   44s
+my-service-c68rk   IPv4          <unset>   <unset>      42s
+default$ kubectl exec client -- curl -s -m 2 http://my-service
+"
+    );
+    // The pods are gone after the sleep, and curl finds no endpoint (REJECT: exit code 7).
+    assert_eq!(
+        r.stderr,
+        "No resources found in default namespace.\ncommand terminated with exit code 7\n"
+    );
+    assert_eq!(r.code, 7, "the last command's status");
+}
+
+#[test]
+fn without_the_sleep_the_pods_are_still_there() {
+    let r = svcsim_with_stdin(
+        &["shell", "-f", "clusterip-selector.yaml"],
+        "kubectl scale deployment/my-app --replicas=0\nkubectl get pods --no-headers | wc -l\n",
+    );
+    assert_eq!(
+        r.stdout,
+        "default$ kubectl scale deployment/my-app --replicas=0\ndeployment.apps/my-app scaled\ndefault$ kubectl get pods --no-headers | wc -l\n3\n"
+    );
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn exit_ends_the_script_with_its_status_and_errors_are_usage_errors() {
+    let r = svcsim_with_stdin(
+        &["shell", "-f", "clusterip-selector.yaml"],
+        "kubens kube-system\nexit 3\nkubectl get svc\n",
+    );
+    assert_eq!(
+        r.stdout,
+        "default$ kubens kube-system\nContext \"kind-kind\" modified.\nActive namespace is \"kube-system\".\nkube-system$ exit 3\n"
+    );
+    assert_eq!(r.code, 3);
+    let r = svcsim(&["shell", "-f", "-"]);
+    assert_eq!(
+        r.stderr,
+        "error: the script and a manifest cannot both be read from stdin: give the script as a file\nSee 'svcsim shell --help' for usage.\n"
+    );
+    assert_eq!(r.code, 1);
+    let r = svcsim(&["shell", "no-such-script.sh"]);
+    assert!(
+        r.stderr.starts_with("error: open no-such-script.sh: "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.code, 1);
+    // A command the terminal does not know is bash's 127.
+    let r = svcsim_with_stdin(&["shell"], "frobnicate\n");
+    assert_eq!(r.stderr, "bash: frobnicate: command not found\n");
+    assert_eq!(r.code, 127);
+}
