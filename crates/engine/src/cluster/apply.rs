@@ -591,6 +591,7 @@ impl Cluster {
         let old = self.store.services.get(&key).cloned();
         if let Some(old) = &old {
             carry_over_service_fields(&mut svc, old);
+            drop_type_dependent_fields(&mut svc, old);
         }
         // The registry copies clusterIP into clusterIPs before allocation (`normalizeClusterIPs`).
         if svc.spec.cluster_ips.is_empty() && !svc.spec.cluster_ip.is_empty() {
@@ -639,6 +640,11 @@ impl Cluster {
                 self.keep_meta(&mut svc.metadata, &old.metadata, changed);
                 if svc.status == Default::default() {
                     svc.status = old.status.clone();
+                }
+                // `dropTypeDependentFields`: a Service that is no longer a LoadBalancer loses
+                // its load-balancer status at once (de-provisioning is the controller's job).
+                if svc.spec.type_ != "LoadBalancer" {
+                    svc.status.load_balancer = Default::default();
                 }
                 self.store.services.update(key, svc);
                 Ok(if changed {
@@ -1049,6 +1055,71 @@ fn carry_over_service_fields(svc: &mut Service, old: &Service) {
     }
 }
 
+/// `dropTypeDependentFields` (`pkg/registry/core/service/strategy.go`): on an update that
+/// changes `type`, the fields the old type had and the new one cannot have are wiped when
+/// the user left them as they were (they were probably allocated or defaulted, and are
+/// released later); a value the user changed stays, and validation refuses it. So re-applying
+/// a LoadBalancer as `type: ClusterIP` with its `nodePort` still written works, while a new
+/// nodePort on a ClusterIP is still "may not be used".
+fn drop_type_dependent_fields(svc: &mut Service, old: &Service) {
+    let needs_cluster_ip = |s: &Service| s.spec.type_ != "ExternalName";
+    if needs_cluster_ip(old) && !needs_cluster_ip(svc) {
+        if svc.spec.cluster_ip == old.spec.cluster_ip
+            && svc.spec.cluster_ips == old.spec.cluster_ips
+        {
+            svc.spec.cluster_ip.clear();
+            svc.spec.cluster_ips.clear();
+        }
+        if svc.spec.ip_families == old.spec.ip_families {
+            svc.spec.ip_families.clear();
+        }
+        if svc.spec.ip_family_policy == old.spec.ip_family_policy {
+            svc.spec.ip_family_policy = None;
+        }
+    }
+    let externally_accessible =
+        |s: &Service| matches!(s.spec.type_.as_str(), "NodePort" | "LoadBalancer");
+    // `sameNodePorts`: the new Service adds no nodePort the old one did not have.
+    let same_node_ports = svc
+        .spec
+        .ports
+        .iter()
+        .filter(|p| p.node_port != 0)
+        .all(|p| old.spec.ports.iter().any(|o| o.node_port == p.node_port));
+    if externally_accessible(old) && !externally_accessible(svc) && same_node_ports {
+        for p in &mut svc.spec.ports {
+            p.node_port = 0;
+        }
+    }
+    let needs_hc_node_port =
+        |s: &Service| s.spec.type_ == "LoadBalancer" && s.spec.external_traffic_policy == "Local";
+    if needs_hc_node_port(old)
+        && !needs_hc_node_port(svc)
+        && svc.spec.health_check_node_port == old.spec.health_check_node_port
+    {
+        svc.spec.health_check_node_port = 0;
+    }
+    let was_lb = old.spec.type_ == "LoadBalancer";
+    let is_lb = svc.spec.type_ == "LoadBalancer";
+    if was_lb && !is_lb {
+        if svc.spec.allocate_load_balancer_node_ports.is_some()
+            && svc.spec.allocate_load_balancer_node_ports
+                == old.spec.allocate_load_balancer_node_ports
+        {
+            svc.spec.allocate_load_balancer_node_ports = None;
+        }
+        if svc.spec.load_balancer_class == old.spec.load_balancer_class {
+            svc.spec.load_balancer_class = None;
+        }
+    }
+    if externally_accessible(old)
+        && !externally_accessible(svc)
+        && svc.spec.external_traffic_policy == old.spec.external_traffic_policy
+    {
+        svc.spec.external_traffic_policy.clear();
+    }
+}
+
 /// The plural resource name kubectl prints in REST mappings.
 fn plural_of(resource: &str) -> String {
     match resource {
@@ -1104,6 +1175,91 @@ mod tests {
                 .spec
                 .cluster_ip,
             ip
+        );
+    }
+
+    /// A Service with `type` and the given extra spec lines (indented two spaces), port 80.
+    fn typed(ty: &str, port_extra: &str, spec_extra: &str) -> String {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: {ty}\n{spec_extra}  selector:\n    app: x\n  ports:\n    - port: 80\n      targetPort: 80\n{port_extra}"
+        )
+    }
+
+    /// Issue 13, item 8 (`dropTypeDependentFields`, `pkg/registry/core/service/strategy.go`):
+    /// re-applying a LoadBalancer as ClusterIP with its nodePort, externalTrafficPolicy and
+    /// allocateLoadBalancerNodePorts still written is accepted; the fields are dropped, the
+    /// nodePort is free again and the load-balancer status is gone. A nodePort the old
+    /// Service did not have is still refused.
+    #[test]
+    fn a_type_change_drops_the_fields_the_old_type_allocated() {
+        let mut c = cluster();
+        let lb = typed(
+            "LoadBalancer",
+            "      nodePort: 30007\n",
+            "  externalTrafficPolicy: Local\n  allocateLoadBalancerNodePorts: true\n",
+        );
+        let r = c.apply(&Source::new("lb.yaml", &lb));
+        assert!(r[0].is_ok(), "{}", r[0]);
+        c.settle();
+        let before = c.store.service("default", "web").unwrap().clone();
+        assert!(before.spec.health_check_node_port != 0);
+        assert!(
+            !before.status.load_balancer.ingress.is_empty(),
+            "MetalLB gave an address"
+        );
+        // The same manifest with only `type` changed.
+        let as_cluster_ip = lb.replace("type: LoadBalancer", "type: ClusterIP");
+        let r = c.apply(&Source::new("lb.yaml", &as_cluster_ip));
+        assert_eq!(r[0].to_string(), "service/web configured");
+        let after = c.store.service("default", "web").unwrap();
+        assert_eq!(after.spec.ports[0].node_port, 0);
+        assert_eq!(after.spec.health_check_node_port, 0);
+        assert_eq!(after.spec.external_traffic_policy, "");
+        assert_eq!(after.spec.allocate_load_balancer_node_ports, None);
+        assert_eq!(
+            after.spec.cluster_ip, before.spec.cluster_ip,
+            "the ClusterIP is kept"
+        );
+        assert!(after.status.load_balancer.ingress.is_empty());
+        // 30007 was released: another Service can take it.
+        let r = c.apply(&Source::new("np.yaml", nodeport("other", 30007)));
+        assert!(r[0].is_ok(), "{}", r[0]);
+
+        // A nodePort the old Service did not have is the user's, and refused.
+        let mut c = cluster();
+        let np = typed("NodePort", "      nodePort: 30008\n", "");
+        assert!(c.apply(&Source::new("np.yaml", &np))[0].is_ok());
+        let changed = np
+            .replace("type: NodePort", "type: ClusterIP")
+            .replace("30008", "30009");
+        let r = c.apply(&Source::new("np.yaml", &changed));
+        assert!(
+            r[0].to_string().contains(
+                "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
+            ),
+            "{}",
+            r[0]
+        );
+
+        // ClusterIP → ExternalName with the clusterIP still written: dropped, not refused.
+        let mut c = cluster();
+        assert!(c.apply(&Source::new("svc.yaml", LECTURE_SVC))[0].is_ok());
+        let ip = c
+            .store
+            .service("default", "my-service")
+            .unwrap()
+            .spec
+            .cluster_ip
+            .clone();
+        let external = format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: my-service\nspec:\n  type: ExternalName\n  externalName: db.example.com\n  clusterIP: {ip}\n"
+        );
+        let r = c.apply(&Source::new("svc.yaml", &external));
+        assert_eq!(r[0].to_string(), "service/my-service configured");
+        let svc = c.store.service("default", "my-service").unwrap();
+        assert_eq!(
+            (svc.spec.cluster_ip.as_str(), svc.spec.cluster_ips.len()),
+            ("", 0)
         );
     }
 
