@@ -258,8 +258,14 @@ test('390×844 phone: every canvas text ≥ 12 px in every example, and the page
       const hops = Math.min(await page.locator('#events li').count(), 6);
       for (let hop = 1; hop < hops; hop++) {
         await page.click('#step-forward');
-        await page.waitForTimeout(900);
-        // In the window: below its top, above the caption stuck to its bottom.
+        // In the window: below its top, above the caption stuck to its bottom, once the smooth
+        // scroll is over (a busy machine takes longer than a phone).
+        await page
+          .waitForFunction(() => {
+            const y = window.__packet && window.__packet.y + document.querySelector('#cluster').getBoundingClientRect().top;
+            return y >= 0 && y <= document.querySelector('#caption').getBoundingClientRect().top;
+          }, null, { timeout: 5000 })
+          .catch(() => {});
         const { y, caption } = await page.evaluate(() => ({
           y: window.__packet && window.__packet.y + document.querySelector('#cluster').getBoundingClientRect().top,
           caption: document.querySelector('#caption').getBoundingClientRect().top,
