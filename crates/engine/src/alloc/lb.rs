@@ -45,6 +45,12 @@ pub enum LbAllocError {
     NotInPool(String),
     #[error("\"{0}\" is already in use")]
     InUse(String),
+    /// `AllocateFromPool` with a pool no `IPAddressPool` defines.
+    #[error("unknown pool \"{0}\"")]
+    UnknownPool(String),
+    /// `AllocateFromPool` when the named pool has no free address.
+    #[error("no available IPs in pool \"{0}\"")]
+    PoolExhausted(String),
 }
 
 /// The name of MetalLB's validating webhook for `IPAddressPool`s, as the API server quotes it
@@ -287,7 +293,27 @@ impl LbAllocator {
 
     /// The lowest free address of the first auto-assign pool that has one, and the pool's name.
     pub fn allocate(&mut self) -> Result<(Ipv4Addr, String), LbAllocError> {
-        for pool in self.pools.iter().filter(|p| p.auto_assign) {
+        let names: Vec<String> = self
+            .pools
+            .iter()
+            .filter(|p| p.auto_assign)
+            .map(|p| p.name.clone())
+            .collect();
+        for name in names {
+            if let Ok(found) = self.allocate_from_pool(&name) {
+                return Ok(found);
+            }
+        }
+        Err(LbAllocError::Exhausted)
+    }
+
+    /// MetalLB's `AllocateFromPool` (the `metallb.io/address-pool` annotation): the lowest free
+    /// address of the named pool, auto-assigning or not.
+    pub fn allocate_from_pool(&mut self, name: &str) -> Result<(Ipv4Addr, String), LbAllocError> {
+        let Some(pool) = self.pools.iter().find(|p| p.name == name) else {
+            return Err(LbAllocError::UnknownPool(name.to_string()));
+        };
+        {
             for &(lo, hi) in &pool.ranges {
                 // Walk only the used addresses inside the range to find the first gap.
                 let mut candidate = lo;
@@ -315,7 +341,7 @@ impl LbAllocator {
                 }
             }
         }
-        Err(LbAllocError::Exhausted)
+        Err(LbAllocError::PoolExhausted(name.to_string()))
     }
 
     /// Reserve a requested address; it must be inside some pool (MetalLB's `poolFor`: an

@@ -20,6 +20,20 @@ pub const PROVISION_MS: u64 = 1000;
 pub const LB_IPS_ANNOTATION: &str = "metallb.io/loadBalancerIPs";
 /// MetalLB (≥ 0.14) records the pool an address came from.
 pub const POOL_ANNOTATION: &str = "metallb.io/ip-allocated-from-pool";
+/// MetalLB's annotation asking for an address from one pool (auto-assigning or not).
+pub const ADDRESS_POOL_ANNOTATION: &str = "metallb.io/address-pool";
+/// The annotations' deprecated prefix, still read by MetalLB 0.14.
+const DEPRECATED_PREFIX: &str = "metallb.universe.tf/";
+
+/// A MetalLB annotation's value, under its current name or the deprecated `metallb.universe.tf/`
+/// one (the current name wins).
+fn annotation<'a>(svc: &'a Service, name: &str) -> Option<&'a String> {
+    let a = &svc.metadata.annotations;
+    a.get(name).or_else(|| {
+        let (_, short) = name.split_once('/')?;
+        a.get(&format!("{DEPRECATED_PREFIX}{short}"))
+    })
+}
 
 fn wants_address(svc: &Service) -> bool {
     svc.spec.type_ == "LoadBalancer" && svc.spec.load_balancer_class.is_none()
@@ -27,7 +41,7 @@ fn wants_address(svc: &Service) -> bool {
 
 /// The address the Service asks for, if any (annotation first, as MetalLB reads it).
 fn requested(svc: &Service) -> Option<String> {
-    if let Some(v) = svc.metadata.annotations.get(LB_IPS_ANNOTATION) {
+    if let Some(v) = annotation(svc, LB_IPS_ANNOTATION) {
         if let Some(ip) = v
             .split(',')
             .map(str::trim)
@@ -131,9 +145,11 @@ pub(super) fn provision(c: &mut Cluster, key: &ObjectKey) {
     if !wants_address(&svc) || c.controllers.lb.assigned.contains_key(key) {
         return;
     }
-    let result = match requested(&svc) {
-        Some(ip) => c.alloc.lb.reserve(&ip),
-        None => c.alloc.lb.allocate(),
+    let pool = annotation(&svc, ADDRESS_POOL_ANNOTATION).filter(|p| !p.is_empty());
+    let result = match (requested(&svc), pool) {
+        (Some(ip), _) => c.alloc.lb.reserve(&ip),
+        (None, Some(pool)) => c.alloc.lb.allocate_from_pool(pool),
+        (None, None) => c.alloc.lb.allocate(),
     };
     let object = format!("service/{}", key.name);
     match result {

@@ -1000,3 +1000,71 @@ fn reconciling_services_a_few_at_a_time_writes_what_reconciling_at_once_writes()
     assert_eq!(stepped.now, once.now);
     assert_eq!(stepped.generation(), once.generation());
 }
+
+/// Issue 13, item 10: MetalLB's `metallb.io/address-pool` picks the pool (even one that does
+/// not auto-assign), its deprecated `metallb.universe.tf/` names are read too, and an unknown
+/// or exhausted pool is `AllocationFailed` with the allocator's words
+/// (metallb `internal/allocator` `AllocateFromPool`).
+#[test]
+fn load_balancer_address_pool_annotation_picks_the_pool() {
+    let mut config = ClusterConfig::default();
+    let mut reserved = crate::config::default_pool();
+    reserved.metadata.name = "reserved".into();
+    reserved.spec.addresses = vec!["172.18.254.10-172.18.254.11".into()];
+    reserved.spec.auto_assign = Some(false);
+    config.lb_pools = vec![crate::config::default_pool(), reserved];
+    let mut c = Cluster::new(config, 1);
+    let annotated = [
+        ("a", "metallb.io/address-pool", "reserved"),
+        ("b", "metallb.universe.tf/address-pool", "reserved"),
+        ("c", "metallb.io/address-pool", "reserved"),
+        ("d", "metallb.io/address-pool", "nope"),
+        ("e", "metallb.universe.tf/loadBalancerIPs", "172.18.255.210"),
+        ("f", "unrelated/annotation", "x"),
+    ];
+    for (name, key, value) in annotated {
+        add_service(&mut c, name, "web", IntOrString::Int(80), false);
+        let svc = c
+            .store
+            .services
+            .get_mut(&ObjectKey::new("default", name))
+            .unwrap();
+        svc.spec.type_ = "LoadBalancer".into();
+        svc.metadata.annotations.insert(key.into(), value.into());
+    }
+    c.settle();
+    let ip = |n: &str| {
+        c.store
+            .service("default", n)
+            .and_then(|s| s.status.load_balancer.ingress.first().map(|i| i.ip.clone()))
+    };
+    assert_eq!(ip("a").as_deref(), Some("172.18.254.10"));
+    assert_eq!(ip("b").as_deref(), Some("172.18.254.11"));
+    assert_eq!(ip("c"), None);
+    assert_eq!(ip("d"), None);
+    assert_eq!(ip("e").as_deref(), Some("172.18.255.210"));
+    // Without an annotation: the first auto-assigning pool, never "reserved".
+    assert_eq!(ip("f").as_deref(), Some("172.18.255.200"));
+    let failed = |n: &str| {
+        c.events
+            .iter()
+            .find(|e| e.reason == "AllocationFailed" && e.message.contains(&format!("default/{n}")))
+            .map(|e| e.message.clone())
+    };
+    assert_eq!(
+        failed("c").as_deref(),
+        Some("Failed to allocate IP for \"default/c\": no available IPs in pool \"reserved\"")
+    );
+    assert_eq!(
+        failed("d").as_deref(),
+        Some("Failed to allocate IP for \"default/d\": unknown pool \"nope\"")
+    );
+    assert_eq!(
+        c.store
+            .service("default", "a")
+            .unwrap()
+            .metadata
+            .annotations[super::loadbalancer::POOL_ANNOTATION],
+        "reserved"
+    );
+}
