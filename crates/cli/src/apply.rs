@@ -29,12 +29,23 @@ pub fn apply(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    // kubectl prints each success as it happens and the collected errors at the end.
+    // kubectl prints each success as it happens and the collected errors at the end. A
+    // request for a v1 Endpoints object comes back with the API server's deprecation warning
+    // (v1.33+), which kubectl prints once, when the first such response arrives.
     let mut out = Outcome::default();
+    let mut warned = false;
+    let mut warn = |out: &mut Outcome, r: &svcsim_engine::cluster::ApplyResult| {
+        if r.kind == "Endpoints" && !warned {
+            out.err(svcsim_engine::printers::ENDPOINTS_DEPRECATION_WARNING);
+            warned = true;
+        }
+    };
     for r in results.iter().filter(|r| r.is_ok()) {
+        warn(&mut out, r);
         out.text(format!("{r}\n"));
     }
     for r in results.iter().filter(|r| !r.is_ok()) {
+        warn(&mut out, r);
         report_error(&mut out, r);
         out.code = 1;
     }

@@ -657,3 +657,52 @@ fn help_and_version() {
     assert!(r.stdout.starts_with("Client Version: svcsim "));
     assert!(r.stdout.ends_with("Server Version: v1.34.0 (simulated)\n"));
 }
+
+/// Issue 13, item 2: since v1.33 the API server answers every request for a v1 Endpoints
+/// object with a deprecation warning, which kubectl prints once on stderr, before the
+/// object's line; the other objects' lines are as before.
+#[test]
+fn applying_v1_endpoints_prints_the_deprecation_warning_once() {
+    let manifest = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  ports:
+    - port: 5432
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: db
+subsets:
+  - addresses:
+      - ip: 192.0.2.42
+    ports:
+      - port: 5432
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: db-2
+subsets:
+  - addresses:
+      - ip: 192.0.2.43
+    ports:
+      - port: 5432
+";
+    let r = svcsim_with_stdin(&["apply", "-f", "-"], manifest);
+    assert_eq!(
+        r.stdout,
+        "service/db created\nendpoints/db created\nendpoints/db-2 created\n"
+    );
+    assert_eq!(
+        r.stderr,
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    );
+    assert_eq!(r.code, 0);
+    // Without an Endpoints object: no warning.
+    let r = svcsim_with_stdin(&["apply", "-f", "-"], manifest.split("---").next().unwrap());
+    assert_eq!(r.stderr, "");
+}
