@@ -921,6 +921,19 @@ fn endpoint_slices_are_chips_with_their_counts() {
     assert_eq!(total, 120, "{after:?}");
 }
 
+/// The text lines of a Service's box, top to bottom.
+fn service_lines<'a>(scene: &'a svcsim_scene::layout::Scene, service: &str) -> Vec<&'a str> {
+    scene
+        .items
+        .iter()
+        .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == service))
+        .filter_map(|i| match &i.shape {
+            Shape::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Issue 12, item 4: the Service box says what kind of address it has and its traffic
 /// policies (at the projector's size, whole): a ClusterIP is virtual (on kube-ipvs0 in IPVS
 /// mode), a headless Service has none and DNS answers with pods, `externalTrafficPolicy:
@@ -930,14 +943,9 @@ fn service_boxes_say_virtual_headless_and_their_traffic_policy() {
     let lines = |id: &str, service: &str| -> Vec<String> {
         let cluster = cluster_from(svcsim_scene::examples::by_id(id).unwrap().yaml);
         let scene = layout(&cluster, &on_screen(PROJECTOR));
-        scene
-            .items
-            .iter()
-            .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == service))
-            .filter_map(|i| match &i.shape {
-                Shape::Text { text, .. } => Some(text.clone()),
-                _ => None,
-            })
+        service_lines(&scene, service)
+            .into_iter()
+            .map(str::to_string)
             .collect()
     };
     let clusterip = lines("clusterip", "my-service");
@@ -967,15 +975,7 @@ fn service_boxes_say_virtual_headless_and_their_traffic_policy() {
     let mut ipvs = cluster_from(svcsim_scene::examples::by_id("clusterip").unwrap().yaml);
     ipvs.set_proxy_mode(svcsim_engine::proxy::ProxyMode::Ipvs);
     let scene = layout(&ipvs, &on_screen(PROJECTOR));
-    let ipvs_lines: Vec<&str> = scene
-        .items
-        .iter()
-        .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == "my-service"))
-        .filter_map(|i| match &i.shape {
-            Shape::Text { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
+    let ipvs_lines = service_lines(&scene, "my-service");
     assert!(
         ipvs_lines
             .iter()
@@ -1003,15 +1003,7 @@ fn a_service_for_another_proxy_says_kube_proxy_has_no_rules_for_it() {
     );
     let cluster = cluster_from(&yaml);
     let scene = layout(&cluster, &on_screen(PROJECTOR));
-    let lines: Vec<&str> = scene
-        .items
-        .iter()
-        .filter(|i| matches!(&i.id, Some(ObjectId::Service { name, .. }) if name == "my-service"))
-        .filter_map(|i| match &i.shape {
-            Shape::Text { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-        .collect();
+    let lines = service_lines(&scene, "my-service");
     assert!(
         lines
             .iter()
