@@ -741,7 +741,7 @@ fn on_screen(screen: (u32, u32)) -> LayoutOptions {
 }
 
 /// Issue 12: on the projector every example is laid out so that `View::fit` draws it at 1:1
-/// or larger (every font ≥ 13 px, body text 16 px), with the invariants of any layout.
+/// or larger (every font ≥ 14 px, body text 16 px), with the invariants of any layout.
 #[test]
 fn every_example_is_drawn_at_least_1_to_1_on_a_projector() {
     for ex in svcsim_scene::examples::ALL {

@@ -5,8 +5,9 @@ pub const FONT_TITLE: f64 = 18.0;
 /// Body text (pod names, service addresses): 16 px on screen at zoom 1, the size a projector
 /// needs (issue 12).
 pub const FONT_BODY: f64 = 16.0;
-/// The smallest text in the scene (labels); still legible on a projector at zoom 1.
-pub const FONT_SMALL: f64 = 13.0;
+/// The smallest text in the scene (labels); legible on a projector at zoom 1, and still 12 px
+/// where a 1024×768 projector's canvas draws the widest examples at 0.87 (issue 12).
+pub const FONT_SMALL: f64 = 14.0;
 /// Average glyph width as a fraction of the font size (a sans-serif UI font).
 pub const CHAR_WIDTH: f64 = 0.58;
 

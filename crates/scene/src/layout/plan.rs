@@ -2,7 +2,7 @@
 //! text is read from the back of a lecture hall (issue 12).
 //!
 //! World units are CSS pixels at zoom 1 and every font is at least [`FONT_SMALL`] there, so a
-//! scene shown at zoom ≥ 1 has every text ≥ 13 px on screen and its body text at 16 px. When
+//! scene shown at zoom ≥ 1 has every text ≥ 14 px on screen and its body text at 16 px. When
 //! the page says how large its canvas is ([`LayoutOptions::screen`]), the layout tries the
 //! arrangements below, richest detail first, and keeps the first that is shown at zoom ≥ 1;
 //! when none is, the one drawn largest. The choice depends only on the cluster and the
@@ -49,10 +49,11 @@ pub struct Plan {
     pub detail: Detail,
 }
 
-/// A plan is readable when its scene is shown at least this large (fonts ≥ 13 px at 1).
+/// A plan is readable when its scene is shown at least this large (labels ≥ 14 px, body text
+/// 16 px).
 const READABLE_ZOOM: f64 = 1.0;
 /// On a canvas that grows with the scene (a phone, held at arm's length rather than read
-/// across a hall), a plan is readable when its smallest text is 12 px, the issue's floor.
+/// across a hall), a plan is readable a little smaller: labels 13 px, body text ~15 px.
 const READABLE_ZOOM_OPEN: f64 = 12.0 / 13.0;
 /// Margin the canvas fits the scene with (`View::fit`'s margin) plus the scene's own inflate.
 const FIT_MARGIN: f64 = 32.0;

@@ -388,13 +388,23 @@ fn service_kind(s: &Service, width: f64, mode: ProxyMode) -> String {
     if !node_ports.is_empty() {
         extras.push(vec![node_ports.join(",")]);
     }
-    for forms in extras {
-        if let Some(longer) = forms
-            .iter()
-            .map(|extra| format!("{kind} · {extra}"))
-            .find(|longer| text_width(longer, FONT_SMALL) <= width)
-        {
-            kind = longer;
+    for (i, forms) in extras.iter().enumerate() {
+        let fits = |kind: &str| {
+            forms
+                .iter()
+                .map(|extra| format!("{kind} · {extra}"))
+                .find(|longer| text_width(longer, FONT_SMALL) <= width)
+        };
+        match fits(&kind) {
+            Some(longer) => kind = longer,
+            // The most important extra (a traffic policy) is kept before the type's long
+            // name: "LB · eTP Local" in a narrow box.
+            None if i == 0 && kind.starts_with("LoadBalancer") => {
+                if let Some(longer) = fits(&kind.replacen("LoadBalancer", "LB", 1)) {
+                    kind = longer;
+                }
+            }
+            None => {}
         }
     }
     kind
