@@ -95,3 +95,53 @@ fn exit_ends_the_script_with_its_status_and_errors_are_usage_errors() {
     assert_eq!(r.stderr, "bash: frobnicate: command not found\n");
     assert_eq!(r.code, 127);
 }
+
+/// Issue 13, item 12 (KEP-1669): the pods of a Deployment scaled to 0 stay in its
+/// EndpointSlice as `serving`/`terminating` while their `preStop` sleep (15 s) runs, kube-proxy
+/// falls back to them since no endpoint is ready, so a request still gets an answer; once they
+/// are gone, it is refused.
+#[test]
+fn terminating_pods_serve_until_their_prestop_sleep_ends() {
+    let r = svcsim_with_stdin(
+        &["shell", "-f", "prestop-sleep.yaml", "-f", "client.yaml"],
+        "\
+kubectl scale deployment/my-app --replicas=0
+sleep 3
+kubectl get pods -l app.kubernetes.io/name=MyApp
+kubectl get endpointslices -l kubernetes.io/service-name=my-service -o yaml | grep ready
+kubectl get endpointslices -l kubernetes.io/service-name=my-service -o yaml | grep terminating
+kubectl exec client -- curl -s -m 2 http://my-service/hostname
+sleep 14
+kubectl get pods -l app.kubernetes.io/name=MyApp
+kubectl exec client -- curl -s -m 2 http://my-service/hostname
+",
+    );
+    assert_eq!(
+        r.stdout,
+        "\
+default$ kubectl scale deployment/my-app --replicas=0
+deployment.apps/my-app scaled
+default$ sleep 3
+default$ kubectl get pods -l app.kubernetes.io/name=MyApp
+NAME                      READY   STATUS        RESTARTS   AGE
+my-app-65d45745df-9b8wd   1/1     Terminating   0          5s
+my-app-65d45745df-dtxts   1/1     Terminating   0          5s
+default$ kubectl get endpointslices -l kubernetes.io/service-name=my-service -o yaml | grep ready
+      ready: false
+      ready: false
+default$ kubectl get endpointslices -l kubernetes.io/service-name=my-service -o yaml | grep terminating
+      terminating: true
+      terminating: true
+default$ kubectl exec client -- curl -s -m 2 http://my-service/hostname
+my-app-65d45745df-9b8wd
+default$ sleep 14
+default$ kubectl get pods -l app.kubernetes.io/name=MyApp
+default$ kubectl exec client -- curl -s -m 2 http://my-service/hostname
+"
+    );
+    // 15 s of preStop plus the exit on SIGTERM: gone 17 s after the scale, then no endpoint.
+    assert_eq!(
+        r.stderr,
+        "No resources found in default namespace.\ncommand terminated with exit code 7\n"
+    );
+}

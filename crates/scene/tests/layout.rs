@@ -1012,3 +1012,33 @@ fn a_service_for_another_proxy_says_kube_proxy_has_no_rules_for_it() {
     );
     assert!(!lines.iter().any(|t| t.contains("virtual IP")), "{lines:?}");
 }
+
+/// Issue 13, item 12: a Deployment scaled to 0 whose pods sleep 15 s in `preStop` — the
+/// pods stay on the canvas as Terminating cards, their endpoints (serving, terminating, not
+/// ready) as dashed edges, until the sleep and the exit on SIGTERM are over.
+#[test]
+fn terminating_pods_stay_drawn_with_their_endpoints_while_prestop_runs() {
+    let mut cluster = cluster_from(include_str!("../../cli/tests/fixtures/prestop-sleep.yaml"));
+    cluster
+        .scale(WorkloadKind::Deployment, "default", "my-app", 0)
+        .unwrap();
+    cluster.advance(3_000);
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let edges = edges_of(&scene, "my-service", EdgeKind::EndpointNotReady);
+    assert_eq!(edges.len(), 2, "{edges:?}");
+    for pod in &edges {
+        let card = scene
+            .items
+            .iter()
+            .find(|i| i.hittable && i.id.as_ref() == Some(pod))
+            .unwrap();
+        assert_eq!(card.style.role, Role::PodTerminating, "{pod}");
+    }
+    assert!(edges_of(&scene, "my-service", EdgeKind::Endpoint).is_empty());
+    cluster.advance(14_000);
+    let scene = layout(&cluster, &LayoutOptions::default());
+    assert!(edges_of(&scene, "my-service", EdgeKind::EndpointNotReady).is_empty());
+    assert!(!pods(&scene)
+        .iter()
+        .any(|(id, _)| id.to_string().contains("my-app")));
+}

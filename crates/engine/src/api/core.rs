@@ -366,6 +366,111 @@ pub struct Container {
     /// Only for init containers: `Always` makes a sidecar, whose ports count for named targetPorts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<String>,
+    /// Its hooks: a `preStop` that sleeps keeps a deleted pod serving (its endpoint
+    /// `serving`/`terminating`) for that long.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
+}
+
+/// `v1.Lifecycle`: the `preStop` hook is simulated (how long a deleted pod keeps serving),
+/// `postStart` and `stopSignal` are accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Lifecycle {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_stop: Option<LifecycleHandler>,
+}
+
+/// `v1.LifecycleHandler`: `sleep` (KEP-3960) and `exec`; `httpGet` and `tcpSocket` are
+/// accepted and take no simulated time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct LifecycleHandler {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exec: Option<ExecAction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sleep: Option<SleepAction>,
+    /// The handlers given that svcsim does not run (`httpGet`, `tcpSocket`), for the API
+    /// server's one-handler rule.
+    #[serde(skip)]
+    pub other: Vec<&'static str>,
+}
+
+/// `v1.ExecAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ExecAction {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command: Vec<String>,
+}
+
+/// `v1.SleepAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct SleepAction {
+    pub seconds: i64,
+}
+
+impl LifecycleHandler {
+    /// How long the hook runs, in ms: a `sleep` action's seconds, or an `exec` of `sleep N`
+    /// (also through `sh -c`); any other hook returns at once.
+    pub fn duration_ms(&self) -> u64 {
+        if let Some(s) = &self.sleep {
+            return u64::try_from(s.seconds).unwrap_or(0).saturating_mul(1000);
+        }
+        let Some(exec) = &self.exec else { return 0 };
+        let words: Vec<&str> = match exec.command.as_slice() {
+            [sh, flag, script] if sh.ends_with("sh") && flag == "-c" => {
+                script.split_whitespace().collect()
+            }
+            cmd => cmd.iter().map(String::as_str).collect(),
+        };
+        match words.as_slice() {
+            [sleep, n, ..] if sleep.rsplit('/').next() == Some("sleep") => n
+                .trim_end_matches('s')
+                .parse::<f64>()
+                .ok()
+                // `sleep infinity` runs until the grace period ends (NaN is no duration).
+                .filter(|s| *s > 0.0)
+                .map_or(0, |s| (s.min(1e9) * 1000.0) as u64),
+            _ => 0,
+        }
+    }
+}
+
+impl Lifecycle {
+    fn decode(cx: &mut Cx, mut l: Fields<'_>) -> Lifecycle {
+        let v = Lifecycle {
+            pre_stop: l.object(cx, "preStop", "LifecycleHandler", |cx, mut h| {
+                let v = LifecycleHandler {
+                    exec: h.object(cx, "exec", "ExecAction", |cx, mut e| {
+                        let v = ExecAction {
+                            command: e.strings(cx, "command").unwrap_or_default(),
+                        };
+                        e.finish(cx);
+                        v
+                    }),
+                    sleep: h.object(cx, "sleep", "SleepAction", |cx, mut s| {
+                        let v = SleepAction {
+                            seconds: s.i64(cx, "seconds").unwrap_or_default(),
+                        };
+                        s.finish(cx);
+                        v
+                    }),
+                    other: Vec::new(),
+                };
+                let mut v = v;
+                for other in ["httpGet", "tcpSocket"] {
+                    if h.raw(other).is_some() {
+                        v.other.push(other);
+                    }
+                }
+                h.finish(cx);
+                v
+            }),
+        };
+        l.ignore(&["postStart", "stopSignal"]);
+        l.finish(cx);
+        v
+    }
 }
 
 /// Every other `v1.Container` field: accepted, not simulated.
@@ -382,7 +487,6 @@ const CONTAINER_IGNORED: &[&str] = &[
     "livenessProbe",
     "readinessProbe",
     "startupProbe",
-    "lifecycle",
     "terminationMessagePath",
     "terminationMessagePolicy",
     "imagePullPolicy",
@@ -412,6 +516,7 @@ impl Container {
                 })
                 .unwrap_or_default(),
             restart_policy: c.string(cx, "restartPolicy"),
+            lifecycle: c.object(cx, "lifecycle", "Lifecycle", Lifecycle::decode),
         };
         c.ignore(CONTAINER_IGNORED);
         c.finish(cx);

@@ -26,8 +26,9 @@ pub enum MutationError {
     LimitExceeded(#[from] LimitExceeded),
 }
 
-/// How long a deleted pod stays Terminating: its containers exit on SIGTERM well within the
-/// grace period (`terminationGracePeriodSeconds`, default 30 s), so the kubelet removes it then.
+/// How long a pod's containers take to exit on SIGTERM (well within the grace period,
+/// `terminationGracePeriodSeconds`, default 30 s), after its `preStop` hooks
+/// (`controllers::shutdown_ms`).
 pub const POD_SHUTDOWN_MS: u64 = 1_500;
 
 impl Cluster {
@@ -36,17 +37,14 @@ impl Cluster {
     pub fn delete_pod(&mut self, namespace: &str, name: &str) -> Result<(), MutationError> {
         let key = ObjectKey::new(namespace, name);
         let now = self.wall_now();
-        let grace_ms = {
+        let shutdown = {
             let Some(pod) = self.store.pods.get(&key) else {
                 return Err(not_found("pods", name));
             };
             if pod.metadata.deletion_timestamp.is_some() {
                 return Ok(());
             }
-            let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
-            u64::try_from(grace.max(0))
-                .unwrap_or(0)
-                .saturating_mul(1000)
+            crate::controllers::shutdown_ms(pod)
         };
         let rv = self.next_resource_version();
         if let Some(pod) = self.store.pods.get_mut(&key) {
@@ -60,7 +58,7 @@ impl Cluster {
             namespace,
             "Stopping container".to_string(),
         );
-        self.schedule(grace_ms.min(POD_SHUTDOWN_MS), Timer::PodTerminated(key));
+        self.schedule(shutdown, Timer::PodTerminated(key));
         Ok(())
     }
 

@@ -53,6 +53,7 @@ fn container(name: &str, image: &str, ports: Vec<ContainerPort>) -> Container {
         image: image.to_string(),
         ports,
         restart_policy: None,
+        lifecycle: None,
     }
 }
 

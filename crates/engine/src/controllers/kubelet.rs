@@ -280,10 +280,34 @@ pub(super) fn terminated(c: &mut Cluster, key: &ObjectKey) {
     }
 }
 
+/// How long a deleted pod takes to go, in ms: its `preStop` hooks run first (the longest
+/// counts: containers stop in parallel), then SIGTERM, on which the containers exit
+/// (`POD_SHUTDOWN_MS`); all within the grace period, except that a hook still running when it
+/// ends gets the kubelet's one-off 2 s extension (kubelet `killContainer`, KEP-1669's reason to
+/// add a preStop sleep: the endpoint stays `serving`/`terminating` while kube-proxies catch up).
+pub fn shutdown_ms(pod: &crate::api::core::Pod) -> u64 {
+    let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
+    let grace_ms = u64::try_from(grace.max(0))
+        .unwrap_or(0)
+        .saturating_mul(1000);
+    let hook_ms = pod
+        .spec
+        .containers
+        .iter()
+        .filter_map(|c| c.lifecycle.as_ref()?.pre_stop.as_ref())
+        .map(crate::api::core::LifecycleHandler::duration_ms)
+        .max()
+        .unwrap_or(0);
+    if hook_ms >= grace_ms && hook_ms > 0 {
+        grace_ms.saturating_add(2_000)
+    } else {
+        hook_ms.saturating_add(POD_SHUTDOWN_MS).min(grace_ms)
+    }
+}
+
 /// Graceful deletion as the API server and kubelet do it for a controller (ReplicaSet scale
 /// down, garbage collection): `deletionTimestamp` set (the pod is `Terminating`, its endpoint
-/// `serving`/`terminating`), removed once its containers exit (`POD_SHUTDOWN_MS`, at most the
-/// grace period).
+/// `serving`/`terminating`), removed once its containers exit ([`shutdown_ms`]).
 pub fn terminate_pod(c: &mut Cluster, key: &ObjectKey) {
     let Some(pod) = c.store.pods.get(key) else {
         return;
@@ -291,10 +315,7 @@ pub fn terminate_pod(c: &mut Cluster, key: &ObjectKey) {
     if pod.metadata.deletion_timestamp.is_some() {
         return;
     }
-    let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
-    let grace_ms = u64::try_from(grace.max(0))
-        .unwrap_or(0)
-        .saturating_mul(1000);
+    let shutdown = shutdown_ms(pod);
     let names: Vec<String> = pod.spec.containers.iter().map(|c| c.name.clone()).collect();
     let now = c.wall_now();
     state::update_pod(c, key, |pod| pod.metadata.deletion_timestamp = Some(now));
@@ -307,10 +328,7 @@ pub fn terminate_pod(c: &mut Cluster, key: &ObjectKey) {
             format!("Stopping container {n}"),
         );
     }
-    c.schedule(
-        grace_ms.min(POD_SHUTDOWN_MS),
-        Timer::PodTerminated(key.clone()),
-    );
+    c.schedule(shutdown, Timer::PodTerminated(key.clone()));
 }
 
 /// An address was freed on `node`: a pod that found the range exhausted tries again.

@@ -28,7 +28,7 @@ mod tests;
 
 pub use endpoints::{MAX_CAPACITY as ENDPOINTS_MAX_CAPACITY, OVER_CAPACITY_ANNOTATION};
 pub use endpointslice::{HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION};
-pub use kubelet::{terminate_pod, READY_MS, SANDBOX_MS, START_MS};
+pub use kubelet::{shutdown_ms, terminate_pod, READY_MS, SANDBOX_MS, START_MS};
 pub use loadbalancer::{LB_IPS_ANNOTATION, POOL_ANNOTATION, PROVISION_MS};
 pub(crate) use state::needs_reconcile;
 pub(crate) use state::workload_kind as workload_kind_of;

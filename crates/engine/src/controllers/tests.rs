@@ -44,6 +44,7 @@ fn container(ports: &[(&str, i32)]) -> Container {
             })
             .collect(),
         restart_policy: None,
+        lifecycle: None,
     }
 }
 
@@ -1067,4 +1068,36 @@ fn load_balancer_address_pool_annotation_picks_the_pool() {
             .annotations[super::loadbalancer::POOL_ANNOTATION],
         "reserved"
     );
+}
+
+/// How long a deleted pod stays: preStop (the longest of its containers) then the exit on
+/// SIGTERM, within the grace period; a hook still running at its end gets the kubelet's 2 s.
+#[test]
+fn shutdown_time_follows_prestop_hooks_and_the_grace_period() {
+    use crate::api::core::{Lifecycle, LifecycleHandler, SleepAction};
+    let pod = |grace: i64, sleeps: &[i64]| {
+        let mut p = Pod::default();
+        p.spec.termination_grace_period_seconds = Some(grace);
+        p.spec.containers = sleeps
+            .iter()
+            .map(|&s| Container {
+                lifecycle: (s > 0).then(|| Lifecycle {
+                    pre_stop: Some(LifecycleHandler {
+                        sleep: Some(SleepAction { seconds: s }),
+                        ..Default::default()
+                    }),
+                }),
+                ..container(&[])
+            })
+            .collect();
+        p
+    };
+    assert_eq!(shutdown_ms(&pod(30, &[0])), crate::cluster::POD_SHUTDOWN_MS);
+    assert_eq!(
+        shutdown_ms(&pod(30, &[5, 15])),
+        15_000 + crate::cluster::POD_SHUTDOWN_MS
+    );
+    assert_eq!(shutdown_ms(&pod(16, &[15])), 16_000);
+    assert_eq!(shutdown_ms(&pod(15, &[15])), 17_000);
+    assert_eq!(shutdown_ms(&pod(0, &[0])), 0);
 }

@@ -11,7 +11,7 @@ use super::field::{each_invalid, go_quote, invalid_str, BadValue, ErrorList, Fie
 use super::ip::{is_dual_stack_ip_strings, validate_ip};
 use super::meta::{validate_label_name, validate_labels, validate_object_meta};
 use super::names;
-use crate::api::core::{Container, Pod, PodSpec, Toleration};
+use crate::api::core::{Container, LifecycleHandler, Pod, PodSpec, Toleration};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::SUPPORTED_PORT_PROTOCOLS;
@@ -133,11 +133,63 @@ fn validate_containers(spec: &PodSpec, path: &str) -> ErrorList {
                 "may not be set for non-init containers",
             ));
         }
+        if let Some(pre_stop) = c.lifecycle.as_ref().and_then(|l| l.pre_stop.as_ref()) {
+            errs.extend(validate_handler(
+                pre_stop,
+                spec.termination_grace_period_seconds,
+                &format!("{p}.lifecycle.preStop"),
+            ));
+        }
     }
     errs.extend(check_host_port_conflicts(
         spec.containers.iter().enumerate(),
         path,
     ));
+    errs
+}
+
+/// `validateHandler` for a lifecycle hook: exactly one handler (in the API's order exec,
+/// httpGet, tcpSocket, sleep), an exec with a command, and `validateSleepAction` with
+/// `PodLifecycleSleepActionAllowZero` (on by default since v1.33): 0 ≤ seconds ≤ the grace
+/// period.
+fn validate_handler(h: &LifecycleHandler, grace: Option<i64>, path: &str) -> ErrorList {
+    let mut errs = Vec::new();
+    let mut given: Vec<&str> = Vec::new();
+    if h.exec.is_some() {
+        given.push("exec");
+    }
+    given.extend(h.other.iter().copied());
+    if h.sleep.is_some() {
+        given.push("sleep");
+    }
+    for extra in given.iter().skip(1) {
+        errs.push(FieldError::forbidden(
+            format!("{path}.{extra}"),
+            "may not specify more than 1 handler type",
+        ));
+    }
+    match given.first() {
+        None => errs.push(FieldError::required(path, "must specify a handler type")),
+        Some(&"exec") => {
+            if h.exec.as_ref().is_some_and(|e| e.command.is_empty()) {
+                errs.push(FieldError::required(format!("{path}.exec.command"), ""));
+            }
+        }
+        Some(&"sleep") => {
+            if let (Some(sleep), Some(grace)) = (&h.sleep, grace) {
+                if sleep.seconds < 0 || sleep.seconds > grace {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.sleep"),
+                        BadValue::int(sleep.seconds),
+                        format!(
+                            "must be non-negative and less than terminationGracePeriodSeconds ({grace})"
+                        ),
+                    ));
+                }
+            }
+        }
+        Some(_) => {}
+    }
     errs
 }
 
@@ -511,6 +563,64 @@ pub fn validate_pod(pod: &Pod) -> ErrorList {
 #[cfg(test)]
 mod tests {
     use crate::validate::testing::pod;
+
+    /// `validateHandler` / `validateSleepAction` (v1.33, `PodLifecycleSleepActionAllowZero` on)
+    /// on a preStop hook, and how long each hook keeps a deleted pod.
+    #[test]
+    fn prestop_hooks() {
+        let base = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  terminationGracePeriodSeconds: 20\n  containers:\n  - name: c\n    image: busybox\n    lifecycle:\n      preStop:\n";
+        let hook = |h: &str| pod(&format!("{base}{h}"));
+        assert!(hook("        sleep:\n          seconds: 0\n").is_empty());
+        assert!(hook("        sleep:\n          seconds: 20\n").is_empty());
+        assert_eq!(
+            hook("        sleep:\n          seconds: 21\n"),
+            vec!["spec.containers[0].lifecycle.preStop.sleep: Invalid value: 21: must be non-negative and less than terminationGracePeriodSeconds (20)".to_string()]
+        );
+        assert_eq!(
+            hook("        sleep:\n          seconds: -1\n"),
+            vec!["spec.containers[0].lifecycle.preStop.sleep: Invalid value: -1: must be non-negative and less than terminationGracePeriodSeconds (20)".to_string()]
+        );
+        assert_eq!(
+            hook("        exec:\n          command: []\n        httpGet:\n          port: 80\n        sleep:\n          seconds: 99\n"),
+            vec![
+                "spec.containers[0].lifecycle.preStop.httpGet: Forbidden: may not specify more than 1 handler type".to_string(),
+                "spec.containers[0].lifecycle.preStop.sleep: Forbidden: may not specify more than 1 handler type".to_string(),
+                "spec.containers[0].lifecycle.preStop.exec.command: Required value".to_string(),
+            ]
+        );
+        assert_eq!(
+            hook("        {}\n"),
+            vec![
+                "spec.containers[0].lifecycle.preStop: Required value: must specify a handler type"
+                    .to_string()
+            ]
+        );
+        assert!(hook("        tcpSocket:\n          port: 80\n").is_empty());
+
+        use crate::api::core::{ExecAction, LifecycleHandler, SleepAction};
+        let exec = |cmd: &[&str]| LifecycleHandler {
+            exec: Some(ExecAction {
+                command: cmd.iter().map(|s| s.to_string()).collect(),
+            }),
+            ..Default::default()
+        };
+        let sleep = LifecycleHandler {
+            sleep: Some(SleepAction { seconds: 15 }),
+            ..Default::default()
+        };
+        assert_eq!(sleep.duration_ms(), 15_000);
+        assert_eq!(exec(&["sleep", "5"]).duration_ms(), 5_000);
+        assert_eq!(
+            exec(&["/bin/sh", "-c", "sleep 2.5s && nginx -s quit"]).duration_ms(),
+            2_500
+        );
+        assert_eq!(exec(&["/usr/sbin/nginx", "-s", "quit"]).duration_ms(), 0);
+        assert_eq!(
+            exec(&["sleep", "infinity"]).duration_ms(),
+            1_000_000_000_000
+        );
+        assert_eq!(exec(&["sleep", "nan"]).duration_ms(), 0);
+    }
 
     #[test]
     fn pod_rules() {
