@@ -177,12 +177,17 @@ pub fn Editor() -> impl IntoView {
     let applied = move || {
         model.with_cluster(|s| {
             let ok: Vec<_> = s.results().iter().filter(|r| r.is_ok()).collect();
+            let warnings = s
+                .apply_warnings()
+                .into_iter()
+                .map(|w| view! { <li class="warning">{w}</li> })
+                .collect_view();
             let rows = ok
                 .iter()
                 .take(SHOWN)
                 .map(|r| view! { <li>{shown(&r.to_string(), 4096)}</li> })
                 .collect_view();
-            (rows, more_row(ok.len(), "objects"))
+            (warnings, rows, more_row(ok.len(), "objects"))
         })
     };
     let held = move || {

@@ -145,3 +145,46 @@ default$ kubectl exec client -- curl -s -m 2 http://my-service/hostname
         "No resources found in default namespace.\ncommand terminated with exit code 7\n"
     );
 }
+
+/// Issue 13, item 2: a selector-less Service's hand-written v1 Endpoints are mirrored into an
+/// EndpointSlice (`endpointslicemirroring-controller.k8s.io`), so kube-proxy has rules for them
+/// and curl reaches the ready address; once the Endpoints are deleted, so is the slice, and the
+/// Service has no endpoint (REJECT: exit code 7).
+#[test]
+fn hand_written_endpoints_are_mirrored_into_an_endpointslice() {
+    let r = svcsim_with_stdin(
+        &[
+            "shell",
+            "-f",
+            "endpoints-mirrored.yaml",
+            "-f",
+            "client.yaml",
+        ],
+        "\
+kubectl get endpointslices -l endpointslice.kubernetes.io/managed-by=endpointslicemirroring-controller.k8s.io
+kubectl exec client -- curl -s -m 2 http://legacy-db:5432
+kubectl delete endpoints legacy-db
+sleep 1
+kubectl get endpointslices
+kubectl exec client -- curl -s -m 2 http://legacy-db:5432
+",
+    );
+    assert_eq!(
+        r.stdout,
+        "\
+default$ kubectl get endpointslices -l endpointslice.kubernetes.io/managed-by=endpointslicemirroring-controller.k8s.io
+NAME              ADDRESSTYPE   PORTS   ENDPOINTS           AGE
+legacy-db-4p9b8   IPv4          5432    10.4.5.6,10.4.5.7   2s
+default$ kubectl exec client -- curl -s -m 2 http://legacy-db:5432
+10.4.5.6
+default$ kubectl delete endpoints legacy-db
+endpoints \"legacy-db\" deleted
+default$ sleep 1
+default$ kubectl get endpointslices
+NAME         ADDRESSTYPE   PORTS   ENDPOINTS    AGE
+kubernetes   IPv4          6443    172.18.0.2   5s
+default$ kubectl exec client -- curl -s -m 2 http://legacy-db:5432
+"
+    );
+    assert_eq!(r.stderr, "command terminated with exit code 7\n");
+}

@@ -1287,3 +1287,29 @@ fn the_hop_bounds_follow_the_playhead() {
     seen.dedup();
     assert!(seen.len() > 2, "the bounds do not move: {seen:?}");
 }
+
+/// Issue 13, item 2: hand-written v1 Endpoints for a selector-less Service are mirrored into
+/// an EndpointSlice (so the page's packets reach them), and the page says what kubectl says
+/// on stderr since v1.33: v1 Endpoints are deprecated.
+#[test]
+fn v1_endpoints_are_mirrored_and_the_page_warns_they_are_deprecated() {
+    let text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: db\nspec:\n  ports:\n  - port: 5432\n---\napiVersion: v1\nkind: Endpoints\nmetadata:\n  name: db\nsubsets:\n- addresses:\n  - ip: 10.4.5.6\n  ports:\n  - port: 5432\n";
+    let mut s = session(text);
+    s.settle();
+    assert_eq!(
+        s.apply_warnings(),
+        vec![
+            "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"
+        ]
+    );
+    let mirrored: Vec<_> = s
+        .cluster()
+        .store
+        .endpoint_slices
+        .values()
+        .filter(|e| e.service_name() == Some("db"))
+        .map(|e| e.endpoints[0].addresses.clone())
+        .collect();
+    assert_eq!(mirrored, vec![vec!["10.4.5.6".to_string()]]);
+    assert!(session(example("clusterip")).apply_warnings().is_empty());
+}

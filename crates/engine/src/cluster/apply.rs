@@ -22,8 +22,8 @@ use crate::manifest::{self, Location, ManifestError, Pos, RawObject, Source};
 use crate::sim::NAME_ALPHABET;
 use crate::validate::field::{kubectl_invalid, ErrorList};
 use crate::validate::{
-    defaults, service as svc_validation, validate_endpoint_slice, validate_namespace,
-    validate_node, validate_pod, validate_workload,
+    defaults, service as svc_validation, validate_endpoint_slice, validate_endpoints,
+    validate_namespace, validate_node, validate_pod, validate_workload,
 };
 use serde::Serialize;
 
@@ -871,17 +871,29 @@ impl Cluster {
         &mut self,
         mut e: Endpoints,
         namespace: &str,
-        _ctx: &Ctx<'_>,
+        ctx: &Ctx<'_>,
     ) -> Result<ApplyOutcome, ApplyError> {
-        let key = ObjectKey::new(namespace, e.metadata.name.clone());
-        match self.store.endpoints.get(&key).cloned() {
+        defaults::default_endpoints(&mut e);
+        let name = e.metadata.name.clone();
+        e.metadata.namespace = namespace.to_string();
+        let key = ObjectKey::new(namespace, name.clone());
+        let old = self.store.endpoints.get(&key).cloned();
+        let errors = validate_endpoints(&e, old.as_ref());
+        if !errors.is_empty() {
+            return Err(invalid("Endpoints", &name, errors, ctx));
+        }
+        self.demand(|d, _| d.check_endpoints(&e, old.as_ref()))?;
+        self.demand(|d, _| d.commit_endpoints(&e, old.as_ref()));
+        match old {
             None => {
                 self.init_meta(&mut e.metadata, namespace);
                 self.store.endpoints.insert(key, e);
                 Ok(ApplyOutcome::Created)
             }
             Some(old) => {
-                let changed = e.subsets != old.subsets || e.metadata.labels != old.metadata.labels;
+                let changed = e.subsets != old.subsets
+                    || e.metadata.labels != old.metadata.labels
+                    || e.metadata.annotations != old.metadata.annotations;
                 self.keep_meta(&mut e.metadata, &old.metadata, changed);
                 self.store.endpoints.update(key, e);
                 Ok(outcome(changed))

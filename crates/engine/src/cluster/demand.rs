@@ -18,9 +18,10 @@
 
 use super::{Cluster, ObjectKey};
 use crate::api::apps::{Workload, WorkloadKind};
-use crate::api::core::{Node, Pod, Service};
+use crate::api::core::{Endpoints, Node, Pod, Service};
 use crate::api::discovery::{EndpointSlice, MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL};
 use crate::api::meta::{map_selector_matches, ObjectMeta};
+use crate::controllers::{MAX_ENDPOINTS_PER_SUBSET, MIRRORING_CONTROLLER};
 use crate::limits::{LimitExceeded, Limits, Resource, Usage};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -129,14 +130,42 @@ struct SliceAsk<'a> {
 
 impl SliceAsk<'_> {
     fn of(s: &EndpointSlice) -> SliceAsk<'_> {
+        let managed_by = s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str);
         SliceAsk {
             service: s
                 .service_name()
                 .map(|n| ObjectKey::new(s.metadata.namespace.as_str(), n)),
-            managed: s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str)
-                == Some(MANAGED_BY_CONTROLLER),
-            pairs: len_u64(s.endpoints.len()).saturating_mul(len_u64(s.ports.len())),
+            managed: managed_by == Some(MANAGED_BY_CONTROLLER),
+            // A mirrored slice is counted as the Endpoints it mirrors (`Demand::commit_endpoints`).
+            pairs: if managed_by == Some(MIRRORING_CONTROLLER) {
+                0
+            } else {
+                len_u64(s.endpoints.len()).saturating_mul(len_u64(s.ports.len()))
+            },
             name: &s.metadata.name,
+        }
+    }
+
+    /// What the mirroring controller will make of hand-written Endpoints: each subset's
+    /// addresses (at most [`MAX_ENDPOINTS_PER_SUBSET`] of them) × its ports, as slices no
+    /// selector accounts for; nothing for Endpoints that are not mirrored (`skip-mirror`).
+    fn of_endpoints(e: &Endpoints) -> SliceAsk<'_> {
+        let mirrored = crate::controllers::should_mirror(e);
+        let pairs = e.subsets.iter().filter(|_| mirrored).fold(0u64, |sum, s| {
+            let addresses =
+                (s.addresses.len() + s.not_ready_addresses.len()).min(MAX_ENDPOINTS_PER_SUBSET);
+            sum.saturating_add(len_u64(addresses).saturating_mul(len_u64(s.ports.len())))
+        });
+        SliceAsk {
+            service: Some(ObjectKey::new(
+                e.metadata.namespace.as_str(),
+                e.metadata.name.as_str(),
+            )),
+            // Like the controller's own slices: nothing while the Service has a selector (the
+            // Endpoints controller then rewrites the object), the addresses' worth otherwise.
+            managed: true,
+            pairs,
+            name: &e.metadata.name,
         }
     }
 }
@@ -196,6 +225,9 @@ impl Demand {
         }
         for s in c.store.endpoint_slices.values() {
             d.commit_slice(s, None);
+        }
+        for e in c.store.endpoints.values() {
+            d.commit_endpoints(e, None);
         }
         d
     }
@@ -402,6 +434,41 @@ impl Demand {
                     plural(len_u64(new.ports.len()))
                 ))
             })
+    }
+
+    /// Whether hand-written Endpoints may be stored (replacing `old`): the slices they will be
+    /// mirrored into count as hand-written slices do.
+    pub(crate) fn check_endpoints(
+        &self,
+        new: &Endpoints,
+        old: Option<&Endpoints>,
+    ) -> Result<(), LimitExceeded> {
+        let new_ask = SliceAsk::of_endpoints(new);
+        let new_ep = self.slice_part(&new_ask);
+        let old_ep = old.map_or(0, |o| self.slice_part(&SliceAsk::of_endpoints(o)));
+        self.limits
+            .check(
+                Resource::ServiceEndpoints,
+                self.endpoints.saturating_sub(old_ep),
+                new_ep,
+                old_ep,
+                ("Endpoints", new_ask.name, "subsets"),
+            )
+            .map_err(|e| {
+                e.because(format!(
+                    "{} address-port{} to mirror into EndpointSlices",
+                    new_ask.pairs,
+                    plural(new_ask.pairs)
+                ))
+            })
+    }
+
+    /// Count Endpoints stored (replacing `old`).
+    pub(crate) fn commit_endpoints(&mut self, new: &Endpoints, old: Option<&Endpoints>) {
+        if let Some(old) = old {
+            self.add_slice(&SliceAsk::of_endpoints(old), false);
+        }
+        self.add_slice(&SliceAsk::of_endpoints(new), true);
     }
 
     /// Count an EndpointSlice stored (replacing `old`).

@@ -286,6 +286,43 @@ fn endpointslices_written_by_hand_count_their_endpoints_times_ports() {
     refused(&r[0], Resource::ServiceEndpoints);
 }
 
+/// Hand-written v1 Endpoints of a selector-less Service are mirrored into EndpointSlices
+/// (issue 13, item 2): they count what the mirrored slices will, each subset's addresses (at
+/// most 1,000) × its ports.
+#[test]
+fn endpoints_written_by_hand_count_what_they_mirror() {
+    let endpoints = |name: &str, addresses: u32, ports: u32| {
+        let mut s = format!(
+            "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: {name}\nsubsets:\n- addresses:\n"
+        );
+        for i in 0..addresses {
+            s.push_str(&format!("  - ip: 10.100.{}.{}\n", i / 250, i % 250 + 1));
+        }
+        s.push_str("  ports:\n");
+        for i in 0..ports {
+            s.push_str(&format!("  - name: p{i}\n    port: {}\n", 8000 + i));
+        }
+        s
+    };
+    let mut c = fresh();
+    assert!(apply(&mut c, &plain_service("db", 1, ""))[0].is_ok());
+    let r = apply(&mut c, &endpoints("db", 1000, 301));
+    let (text, _, _) = refused(&r[0], Resource::ServiceEndpoints);
+    assert_eq!(
+        text,
+        "svcsim simulates at most 300000 Service endpoints; Endpoints db asks for 301000 (301000 address-ports to mirror into EndpointSlices), and the rest of the cluster for 7 more"
+    );
+    assert!(c
+        .store
+        .endpoints
+        .get(&ObjectKey::new("default", "db"))
+        .is_none());
+    assert!(apply(&mut c, &endpoints("db", 1000, 250))[0].is_ok());
+    c.settle();
+    // Counted once, as the Endpoints, not again as the slices mirrored from them.
+    assert_eq!(c.usage().service_endpoints, 7 + 250_000);
+}
+
 #[test]
 fn the_addresses_a_port_is_reached_at_multiply_its_rules() {
     // Every port is a rule per external IP (iptables, nftables) and a virtual server with all

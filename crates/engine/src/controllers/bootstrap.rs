@@ -215,7 +215,7 @@ fn services(c: &mut Cluster, control_plane: Option<&NodeConfig>) {
                 c,
                 "default",
                 "kubernetes",
-                &[("endpointslice.kubernetes.io/skip-mirror", "true")],
+                &[(super::SKIP_MIRROR_LABEL, "true")],
             );
             state::put_endpoints(
                 c,

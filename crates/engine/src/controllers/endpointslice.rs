@@ -179,9 +179,9 @@ fn pod_to_endpoint(pod: &Pod, node: Option<&Node>, svc: &Service, family: &str) 
 
 /// The identity of an endpoint in the desired set (`hashEndpoint`: addresses, hostname and
 /// the target's namespace/name); ordered so endpoints are placed in pod-name order.
-type EpKey = (String, String, Vec<String>, String);
+pub(super) type EpKey = (String, String, Vec<String>, String);
 
-fn ep_key(ep: &Endpoint) -> EpKey {
+pub(super) fn ep_key(ep: &Endpoint) -> EpKey {
     let mut addrs = ep.addresses.clone();
     addrs.sort();
     let (ns, name) = ep
@@ -193,7 +193,7 @@ fn ep_key(ep: &Endpoint) -> EpKey {
 }
 
 /// `EndpointsEqualBeyondHash`.
-fn equal_beyond_hash(a: &Endpoint, b: &Endpoint) -> bool {
+pub(super) fn equal_beyond_hash(a: &Endpoint, b: &Endpoint) -> bool {
     a.node_name == b.node_name
         && a.zone == b.zone
         && a.conditions == b.conditions
@@ -562,45 +562,58 @@ fn finalize(
     let trigger = rfc3339_nano(c.wall_now());
     if svc.metadata.deletion_timestamp.is_none() {
         for mut s in creates {
-            let mut name = String::new();
-            for _ in 0..16 {
-                name = format!(
-                    "{}{}",
-                    s.metadata.generate_name,
-                    c.rng.string_from(NAME_ALPHABET, 5)
-                );
-                if !c
-                    .store
-                    .endpoint_slices
-                    .contains_key(&ObjectKey::new(ns.as_str(), name.as_str()))
-                {
-                    break;
-                }
-            }
-            s.metadata.name = name;
-            s.metadata.uid = c.rng.uuid();
-            s.metadata.generation = Some(1);
-            s.metadata.creation_timestamp = Some(c.wall_now());
             s.metadata
                 .annotations
                 .insert(TRIGGER_TIME_ANNOTATION.to_string(), trigger.clone());
-            state::put_slice(c, s);
+            create_slice(c, s);
         }
     }
     for mut s in updates {
-        let key = ObjectKey::new(ns.as_str(), s.metadata.name.as_str());
-        if let Some(old) = c.store.endpoint_slices.get(&key) {
-            s.metadata.uid = old.metadata.uid.clone();
-            s.metadata.creation_timestamp = old.metadata.creation_timestamp;
-            s.metadata.generate_name = old.metadata.generate_name.clone();
-            s.metadata.generation = Some(old.metadata.generation.unwrap_or(1) + 1);
-        }
         s.metadata
             .annotations
             .insert(TRIGGER_TIME_ANNOTATION.to_string(), trigger.clone());
-        state::put_slice(c, s);
+        update_slice(c, s);
     }
     for s in deletes {
         state::remove_slice(c, &ObjectKey::new(ns.as_str(), s.metadata.name.as_str()));
     }
+}
+
+/// Create `s` as the API server does for a `generateName`: five random characters appended
+/// (drawn again on a clash), a UID, generation 1, the creation time.
+pub(super) fn create_slice(c: &mut Cluster, mut s: EndpointSlice) {
+    let ns = s.metadata.namespace.clone();
+    let mut name = String::new();
+    for _ in 0..16 {
+        name = format!(
+            "{}{}",
+            s.metadata.generate_name,
+            c.rng.string_from(NAME_ALPHABET, 5)
+        );
+        if !c
+            .store
+            .endpoint_slices
+            .contains_key(&ObjectKey::new(ns.as_str(), name.as_str()))
+        {
+            break;
+        }
+    }
+    s.metadata.name = name;
+    s.metadata.uid = c.rng.uuid();
+    s.metadata.generation = Some(1);
+    s.metadata.creation_timestamp = Some(c.wall_now());
+    state::put_slice(c, s);
+}
+
+/// Replace the slice named like `s`, keeping what the API server keeps (UID, creation time,
+/// generateName) and bumping its generation.
+pub(super) fn update_slice(c: &mut Cluster, mut s: EndpointSlice) {
+    let key = ObjectKey::new(s.metadata.namespace.as_str(), s.metadata.name.as_str());
+    if let Some(old) = c.store.endpoint_slices.get(&key) {
+        s.metadata.uid = old.metadata.uid.clone();
+        s.metadata.creation_timestamp = old.metadata.creation_timestamp;
+        s.metadata.generate_name = old.metadata.generate_name.clone();
+        s.metadata.generation = Some(old.metadata.generation.unwrap_or(1) + 1);
+    }
+    state::put_slice(c, s);
 }

@@ -3,14 +3,16 @@
 //! Level-triggered, but incremental like the real ones: [`reconcile`] re-observes only the keys
 //! the store's change logs recorded since the last look (as informers deliver only changes; the
 //! controllers' own writes come back too and are dropped by `resourceVersion`), queues the keys
-//! affected, and works the queues — workloads → pods, scheduling, EndpointSlices, Endpoints,
+//! affected, and works the queues — workloads → pods, scheduling, EndpointSlices (and those
+//! mirrored from hand-written Endpoints), Endpoints,
 //! LoadBalancer addresses — until they are empty. [`fire`] performs
 //! one piece of delayed work (a [`Timer`]): a kubelet step, a pod's removal, MetalLB's answer.
 //! [`bootstrap`] creates what a fresh kind cluster has.
 //!
 //! Files: `state` (caches, indexes, queues, and the write helpers that keep them current),
 //! `bootstrap`, `node_ipam`, `scheduler`, `kubelet`, `workloads` (Deployment, ReplicaSet,
-//! StatefulSet, DaemonSet, garbage collection in `state`), `endpointslice`, `endpoints`,
+//! StatefulSet, DaemonSet, garbage collection in `state`), `endpointslice`, `mirroring`,
+//! `endpoints`,
 //! `loadbalancer`.
 
 mod bootstrap;
@@ -18,6 +20,7 @@ mod endpoints;
 mod endpointslice;
 mod kubelet;
 mod loadbalancer;
+mod mirroring;
 mod node_ipam;
 mod scheduler;
 mod state;
@@ -30,6 +33,8 @@ pub use endpoints::{MAX_CAPACITY as ENDPOINTS_MAX_CAPACITY, OVER_CAPACITY_ANNOTA
 pub use endpointslice::{HEADLESS_LABEL, TRIGGER_TIME_ANNOTATION};
 pub use kubelet::{shutdown_ms, terminate_pod, READY_MS, SANDBOX_MS, START_MS};
 pub use loadbalancer::{LB_IPS_ANNOTATION, POOL_ANNOTATION, PROVISION_MS};
+pub(crate) use mirroring::should_mirror;
+pub use mirroring::{MAX_ENDPOINTS_PER_SUBSET, MIRRORING_CONTROLLER, SKIP_MIRROR_LABEL};
 pub(crate) use state::needs_reconcile;
 pub(crate) use state::workload_kind as workload_kind_of;
 pub use state::State;
@@ -79,6 +84,7 @@ pub fn reconcile_at_most(cluster: &mut Cluster, max_services: usize) {
     };
     for key in &services {
         endpointslice::sync_service(cluster, key);
+        mirroring::sync_service(cluster, key);
         endpoints::sync_service(cluster, key);
         loadbalancer::sync_service(cluster, key);
     }

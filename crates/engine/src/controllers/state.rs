@@ -630,11 +630,14 @@ fn forget_service(c: &mut Cluster, key: &ObjectKey) {
     );
     for name in c.controllers.slices_of(key) {
         let sk = ObjectKey::new(key.namespace.clone(), name);
+        // Its own slices, and those mirrored from its Endpoints (deleted with them below:
+        // the garbage collector removes their dependents).
         let owned = c.store.endpoint_slices.get(&sk).is_some_and(|s| {
             s.metadata.owner_references.iter().any(|o| {
-                o.kind == "Service"
+                (o.kind == "Service"
                     && o.name == key.name
-                    && (o.uid == old.uid || old.uid.is_empty())
+                    && (o.uid == old.uid || old.uid.is_empty()))
+                    || (o.kind == "Endpoints" && o.name == key.name)
             })
         });
         if owned {
@@ -990,8 +993,12 @@ fn observe_slice(c: &mut Cluster, key: &ObjectKey) {
     let Some(s) = c.store.endpoint_slices.get(key) else {
         return;
     };
-    let managed =
-        s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(MANAGED_BY_CONTROLLER);
+    // The slices a controller keeps for a Service: the EndpointSlice controller's, and those
+    // mirrored from its Endpoints.
+    let managed = matches!(
+        s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str),
+        Some(MANAGED_BY_CONTROLLER | super::MIRRORING_CONTROLLER)
+    );
     let service = match (managed, s.service_name()) {
         (true, Some(name)) => Some(ObjectKey::new(key.namespace.clone(), name)),
         _ => None,

@@ -14,7 +14,8 @@
 use super::service::externally_accessible;
 use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{
-    ClientIpConfig, Container, IntOrString, Namespace, Pod, PodSpec, Service, SessionAffinityConfig,
+    ClientIpConfig, Container, Endpoints, IntOrString, Namespace, Pod, PodSpec, Service,
+    SessionAffinityConfig,
 };
 use crate::api::discovery::EndpointSlice;
 
@@ -248,6 +249,15 @@ pub fn default_endpoint_slice(s: &mut EndpointSlice) {
         }
         if p.protocol.is_none() {
             p.protocol = Some("TCP".to_string());
+        }
+    }
+}
+
+/// core/v1 `SetDefaults_EndpointPort` for hand-written Endpoints: `protocol` "" → `TCP`.
+pub fn default_endpoints(e: &mut Endpoints) {
+    for p in e.subsets.iter_mut().flat_map(|s| s.ports.iter_mut()) {
+        if p.protocol.is_empty() {
+            p.protocol = "TCP".to_string();
         }
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod cluster_scoped;
 pub mod defaults;
+pub mod endpoints;
 pub mod endpointslice;
 pub mod field;
 pub mod ip;
@@ -29,7 +30,10 @@ mod testing;
 pub(crate) const SUPPORTED_PORT_PROTOCOLS: &[&str] = &["SCTP", "TCP", "UDP"];
 
 pub use cluster_scoped::{validate_namespace, validate_node};
-pub use defaults::{default_endpoint_slice, default_pod, default_service, default_workload};
+pub use defaults::{
+    default_endpoint_slice, default_endpoints, default_pod, default_service, default_workload,
+};
+pub use endpoints::validate_endpoints;
 pub use endpointslice::validate_endpoint_slice;
 pub use field::{BadValue, ErrorList, ErrorType, FieldError};
 pub use pod::validate_pod;

@@ -286,6 +286,17 @@ impl Session {
         &self.editing.results
     }
 
+    /// The warnings the API server sent back while the text was applied, each once, as
+    /// kubectl prints them on stderr: since v1.33 any request for a v1 `Endpoints` object says
+    /// it is deprecated (the page's Endpoints are still mirrored into EndpointSlices).
+    pub fn apply_warnings(&self) -> Vec<&'static str> {
+        let endpoints = self.editing.results.iter().any(|r| r.kind == "Endpoints");
+        endpoints
+            .then_some(svcsim_engine::printers::ENDPOINTS_DEPRECATION_WARNING)
+            .into_iter()
+            .collect()
+    }
+
     pub fn problems(&self) -> &[Problem] {
         &self.editing.problems
     }
