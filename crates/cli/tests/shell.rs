@@ -188,3 +188,35 @@ default$ kubectl exec client -- curl -s -m 2 http://legacy-db:5432
     );
     assert_eq!(r.stderr, "command terminated with exit code 7\n");
 }
+
+/// Issue 13, item 10: MetalLB's `metallb.io/allow-shared-ip` puts two LoadBalancer Services
+/// with one key and different ports on one address (the third, without the key, gets the
+/// next), and kube-proxy sends each port of the shared address to its own Service.
+#[test]
+fn load_balancers_with_one_sharing_key_share_an_address() {
+    let r = svcsim_with_stdin(
+        &[
+            "shell",
+            "-f",
+            "lb-shared.yaml",
+            "-f",
+            "clusterip-selector.yaml",
+            "-f",
+            "client.yaml",
+        ],
+        "kubectl get svc web admin alone\nkubectl exec client -- curl -s -m 2 http://172.18.255.200:8080/hostname\n",
+    );
+    assert_eq!(
+        r.stdout,
+        "\
+default$ kubectl get svc web admin alone
+NAME    TYPE           CLUSTER-IP      EXTERNAL-IP      PORT(S)          AGE
+web     LoadBalancer   10.96.163.255   172.18.255.200   80:32621/TCP     2s
+admin   LoadBalancer   10.96.65.151    172.18.255.200   8080:30726/TCP   2s
+alone   LoadBalancer   10.96.140.71    172.18.255.201   80:32519/TCP     2s
+default$ kubectl exec client -- curl -s -m 2 http://172.18.255.200:8080/hostname
+my-app-859ff7cd86-mgdnk
+"
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -41,10 +41,18 @@ pub enum LbAllocError {
     /// MetalLB's event text when no pool has a free address.
     #[error("no available IPs")]
     Exhausted,
-    #[error("\"{0}\" is not allowed in config")]
+    /// Go's `%q` of the requested `[]net.IP`.
+    #[error("[\"{0}\"] is not allowed in config")]
     NotInPool(String),
     #[error("\"{0}\" is already in use")]
     InUse(String),
+    /// MetalLB's `checkSharing`: the address is held by Services this one may not share it
+    /// with (no `metallb.io/allow-shared-ip`, another key, or another backend).
+    #[error("can't change sharing key for \"{service}\", address also in use by {others}")]
+    SharingKey { service: String, others: String },
+    /// MetalLB's `checkSharing`: a Service sharing the address already uses this port.
+    #[error("port {port} is already in use on \"{ip}\"")]
+    PortInUse { port: String, ip: String },
     /// `AllocateFromPool` with a pool no `IPAddressPool` defines.
     #[error("unknown pool \"{0}\"")]
     UnknownPool(String),
@@ -293,75 +301,111 @@ impl LbAllocator {
 
     /// The lowest free address of the first auto-assign pool that has one, and the pool's name.
     pub fn allocate(&mut self) -> Result<(Ipv4Addr, String), LbAllocError> {
-        let names: Vec<String> = self
-            .pools
-            .iter()
-            .filter(|p| p.auto_assign)
-            .map(|p| p.name.clone())
-            .collect();
-        for name in names {
-            if let Ok(found) = self.allocate_from_pool(&name) {
-                return Ok(found);
-            }
-        }
-        Err(LbAllocError::Exhausted)
+        self.allocate_sharing(None, &BTreeSet::new())
     }
 
     /// MetalLB's `AllocateFromPool` (the `metallb.io/address-pool` annotation): the lowest free
     /// address of the named pool, auto-assigning or not.
     pub fn allocate_from_pool(&mut self, name: &str) -> Result<(Ipv4Addr, String), LbAllocError> {
-        let Some(pool) = self.pools.iter().find(|p| p.name == name) else {
-            return Err(LbAllocError::UnknownPool(name.to_string()));
+        self.allocate_sharing(Some(name), &BTreeSet::new())
+    }
+
+    /// [`allocate`](Self::allocate) (`pool` None) or
+    /// [`allocate_from_pool`](Self::allocate_from_pool) for a Service that may share the
+    /// addresses in `shareable` (in use by Services with its `metallb.io/allow-shared-ip` key,
+    /// on other ports): MetalLB's `getIPFromCIDR` walks each pool in order and takes the first
+    /// address that is free or shareable, so Services with one key end up on one address.
+    pub fn allocate_sharing(
+        &mut self,
+        pool: Option<&str>,
+        shareable: &BTreeSet<u32>,
+    ) -> Result<(Ipv4Addr, String), LbAllocError> {
+        let candidates: Vec<usize> = match pool {
+            Some(name) => match self.pools.iter().position(|p| p.name == name) {
+                Some(i) => vec![i],
+                None => return Err(LbAllocError::UnknownPool(name.to_string())),
+            },
+            None => (0..self.pools.len())
+                .filter(|&i| self.pools[i].auto_assign)
+                .collect(),
         };
-        {
-            for &(lo, hi) in &pool.ranges {
-                // Walk only the used addresses inside the range to find the first gap.
-                let mut candidate = lo;
-                loop {
-                    if candidate > hi {
-                        break;
+        for i in candidates {
+            let p = &self.pools[i];
+            let free = self.lowest_free(p);
+            let shared = p
+                .ranges
+                .iter()
+                .filter_map(|&(lo, hi)| {
+                    shareable
+                        .range(lo..=hi)
+                        .copied()
+                        .find(|&ip| Self::usable(p, ip) && unusable_block_end(ip).is_none())
+                })
+                .min();
+            let pick = match (free, shared) {
+                (Some(f), Some(s)) => Some(f.min(s)),
+                (f, s) => f.or(s),
+            };
+            if let Some(ip) = pick {
+                let name = p.name.clone();
+                self.used.insert(ip);
+                return Ok((Ipv4Addr::from(ip), name));
+            }
+        }
+        Err(match pool {
+            Some(name) => LbAllocError::PoolExhausted(name.to_string()),
+            None => LbAllocError::Exhausted,
+        })
+    }
+
+    /// The lowest address of `pool` that is neither in use nor skipped.
+    fn lowest_free(&self, pool: &Pool) -> Option<u32> {
+        'ranges: for &(lo, hi) in &pool.ranges {
+            let mut candidate = lo;
+            while candidate <= hi {
+                if let Some(end) = unusable_block_end(candidate) {
+                    match end.checked_add(1) {
+                        Some(next) => candidate = next,
+                        None => continue 'ranges,
                     }
-                    if let Some(end) = unusable_block_end(candidate) {
-                        match end.checked_add(1) {
-                            Some(c) => {
-                                candidate = c;
-                                continue;
-                            }
-                            None => break,
-                        }
-                    }
-                    if !self.used.contains(&candidate) && Self::usable(pool, candidate) {
-                        self.used.insert(candidate);
-                        return Ok((Ipv4Addr::from(candidate), pool.name.clone()));
-                    }
-                    match candidate.checked_add(1) {
-                        Some(c) => candidate = c,
-                        None => break,
-                    }
+                    continue;
+                }
+                if !self.used.contains(&candidate) && Self::usable(pool, candidate) {
+                    return Some(candidate);
+                }
+                match candidate.checked_add(1) {
+                    Some(next) => candidate = next,
+                    None => continue 'ranges,
                 }
             }
         }
-        Err(LbAllocError::PoolExhausted(name.to_string()))
+        None
     }
 
-    /// Reserve a requested address; it must be inside some pool (MetalLB's `poolFor`: an
-    /// address a pool with `avoidBuggyIPs` skips is in none), and one svcsim hands out.
-    pub fn reserve(&mut self, ip: &str) -> Result<(Ipv4Addr, String), LbAllocError> {
+    /// The pool a requested address belongs to (MetalLB's `poolFor`: an address a pool with
+    /// `avoidBuggyIPs` skips is in none).
+    pub fn pool_of(&self, ip: &str) -> Result<(Ipv4Addr, String), LbAllocError> {
         let addr = parse_ipv4(ip).ok_or_else(|| LbAllocError::NotInPool(ip.to_string()))?;
         let n = u32::from(addr);
         if unusable_block_end(n).is_some() {
             return Err(LbAllocError::NotInPool(ip.to_string()));
         }
-        let pool = self
-            .pools
+        self.pools
             .iter()
             .filter(|p| Self::usable(p, n))
             .find(|p| p.ranges.iter().any(|&(lo, hi)| (lo..=hi).contains(&n)))
-            .ok_or_else(|| LbAllocError::NotInPool(ip.to_string()))?;
-        if !self.used.insert(n) {
+            .map(|p| (addr, p.name.clone()))
+            .ok_or_else(|| LbAllocError::NotInPool(ip.to_string()))
+    }
+
+    /// Reserve a requested address; it must be inside some pool (MetalLB's `poolFor`: an
+    /// address a pool with `avoidBuggyIPs` skips is in none), and one svcsim hands out.
+    pub fn reserve(&mut self, ip: &str) -> Result<(Ipv4Addr, String), LbAllocError> {
+        let (addr, pool) = self.pool_of(ip)?;
+        if !self.used.insert(u32::from(addr)) {
             return Err(LbAllocError::InUse(ip.to_string()));
         }
-        Ok((addr, pool.name.clone()))
+        Ok((addr, pool))
     }
 
     pub fn release(&mut self, ip: &str) {

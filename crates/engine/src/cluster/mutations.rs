@@ -158,8 +158,19 @@ impl Cluster {
                     return Err(not_found("services", name));
                 };
                 self.alloc.release_service(&svc);
+                // An address shared with other Services (`metallb.io/allow-shared-ip`) stays
+                // theirs.
                 for ing in &svc.status.load_balancer.ingress {
-                    self.alloc.lb.release(&ing.ip);
+                    let shared = self.store.services.values().any(|o| {
+                        o.status
+                            .load_balancer
+                            .ingress
+                            .iter()
+                            .any(|i| i.ip == ing.ip)
+                    });
+                    if !shared {
+                        self.alloc.lb.release(&ing.ip);
+                    }
                 }
                 Ok(())
             }

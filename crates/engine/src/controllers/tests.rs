@@ -1022,6 +1022,11 @@ fn load_balancer_address_pool_annotation_picks_the_pool() {
         ("d", "metallb.io/address-pool", "nope"),
         ("e", "metallb.universe.tf/loadBalancerIPs", "172.18.255.210"),
         ("f", "unrelated/annotation", "x"),
+        ("g", "metallb.io/loadBalancerIPs", "172.18.255.211"),
+        ("h", "metallb.io/loadBalancerIPs", "172.18.255.212"),
+        ("i", "metallb.io/loadBalancerIPs", "172.18.255.x"),
+        ("j", "metallb.io/loadBalancerIPs", "fc00:f853:ccd:e793::10"),
+        ("k", "metallb.io/loadBalancerIPs", "10.0.0.1"),
     ];
     for (name, key, value) in annotated {
         add_service(&mut c, name, "web", IntOrString::Int(80), false);
@@ -1032,6 +1037,17 @@ fn load_balancer_address_pool_annotation_picks_the_pool() {
             .unwrap();
         svc.spec.type_ = "LoadBalancer".into();
         svc.metadata.annotations.insert(key.into(), value.into());
+        match name {
+            // An address from another pool than the one asked for.
+            "g" => {
+                svc.metadata
+                    .annotations
+                    .insert("metallb.io/address-pool".into(), "reserved".into());
+            }
+            // The annotation and the deprecated field together.
+            "h" => svc.spec.load_balancer_ip = "172.18.255.213".into(),
+            _ => {}
+        }
     }
     c.settle();
     let ip = |n: &str| {
@@ -1060,6 +1076,23 @@ fn load_balancer_address_pool_annotation_picks_the_pool() {
         failed("d").as_deref(),
         Some("Failed to allocate IP for \"default/d\": unknown pool \"nope\"")
     );
+    // metallb `controller/service.go` `allocateIPs` / `getDesiredLbIPs`.
+    for (name, why) in [
+        ("g", "requested loadBalancer IP(s) [\"172.18.255.211\"] is not compatible with requested address pool reserved"),
+        ("h", "service can not have both metallb.io/loadBalancerIPs and svc.Spec.LoadBalancerIP"),
+        ("i", "invalid metallb.io/loadBalancerIPs: \"172.18.255.x\""),
+        ("j", "requested loadBalancer IP(s) [\"fc00:f853:ccd:e793::10\"] does not match the ipFamily of the service"),
+        ("k", "[\"10.0.0.1\"] is not allowed in config"),
+    ] {
+        assert_eq!(
+            failed(name),
+            Some(format!("Failed to allocate IP for \"default/{name}\": {why}")),
+            "{name}"
+        );
+        assert_eq!(ip(name), None, "{name}");
+    }
+    // The address refused for "g" is free again.
+    assert!(!c.alloc.lb.is_used("172.18.255.211"));
     assert_eq!(
         c.store
             .service("default", "a")
@@ -1100,4 +1133,105 @@ fn shutdown_time_follows_prestop_hooks_and_the_grace_period() {
     assert_eq!(shutdown_ms(&pod(16, &[15])), 16_000);
     assert_eq!(shutdown_ms(&pod(15, &[15])), 17_000);
     assert_eq!(shutdown_ms(&pod(0, &[0])), 0);
+}
+
+/// Issue 13, item 10: `metallb.io/allow-shared-ip` (metallb `internal/allocator`
+/// `checkSharing`, `sharingOK`): Services with one key share the first address that is free
+/// or shareable when their ports differ; another key, no key, a port in use or another backend
+/// (`externalTrafficPolicy: Local` with another selector) keep them apart, and asking for a
+/// held address gives MetalLB's words. The address is freed with its last Service.
+#[test]
+fn load_balancers_share_an_address_with_allow_shared_ip() {
+    let mut c = Cluster::new(ClusterConfig::default(), 1);
+    let add = |c: &mut Cluster,
+               name: &str,
+               port: (&str, i32),
+               annotations: &[(&str, &str)],
+               local: bool| {
+        add_service(c, name, "dns", IntOrString::Int(53), false);
+        let svc = c
+            .store
+            .services
+            .get_mut(&ObjectKey::new("default", name))
+            .unwrap();
+        svc.spec.type_ = "LoadBalancer".into();
+        svc.spec.ports[0].protocol = port.0.into();
+        svc.spec.ports[0].port = port.1;
+        if local {
+            svc.spec.external_traffic_policy = "Local".into();
+            svc.spec.selector = labels(&[("app", "other")]);
+        }
+        for (k, v) in annotations {
+            svc.metadata.annotations.insert((*k).into(), (*v).into());
+        }
+        c.settle();
+    };
+    let shared = [("metallb.io/allow-shared-ip", "dns")];
+    add(&mut c, "dns-tcp", ("TCP", 53), &shared, false);
+    add(
+        &mut c,
+        "dns-udp",
+        ("UDP", 53),
+        &[("metallb.universe.tf/allow-shared-ip", "dns")],
+        false,
+    );
+    add(&mut c, "other", ("TCP", 80), &[], false);
+    add(&mut c, "dns-tcp2", ("TCP", 53), &shared, false);
+    add(&mut c, "local", ("TCP", 8053), &shared, true);
+    add(
+        &mut c,
+        "wants-200",
+        ("TCP", 8080),
+        &[("metallb.io/loadBalancerIPs", "172.18.255.200")],
+        false,
+    );
+    add(
+        &mut c,
+        "wants-200-udp53",
+        ("UDP", 53),
+        &[("metallb.io/loadBalancerIPs", "172.18.255.200"), shared[0]],
+        false,
+    );
+    add(
+        &mut c,
+        "wants-200-tcp80",
+        ("TCP", 80),
+        &[("metallb.io/loadBalancerIPs", "172.18.255.200"), shared[0]],
+        false,
+    );
+    let ip = |c: &Cluster, n: &str| {
+        c.store
+            .service("default", n)
+            .and_then(|s| s.status.load_balancer.ingress.first().map(|i| i.ip.clone()))
+    };
+    assert_eq!(ip(&c, "dns-tcp").as_deref(), Some("172.18.255.200"));
+    assert_eq!(ip(&c, "dns-udp").as_deref(), Some("172.18.255.200"));
+    assert_eq!(ip(&c, "other").as_deref(), Some("172.18.255.201"));
+    assert_eq!(ip(&c, "dns-tcp2").as_deref(), Some("172.18.255.202"));
+    assert_eq!(ip(&c, "local").as_deref(), Some("172.18.255.203"));
+    assert_eq!(ip(&c, "wants-200-tcp80").as_deref(), Some("172.18.255.200"));
+    let failed = |c: &Cluster, n: &str| {
+        c.events
+            .iter()
+            .find(|e| e.reason == "AllocationFailed" && e.object == format!("service/{n}"))
+            .map(|e| e.message.clone())
+    };
+    assert_eq!(
+        failed(&c, "wants-200").as_deref(),
+        Some("Failed to allocate IP for \"default/wants-200\": can't change sharing key for \"default/wants-200\", address also in use by default/dns-tcp,default/dns-udp")
+    );
+    assert_eq!(
+        failed(&c, "wants-200-udp53").as_deref(),
+        Some("Failed to allocate IP for \"default/wants-200-udp53\": port UDP/53 is already in use on \"172.18.255.200\"")
+    );
+    // Freed only with the last of its Services.
+    for name in ["dns-tcp", "dns-udp"] {
+        c.delete("service", "default", name).unwrap();
+        c.settle();
+        assert!(c.alloc.lb.is_used("172.18.255.200"), "{name}");
+    }
+    c.delete("service", "default", "wants-200-tcp80").unwrap();
+    c.settle();
+    // The Service that wanted it gets it now.
+    assert_eq!(ip(&c, "wants-200").as_deref(), Some("172.18.255.200"));
 }

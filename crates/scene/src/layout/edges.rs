@@ -190,8 +190,11 @@ impl Ends<'_> {
     }
 
     /// LoadBalancer address → its Service.
-    fn lb_edges(&self, lbs: &[(String, &Service)], edges: &mut Vec<Item>) {
-        for (ip, s) in lbs {
+    fn lb_edges(&self, lbs: &[(String, Vec<&Service>)], edges: &mut Vec<Item>) {
+        for (ip, s) in lbs
+            .iter()
+            .flat_map(|(ip, on)| on.iter().map(move |s| (ip, s)))
+        {
             let lid = ObjectId::LoadBalancer(ip.clone());
             let sid = ObjectId::service(&s.metadata.namespace, &s.metadata.name);
             if let (Some(l), Some(r)) = (self.scene.rect(&lid), self.services.get(&sid)) {

@@ -142,7 +142,8 @@ impl NodeBox<'_> {
 /// What the row above the cluster holds besides the external client and "other hosts".
 pub(super) struct Outside<'a> {
     /// LoadBalancer addresses, each with the first Service (in display order) that has it.
-    pub(super) lbs: Vec<(String, &'a Service)>,
+    /// Each load-balancer address and the Services on it (several when they share it).
+    pub(super) lbs: Vec<(String, Vec<&'a Service>)>,
     /// Manual endpoints: slice addresses that are neither pods, nodes nor LBs.
     pub(super) externals: BTreeSet<String>,
 }
@@ -287,11 +288,16 @@ fn gather_outside<'a>(
     services: &[&'a Service],
     pod_by_ip: &BTreeMap<&str, ObjectId>,
 ) -> Outside<'a> {
-    let mut lbs: Vec<(String, &Service)> = Vec::new();
+    // One box per address; Services sharing it (`metallb.io/allow-shared-ip`) share the box.
+    let mut lbs: Vec<(String, Vec<&Service>)> = Vec::new();
     for s in services {
         for ing in &s.status.load_balancer.ingress {
-            if !ing.ip.is_empty() && !lbs.iter().any(|(ip, _)| *ip == ing.ip) {
-                lbs.push((ing.ip.clone(), s));
+            if ing.ip.is_empty() {
+                continue;
+            }
+            match lbs.iter_mut().find(|(ip, _)| *ip == ing.ip) {
+                Some((_, on)) => on.push(s),
+                None => lbs.push((ing.ip.clone(), vec![s])),
             }
         }
     }

@@ -17,14 +17,21 @@ pub(super) fn draw_outside(scene: &mut Scene, grid: &Grid, outside: &Outside) {
     scene.layer = 2;
     draw_client(scene, grid.slot_rect(0));
     let mut next_slot = 1;
-    for (ip, svc) in &outside.lbs {
+    for (ip, on) in &outside.lbs {
         let id = ObjectId::LoadBalancer(ip.clone());
-        let ports: Vec<String> = svc.spec.ports.iter().map(|p| p.port.to_string()).collect();
-        let sub = format!(
-            "{} :{}",
-            qualified(&svc.metadata.namespace, &svc.metadata.name),
-            ports.join(",")
-        );
+        let sub = on
+            .iter()
+            .map(|svc| {
+                let ports: Vec<String> =
+                    svc.spec.ports.iter().map(|p| p.port.to_string()).collect();
+                format!(
+                    "{} :{}",
+                    qualified(&svc.metadata.namespace, &svc.metadata.name),
+                    ports.join(",")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
         outside_box(
             scene,
             grid.slot_rect(next_slot),
