@@ -6,6 +6,7 @@
 
 use crate::model::{use_model, use_player, use_prefs};
 use leptos::prelude::*;
+use svcsim_engine::dns::ResolverFlavor;
 use svcsim_scene::animation::HopEvent;
 use svcsim_scene::journey::{destinations, shortlist, sources, CHOICES_SHOWN};
 
@@ -170,9 +171,24 @@ fn leg_text(e: &HopEvent) -> String {
     match &e.dns {
         Some(d) => match &d.answer {
             Some(a) => format!("{}: {a}", e.leg),
-            None => format!("{}: {}?", e.leg, d.question),
+            None => match d.resolver {
+                Some(r) => format!("{}: {}? ({} resolver)", e.leg, d.question, r.as_str()),
+                None => format!("{}: {}?", e.leg, d.question),
+            },
         },
         None => e.leg.clone(),
+    }
+}
+
+/// What the resolver means for the lookup the class watches.
+fn resolver_text(r: ResolverFlavor) -> &'static str {
+    match r {
+        ResolverFlavor::Musl => {
+            "musl (an Alpine image): stops at the first answer that is not NXDOMAIN"
+        }
+        ResolverFlavor::Glibc => {
+            "glibc: goes on through the search list after NXDOMAIN, NODATA and SERVFAIL"
+        }
     }
 }
 
@@ -204,6 +220,10 @@ fn hop_detail(e: &HopEvent) -> impl IntoView {
             {e.dns.clone().map(|d| view! {
                 <dt>"DNS question"</dt>
                 <dd><code id="hop-dns-question">{d.question}</code></dd>
+                {d.resolver.map(|r| view! {
+                    <dt>"Resolver"</dt>
+                    <dd id="hop-dns-resolver">{resolver_text(r)}</dd>
+                })}
                 {d.answer.map(|a| view! { <dt>"DNS answer"</dt><dd><code id="hop-dns-answer">{a}</code></dd> })}
             })}
             <dt>"Where"</dt>

@@ -7,6 +7,7 @@
 //! `-fv` and `-f=v`.
 
 use crate::outcome::Outcome;
+use svcsim_engine::dns::ResolverFlavor;
 use svcsim_engine::printers::Output;
 use svcsim_engine::proxy::ProxyMode;
 use svcsim_scene::cmdline::{self, boolean, string, uint, Spec};
@@ -44,6 +45,8 @@ pub struct Args {
     pub via: Option<String>,
     /// `-l` / `--selector` (get, describe): a label selector, as typed.
     pub selector: Option<String>,
+    /// `--resolver` (trace, dns): `glibc` or `musl` instead of the one the pod's image has.
+    pub resolver: Option<String>,
 }
 
 /// A command-line error, printed as kubectl prints pflag errors (`error: …`).
@@ -67,6 +70,7 @@ const FLAGS: &[Spec] = &[
     string("mode", None),
     string("via", None),
     string("selector", Some('l')),
+    string("resolver", None),
 ];
 
 /// The `-o` formats svcsim supports, in kubectl's wording.
@@ -113,6 +117,7 @@ impl Args {
                 "mode" => args.mode = text(),
                 "via" => args.via = text(),
                 "selector" => args.selector = text(),
+                "resolver" => args.resolver = text(),
                 _ => {}
             }
         }
@@ -149,6 +154,22 @@ impl Args {
     }
 
     /// `--mode`, parsed.
+    /// `--resolver`: None to use the client image's C library.
+    pub fn resolver(&self, command: &str) -> Result<Option<ResolverFlavor>, Outcome> {
+        match self.resolver.as_deref() {
+            None => Ok(None),
+            Some("glibc") => Ok(Some(ResolverFlavor::Glibc)),
+            Some("musl") => Ok(Some(ResolverFlavor::Musl)),
+            Some(other) => Err(Outcome::default().usage_error(
+                &format!(
+                    "--resolver {}: want glibc or musl",
+                    svcsim_engine::quote::go_quote_capped(other)
+                ),
+                Some(command),
+            )),
+        }
+    }
+
     pub fn mode(&self, command: &str) -> Result<Option<ProxyMode>, Outcome> {
         match &self.mode {
             None => Ok(None),

@@ -22,6 +22,10 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(j) => j,
         Err(o) => return o,
     };
+    let flavor = match args.resolver("dns") {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
     let name = match args.one_operand("dns", "a NAME") {
         Ok(n) => n,
         Err(o) => return o,
@@ -54,11 +58,12 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(b) => b,
         Err(o) => return o,
     };
-    let (label, conf) = match &origin {
+    let (label, conf, image_flavor) = match &origin {
         Origin::Pod { namespace, name } => match cluster.store.pod(namespace, name) {
             Some(p) => (
                 format!("pod/{name} ({namespace})"),
                 dns::resolv_conf(&cluster, p),
+                ResolverFlavor::of_pod(p, None),
             ),
             None => {
                 out.err(format!(
@@ -81,6 +86,8 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
             (
                 format!("node/{name}"),
                 dns::node_resolv_conf(&cluster, name),
+                // kind's node image is Debian.
+                ResolverFlavor::Glibc,
             )
         }
         Origin::External { .. } => {
@@ -99,7 +106,7 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
         &conf,
         &asked,
         qtype,
-        ResolverFlavor::Glibc,
+        flavor.unwrap_or(image_flavor),
     );
     if json {
         out.json(&serde_json::json!({
@@ -113,7 +120,17 @@ pub fn dns(args: Args, stdin: &mut dyn Read) -> Outcome {
     for line in conf.to_string().lines() {
         text.push_str(&format!(";;   {line}\n"));
     }
-    text.push('\n');
+    // Which C library walks the search list (they differ: musl stops at the first answer
+    // that is not NXDOMAIN, glibc goes on after NODATA and SERVFAIL).
+    let why = if flavor.is_some() {
+        "--resolver"
+    } else {
+        "the image's"
+    };
+    text.push_str(&format!(
+        ";; resolver: {} ({why})\n\n",
+        resolution.flavor.as_str()
+    ));
     for (i, step) in resolution.steps.iter().enumerate() {
         match &step.response {
             Ok(r) => {

@@ -26,9 +26,10 @@ Usage:
              [-f FILE...] [--seed N]
   svcsim describe service [NAME | -l SELECTOR] [-n NAMESPACE | -A] [-f FILE...] [--seed N]
   svcsim trace -f FILE... --from pod/NAME|node/NAME|external[/IP] [-n NS] DEST
-               [--proto tcp|udp|sctp] [--count N] [--mode M] [--via NODE] [-o json]
+               [--proto tcp|udp|sctp] [--count N] [--mode M] [--via NODE]
+               [--resolver glibc|musl] [-o json]
   svcsim dns -f FILE... --from pod/NAME|node/NAME [-n NS] NAME
-             [--type A|AAAA|SRV|PTR|CNAME|TXT] [-o json]
+             [--type A|AAAA|SRV|PTR|CNAME|TXT] [--resolver glibc|musl] [-o json]
   svcsim rules -f FILE... --node NODE [--mode iptables|nftables|ipvs] [-o json]
   svcsim shell -f FILE... [--seed N] [SCRIPT]
   svcsim version
@@ -63,6 +64,8 @@ Flags:
       --count N           trace: N connections, then the per-endpoint distribution
       --via NODE          trace: the node LoadBalancer/external IP traffic enters
       --type TYPE         dns: record type (default A)
+      --resolver LIBC     trace/dns: the client's resolver, glibc or musl (default: its image's:
+                          musl for Alpine-based images, glibc otherwise)
       --node NODE         rules: the node whose kube-proxy rules to print
       --mode MODE         rules/trace: iptables, nftables or ipvs (default: the cluster's)
   -h, --help              this help

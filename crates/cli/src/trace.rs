@@ -53,6 +53,10 @@ pub fn trace(args: Args, stdin: &mut dyn Read) -> Outcome {
         Ok(m) => m,
         Err(o) => return o,
     };
+    let flavor = match args.resolver("trace") {
+        Ok(f) => f,
+        Err(o) => return o,
+    };
     if args.count == Some(0) || args.count.is_some_and(|c| c > MAX_COUNT) {
         return Outcome::default().usage_error(
             &format!("--count must be between 1 and {MAX_COUNT}"),
@@ -77,6 +81,7 @@ pub fn trace(args: Args, stdin: &mut dyn Read) -> Outcome {
         protocol,
         via_node: args.via.clone(),
         mode,
+        flavor,
         ..TraceOptions::default()
     };
     // The packet's random choices continue the cluster's seeded stream.

@@ -215,6 +215,7 @@ fn dns_a_from_a_pod() {
 ;;   search default.svc.cluster.local svc.cluster.local cluster.local
 ;;   nameserver 10.96.0.10
 ;;   options ndots:5
+;; resolver: glibc (the image's)
 
 ;; query 1: my-service.default.svc.cluster.local. A
 ;; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 19485
@@ -491,4 +492,81 @@ fn rules_other_modes_and_errors() {
         "Error from server (NotFound): nodes \"ghost\" not found\n",
     );
     fails(&["rules", "-f", "nodeport.yaml", "--node", "kind-worker", "--mode", "bpf"], "error: unknown proxy mode \"bpf\" (want iptables, nftables or ipvs)\nSee 'svcsim rules --help' for usage.\n");
+}
+
+/// Issue 13, item 11: the resolver is the pod image's C library. `default` is a namespace:
+/// `default.svc.cluster.local` exists without records (NODATA). musl (Alpine) stops there;
+/// glibc (`--resolver glibc`, to compare) walks on through the search list and the name
+/// as-is. Both end in NO_DATA, after 2 queries and after 4.
+#[test]
+fn the_resolver_follows_the_image_and_can_be_chosen() {
+    let queries = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| {
+                l.starts_with(";; query ") || l.starts_with(";; resolver") || l.starts_with(";; =>")
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    let musl = ok(&[
+        "dns",
+        "-f",
+        "alpine-client.yaml",
+        "--from",
+        "pod/alpine",
+        "default",
+    ]);
+    assert_eq!(
+        queries(&musl),
+        vec![
+            ";; resolver: musl (the image's)",
+            ";; query 1: default.default.svc.cluster.local. A",
+            ";; query 2: default.svc.cluster.local. A",
+            ";; => A default: NO_DATA",
+        ]
+    );
+    let glibc = ok(&[
+        "dns",
+        "-f",
+        "alpine-client.yaml",
+        "--from",
+        "pod/alpine",
+        "--resolver",
+        "glibc",
+        "default",
+    ]);
+    assert_eq!(
+        queries(&glibc),
+        vec![
+            ";; resolver: glibc (--resolver)",
+            ";; query 1: default.default.svc.cluster.local. A",
+            ";; query 2: default.svc.cluster.local. A",
+            ";; query 3: default.cluster.local. A",
+            ";; query 4: default. A",
+            ";; => A default: NO_DATA",
+        ]
+    );
+    // A trace from the Alpine pod resolves as musl does.
+    let trace = ok(&[
+        "trace",
+        "-f",
+        "alpine-client.yaml",
+        "--from",
+        "pod/alpine",
+        "default",
+    ]);
+    assert!(trace.contains("(A, musl resolver)"), "{trace}");
+    fails(
+        &[
+            "dns",
+            "-f",
+            "alpine-client.yaml",
+            "--from",
+            "pod/alpine",
+            "--resolver",
+            "uclibc",
+            "x",
+        ],
+        "error: --resolver \"uclibc\": want glibc or musl\nSee 'svcsim dns --help' for usage.\n",
+    );
 }

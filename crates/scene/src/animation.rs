@@ -98,6 +98,9 @@ pub struct DnsText {
     /// Only on the answer's hops: `A 10.96.163.255`, `CNAME db.example.com → A 93.184.216.34`,
     /// `NXDOMAIN (no such name)`, `NODATA (the name exists, no A record)`, `SERVFAIL`.
     pub answer: Option<String>,
+    /// On the first lookup's legs: the client's resolver (`glibc`, `musl` for an Alpine image),
+    /// which decides the order of the search list and where the walk stops.
+    pub resolver: Option<svcsim_engine::dns::ResolverFlavor>,
 }
 
 /// What a response says, in one line: its records (the A records of one name on one line, a
@@ -328,6 +331,11 @@ impl Timeline {
                 ),
                 None => (None, None, None),
             };
+            let resolver = journey
+                .resolution
+                .as_ref()
+                .filter(|_| q == 0)
+                .map(|r| r.flavor);
             let dns = |label: String, answer: bool| Leg {
                 phase: Phase::Dns,
                 label,
@@ -335,6 +343,7 @@ impl Timeline {
                 dns: question.map(|question| DnsText {
                     question: question.clone(),
                     answer: response.filter(|_| answer).map(answer_text),
+                    resolver,
                 }),
             };
             legs.push((dns(format!("DNS query {}", q + 1), false), &dj.hops));

@@ -527,3 +527,29 @@ fn a_hop_says_its_action_once() {
         );
     }
 }
+
+/// Issue 13, item 11: the first lookup's legs say which resolver walks the search list — the
+/// client image's C library (glibc; musl on an Alpine image).
+#[test]
+fn the_first_lookup_names_the_client_resolver() {
+    use svcsim_engine::dns::ResolverFlavor;
+    let resolver_of = |image: &str| {
+        let yaml = format!(
+            "{APP}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: shell\nspec:\n  containers:\n  - name: shell\n    image: {image}\n"
+        );
+        let cluster = cluster_from(&yaml);
+        let scene = layout(&cluster, &LayoutOptions::default());
+        let tl = Timeline::new(&journey(&cluster, "pod/shell", "my-service"), &scene);
+        let first = tl.events()[0].dns.as_ref().and_then(|d| d.resolver);
+        // Only the first lookup says it (the later queries are the same resolver's).
+        assert!(tl
+            .events()
+            .iter()
+            .filter(|e| e.leg != "DNS query 1" && e.leg != "DNS answer 1")
+            .all(|e| e.dns.as_ref().is_none_or(|d| d.resolver.is_none())));
+        first
+    };
+    assert_eq!(resolver_of("alpine:3.20"), Some(ResolverFlavor::Musl));
+    assert_eq!(resolver_of("nginx:1.27-alpine"), Some(ResolverFlavor::Musl));
+    assert_eq!(resolver_of("busybox:1.36"), Some(ResolverFlavor::Glibc));
+}

@@ -39,6 +39,44 @@ pub enum ResolverFlavor {
     Musl,
 }
 
+impl ResolverFlavor {
+    /// The C library of a container image: musl for Alpine-based images (`alpine:3.20`,
+    /// `nginx:1.27-alpine`, `python:3.12-alpine3.20`) and busybox's musl build, glibc for
+    /// everything else (Debian, Ubuntu, UBI, distroless and busybox's default glibc build).
+    pub fn of_image(image: &str) -> ResolverFlavor {
+        let image = image.to_ascii_lowercase();
+        // The repository's last path segment and the tag: `docker.io/library/alpine:3.20`.
+        let last = image.rsplit('/').next().unwrap_or("");
+        let (repo, tag) = last.split_once(':').unwrap_or((last, ""));
+        let tag = tag.split('@').next().unwrap_or("");
+        if repo == "alpine" || tag.contains("alpine") || (repo == "busybox" && tag.contains("musl"))
+        {
+            ResolverFlavor::Musl
+        } else {
+            ResolverFlavor::Glibc
+        }
+    }
+
+    /// The resolver of a pod's container (by name; the first container when None).
+    pub fn of_pod(pod: &crate::api::core::Pod, container: Option<&str>) -> ResolverFlavor {
+        let c = match container {
+            Some(name) => pod.spec.containers.iter().find(|c| c.name == name),
+            None => pod.spec.containers.first(),
+        };
+        c.map_or(ResolverFlavor::Glibc, |c| {
+            ResolverFlavor::of_image(&c.image)
+        })
+    }
+
+    /// How the page and the CLI name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResolverFlavor::Glibc => "glibc",
+            ResolverFlavor::Musl => "musl",
+        }
+    }
+}
+
 /// How a lookup ended (glibc's `h_errno` names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

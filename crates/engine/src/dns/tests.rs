@@ -786,3 +786,29 @@ mod fuzz {
         }
     }
 }
+
+/// Issue 13, item 11: which C library an image's resolver is.
+#[test]
+fn the_resolver_of_an_image() {
+    for (image, flavor) in [
+        ("alpine", ResolverFlavor::Musl),
+        ("alpine:3.20", ResolverFlavor::Musl),
+        (
+            "docker.io/library/alpine:3.20@sha256:abc",
+            ResolverFlavor::Musl,
+        ),
+        ("nginx:1.27-alpine", ResolverFlavor::Musl),
+        ("python:3.12-alpine3.20", ResolverFlavor::Musl),
+        ("busybox:1.36-musl", ResolverFlavor::Musl),
+        ("busybox:1.36", ResolverFlavor::Glibc),
+        ("nginx:1.27", ResolverFlavor::Glibc),
+        (
+            "registry.k8s.io/e2e-test-images/agnhost:2.53",
+            ResolverFlavor::Glibc,
+        ),
+        ("example.com/alpine-tools/curl:8", ResolverFlavor::Glibc),
+        ("", ResolverFlavor::Glibc),
+    ] {
+        assert_eq!(ResolverFlavor::of_image(image), flavor, "{image}");
+    }
+}

@@ -120,10 +120,7 @@ impl fmt::Display for Journey {
                 "DNS: resolving {:?} ({}, {} resolver):",
                 res.name,
                 res.qtype,
-                match res.flavor {
-                    crate::dns::ResolverFlavor::Glibc => "glibc",
-                    crate::dns::ResolverFlavor::Musl => "musl",
-                }
+                res.flavor.as_str()
             )?;
             let mut sent = self.dns_queries.iter();
             for step in &res.steps {

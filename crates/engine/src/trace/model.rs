@@ -227,7 +227,9 @@ pub struct TraceOptions {
     /// The node externally-routed traffic (LoadBalancer IPs, externalIPs) enters instead of
     /// the one svcsim picks (MetalLB's elected speaker / the first Ready node).
     pub via_node: Option<String>,
-    pub flavor: ResolverFlavor,
+    /// The client's resolver; None: the one its image has ([`ResolverFlavor::of_pod`]; a
+    /// node's is glibc: kind's node image is Debian).
+    pub flavor: Option<ResolverFlavor>,
     /// kube-proxy mode (default: the cluster's).
     pub mode: Option<ProxyMode>,
 }
@@ -238,7 +240,7 @@ impl Default for TraceOptions {
             protocol: Protocol::Tcp,
             default_port: 80,
             via_node: None,
-            flavor: ResolverFlavor::Glibc,
+            flavor: None,
             mode: None,
         }
     }

@@ -7,6 +7,7 @@ use super::{Journey, Outcome, TraceSession};
 use crate::api::core::Pod;
 use crate::dns::{
     self, AnswerSource, DnsResponse, PodDnsType, Query, RecordType, Resolution, ResolvConf,
+    ResolverFlavor,
 };
 use crate::net::{Packet, EPHEMERAL_PORTS};
 use crate::proxy::Protocol;
@@ -60,7 +61,16 @@ impl TraceSession<'_> {
             .filter(|ip| !ip.is_loopback());
         let cluster = self.cluster;
         let upstream = self.upstream.clone();
-        let flavor = self.options.flavor;
+        let flavor = self.options.flavor.unwrap_or_else(|| match client {
+            Client::Pod {
+                namespace, name, ..
+            } => self
+                .cluster
+                .store
+                .pod(namespace, name)
+                .map_or(ResolverFlavor::Glibc, |p| ResolverFlavor::of_pod(p, None)),
+            _ => ResolverFlavor::Glibc,
+        });
         let mut queries: Vec<Journey> = Vec::new();
         let resolution = dns::walk(&conf, name, RecordType::A, flavor, |q: &Query| {
             let response = dns::ask(cluster, &upstream, &server, q);

@@ -335,20 +335,10 @@ fn http_body(target: &Target) -> String {
     }
 }
 
-/// The C library a container's resolver is: musl on Alpine-based images, glibc otherwise.
+/// The C library a container's resolver is (`ResolverFlavor::of_image`: musl on Alpine-based
+/// images, glibc otherwise).
 fn flavor_of(pod: &Pod, container: &str) -> ResolverFlavor {
-    let image = pod
-        .spec
-        .containers
-        .iter()
-        .find(|c| c.name == container)
-        .map(|c| c.image.to_ascii_lowercase())
-        .unwrap_or_default();
-    if image.contains("alpine") {
-        ResolverFlavor::Musl
-    } else {
-        ResolverFlavor::Glibc
-    }
+    ResolverFlavor::of_pod(pod, Some(container))
 }
 
 /// Parse a timeout in seconds (`5`, `0.5`) into milliseconds.
@@ -641,7 +631,7 @@ impl Context<'_> {
     fn connect(&self, url: &Url, rng: &mut Rng) -> Option<Journey> {
         let options = TraceOptions {
             default_port: url.port,
-            flavor: flavor_of(self.pod, self.container),
+            flavor: Some(flavor_of(self.pod, self.container)),
             ..TraceOptions::default()
         };
         let dest = match &url.dest {
