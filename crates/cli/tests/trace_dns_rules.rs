@@ -570,3 +570,35 @@ fn the_resolver_follows_the_image_and_can_be_chosen() {
         "error: --resolver \"uclibc\": want glibc or musl\nSee 'svcsim dns --help' for usage.\n",
     );
 }
+
+/// Issue 13, item 5: in IPVS mode a ClusterIP is an address of every node (kube-ipvs0), so a
+/// new connection to a port its Service does not define is refused by `KUBE-IPVS-FILTER`;
+/// in iptables mode no rule captures it and it times out.
+#[test]
+fn ipvs_refuses_a_service_address_on_an_undefined_port() {
+    let ipvs = ok(&with(
+        &SVC,
+        &[
+            "trace",
+            "--from",
+            "pod/client",
+            "--mode",
+            "ipvs",
+            "10.96.163.255:8080",
+        ],
+    ));
+    assert!(ipvs.contains("filter: -A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable"), "{ipvs}");
+    assert!(ipvs.ends_with("result: connection refused by kube-proxy on kind-worker (REJECT: no Service port 8080/tcp on 10.96.163.255)\n"), "{ipvs}");
+    let iptables = ok(&with(
+        &SVC,
+        &[
+            "trace",
+            "--from",
+            "pod/client",
+            "--mode",
+            "iptables",
+            "10.96.163.255:8080",
+        ],
+    ));
+    assert!(iptables.contains("result: timed out"), "{iptables}");
+}

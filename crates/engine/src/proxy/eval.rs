@@ -552,16 +552,32 @@ fn ipt_match(
         IptMatch::RecentSet { .. } => true,
         // Every evaluated packet opens a new connection (conntrack state NEW).
         IptMatch::Conntrack { states, negate } => states.split(',').any(|s| s == "NEW") != *negate,
-        IptMatch::Set { name, flags } => ipvs.and_then(|r| r.ipset(name)).is_some_and(|s| {
-            let p = pkt.protocol.lower();
-            let entry = match flags.as_str() {
-                "dst" => pkt.dst_port.to_string(),
-                "dst,dst" => format!("{},{p}:{}", pkt.dst, pkt.dst_port),
-                "dst,dst,src" => format!("{},{p}:{},{}", pkt.dst, pkt.dst_port, pkt.src),
-                _ => return false,
-            };
-            s.entries.contains(&entry)
+        // kind's pods hang off point-to-point veths: no packet comes in through a bridge.
+        IptMatch::PhysdevIsIn { negate } => *negate,
+        IptMatch::Set { name, flags } => ipvs
+            .and_then(|r| r.ipset(name))
+            .is_some_and(|s| set_contains(s, flags, pkt)),
+    }
+}
+
+/// `-m set --match-set NAME FLAGS`: the packet's fields the flags name, looked up as the set's
+/// type stores them (`hash:ip` an address, `bitmap:port` a port, `hash:ip,port[,ip|,net]`
+/// `ip,proto:port[,…]`, a `net` part containing the source).
+fn set_contains(s: &super::ipvs::IpSet, flags: &str, pkt: &Pkt) -> bool {
+    let p = pkt.protocol.lower();
+    let ip_port = format!("{},{p}:{}", pkt.dst, pkt.dst_port);
+    match (s.type_.as_str(), flags) {
+        ("hash:ip", "dst") => s.entries.contains(&pkt.dst.to_string()),
+        ("bitmap:port", "dst") => s.entries.contains(&pkt.dst_port.to_string()),
+        ("hash:ip,port", "dst,dst") => s.entries.contains(&ip_port),
+        ("hash:ip,port,ip", "dst,dst,src") => s.entries.contains(&format!("{ip_port},{}", pkt.src)),
+        ("hash:ip,port,net", "dst,dst,src") => s.entries.iter().any(|e| {
+            e.rsplit_once(',').is_some_and(|(head, net)| {
+                head == ip_port
+                    && crate::ipv4::Cidr::parse(net).is_some_and(|c| c.contains(pkt.src))
+            })
         }),
+        _ => false,
     }
 }
 

@@ -83,6 +83,9 @@ pub enum IptMatch {
     Conntrack { states: String, negate: bool },
     /// `-m set --match-set NAME flags` (IPVS mode's ipset glue).
     Set { name: String, flags: String },
+    /// `-m physdev [!] --physdev-is-in`: the packet came in through a bridge port (never on
+    /// kind, whose pods hang off point-to-point veths, so `!` always matches).
+    PhysdevIsIn { negate: bool },
 }
 
 /// What a matching rule does.
@@ -1034,6 +1037,9 @@ pub fn rule_restore_line(chain: &str, r: &IptRule) -> String {
                 write!(s, " -m conntrack {}--ctstate {states}", bang(*negate))
             }
             IptMatch::Set { name, flags } => write!(s, " -m set --match-set {name} {flags}"),
+            IptMatch::PhysdevIsIn { negate } => {
+                write!(s, " -m physdev {}--physdev-is-in", bang(*negate))
+            }
         };
     }
     s.push_str(&target_restore(&r.target));
@@ -1105,6 +1111,9 @@ pub fn rule_save_line(chain: &str, r: &IptRule) -> String {
                 write!(s, " -m conntrack {}--ctstate {states}", bang(*negate))
             }
             IptMatch::Set { name, flags } => write!(s, " -m set --match-set {name} {flags}"),
+            IptMatch::PhysdevIsIn { negate } => {
+                write!(s, " -m physdev {}--physdev-is-in", bang(*negate))
+            }
         };
     }
     s.push_str(&target_save(&r.target));

@@ -3,11 +3,13 @@
 //! iptables glue that still does masquerading. Printed like `ipvsadm -Ln`.
 
 use super::iptables::{
-    self, add_filter_jumps, add_forward_accepts, add_localnet_block, add_masquerade_machinery,
-    add_nat_jumps, IptMatch, IptTarget, IptablesRules, TableBuilder, FILTER_BUILTINS, KUBE_FORWARD,
-    KUBE_MARK_MASQ, KUBE_POSTROUTING, KUBE_SERVICES, NAT_BUILTINS,
+    self, add_forward_accepts, add_localnet_block, add_masquerade_machinery, add_nat_jumps,
+    IptMatch, IptTable, IptTarget, IptablesRules, TableBuilder, FILTER_BUILTINS, KUBE_FIREWALL,
+    KUBE_FORWARD, KUBE_MARK_MASQ, KUBE_POSTROUTING, KUBE_PROXY_FIREWALL, KUBE_SERVICES,
+    NAT_BUILTINS,
 };
 use super::model::{EndpointInfo, Protocol, ProxyView};
+use crate::ipv4::Cidr;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,6 +22,19 @@ pub const SET_LOOP_BACK: &str = "KUBE-LOOP-BACK";
 pub const SET_EXTERNAL_IP: &str = "KUBE-EXTERNAL-IP";
 pub const SET_LOAD_BALANCER: &str = "KUBE-LOAD-BALANCER";
 pub const SET_LOAD_BALANCER_LOCAL: &str = "KUBE-LOAD-BALANCER-LOCAL";
+pub const SET_EXTERNAL_IP_LOCAL: &str = "KUBE-EXTERNAL-IP-LOCAL";
+pub const SET_LOAD_BALANCER_FW: &str = "KUBE-LOAD-BALANCER-FW";
+pub const SET_LOAD_BALANCER_SOURCE_IP: &str = "KUBE-LOAD-BALANCER-SOURCE-IP";
+pub const SET_LOAD_BALANCER_SOURCE_CIDR: &str = "KUBE-LOAD-BALANCER-SOURCE-CIDR";
+pub const SET_HEALTH_CHECK_NODE_PORT: &str = "KUBE-HEALTH-CHECK-NODE-PORT";
+/// Every address bound on kube-ipvs0: what `KUBE-IPVS-FILTER` protects.
+pub const SET_IPVS_IPS: &str = "KUBE-IPVS-IPS";
+/// The filter chain refusing new connections to a Service address on a port no Service
+/// defines (kubernetes/kubernetes#72236).
+pub const KUBE_IPVS_FILTER: &str = "KUBE-IPVS-FILTER";
+/// Drops a node's own traffic to load balancers whose source ranges exclude it.
+pub const KUBE_IPVS_OUT_FILTER: &str = "KUBE-IPVS-OUT-FILTER";
+pub const KUBE_SOURCE_RANGES_FIREWALL: &str = "KUBE-SOURCE-RANGES-FIREWALL";
 
 /// What kind of address a virtual server listens on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -132,59 +147,97 @@ fn comment(s: &str) -> IptMatch {
     IptMatch::Comment { text: s.into() }
 }
 
-/// Build the IPVS-mode state for one node.
+/// kube-proxy's ipsets in IPVS mode (`ipsetInfo`): name, type, comment.
+const SETS: [(&str, &str, &str); 17] = [
+    (
+        SET_LOOP_BACK,
+        "hash:ip,port,ip",
+        "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose",
+    ),
+    (
+        SET_CLUSTER_IP,
+        "hash:ip,port",
+        "Kubernetes service cluster ip + port for masquerade purpose",
+    ),
+    (
+        SET_EXTERNAL_IP,
+        "hash:ip,port",
+        "Kubernetes service external ip + port for masquerade and filter purpose",
+    ),
+    (
+        SET_EXTERNAL_IP_LOCAL,
+        "hash:ip,port",
+        "Kubernetes service external ip + port with externalTrafficPolicy=local",
+    ),
+    (
+        SET_LOAD_BALANCER,
+        "hash:ip,port",
+        "Kubernetes service lb portal",
+    ),
+    (
+        SET_LOAD_BALANCER_FW,
+        "hash:ip,port",
+        "Kubernetes service load balancer ip + port for load balancer with sourceRange",
+    ),
+    (
+        SET_LOAD_BALANCER_LOCAL,
+        "hash:ip,port",
+        "Kubernetes service load balancer ip + port with externalTrafficPolicy=local",
+    ),
+    (
+        SET_LOAD_BALANCER_SOURCE_IP,
+        "hash:ip,port,ip",
+        "Kubernetes service load balancer ip + port + source IP for packet filter purpose",
+    ),
+    (
+        SET_LOAD_BALANCER_SOURCE_CIDR,
+        "hash:ip,port,net",
+        "Kubernetes service load balancer ip + port + source cidr for packet filter purpose",
+    ),
+    (
+        "KUBE-NODE-PORT-TCP",
+        "bitmap:port",
+        "Kubernetes nodeport TCP port for masquerade purpose",
+    ),
+    (
+        "KUBE-NODE-PORT-LOCAL-TCP",
+        "bitmap:port",
+        "Kubernetes nodeport TCP port with externalTrafficPolicy=local",
+    ),
+    (
+        "KUBE-NODE-PORT-UDP",
+        "bitmap:port",
+        "Kubernetes nodeport UDP port for masquerade purpose",
+    ),
+    (
+        "KUBE-NODE-PORT-LOCAL-UDP",
+        "bitmap:port",
+        "Kubernetes nodeport UDP port with externalTrafficPolicy=local",
+    ),
+    (
+        "KUBE-NODE-PORT-SCTP-HASH",
+        "hash:ip,port",
+        "Kubernetes nodeport SCTP port for masquerade purpose with type 'hash ip:port'",
+    ),
+    (
+        "KUBE-NODE-PORT-LOCAL-SCTP-HASH",
+        "hash:ip,port",
+        "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type 'hash ip:port'",
+    ),
+    (
+        SET_HEALTH_CHECK_NODE_PORT,
+        "bitmap:port",
+        "Kubernetes health check node port",
+    ),
+    (SET_IPVS_IPS, "hash:ip", "Addresses on the ipvs interface"),
+];
+
+/// Build the IPVS-mode state for one node (`syncProxyRules`, `writeIptablesRules`).
 pub fn build(view: &ProxyView) -> IpvsRules {
     let mut vss: Vec<VirtualServer> = Vec::new();
     let mut dummy: Vec<Ipv4Addr> = Vec::new();
     let mut sets: BTreeMap<&str, (String, String, Vec<String>)> = BTreeMap::new();
-    let defs: [(&str, &str, &str); 9] = [
-        (
-            SET_CLUSTER_IP,
-            "hash:ip,port",
-            "Kubernetes service cluster ip + port for masquerade purpose",
-        ),
-        (
-            SET_LOOP_BACK,
-            "hash:ip,port,ip",
-            "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose",
-        ),
-        (
-            SET_EXTERNAL_IP,
-            "hash:ip,port",
-            "Kubernetes service external ip + port for masquerade and filter purpose",
-        ),
-        (
-            SET_LOAD_BALANCER,
-            "hash:ip,port",
-            "Kubernetes service lb portal",
-        ),
-        (
-            SET_LOAD_BALANCER_LOCAL,
-            "hash:ip,port",
-            "Kubernetes service load balancer ip + port with externalTrafficPolicy=local",
-        ),
-        (
-            "KUBE-NODE-PORT-TCP",
-            "bitmap:port",
-            "Kubernetes nodeport TCP port for masquerade purpose",
-        ),
-        (
-            "KUBE-NODE-PORT-UDP",
-            "bitmap:port",
-            "Kubernetes nodeport UDP port for masquerade purpose",
-        ),
-        (
-            "KUBE-NODE-PORT-LOCAL-TCP",
-            "bitmap:port",
-            "Kubernetes nodeport TCP port with externalTrafficPolicy=local",
-        ),
-        (
-            "KUBE-NODE-PORT-LOCAL-UDP",
-            "bitmap:port",
-            "Kubernetes nodeport UDP port with externalTrafficPolicy=local",
-        ),
-    ];
-    for (n, t, c) in defs {
+    for (n, t, c) in SETS {
         sets.insert(n, (t.to_string(), c.to_string(), Vec::new()));
     }
     let mut push = |set: &str, entry: String| {
@@ -219,39 +272,85 @@ pub fn build(view: &ProxyView) -> IpvsRules {
         dummy.push(sp.cluster_ip);
         push(SET_CLUSTER_IP, format!("{},{p}:{}", sp.cluster_ip, sp.port));
         vss.push(mk(sp.cluster_ip, sp.port, VsKind::ClusterIp, internal));
-        for ep in &cat.all_reachable {
+        // Hairpin: only this node's endpoints can reach themselves through a VIP here.
+        for ep in cat.all_reachable.iter().filter(|e| e.is_local) {
             push(
                 SET_LOOP_BACK,
                 format!("{},{p}:{},{}", ep.ip, ep.port, ep.ip),
             );
         }
         for ip in &sp.external_ips {
-            dummy.push(*ip);
-            push(SET_EXTERNAL_IP, format!("{ip},{p}:{}", sp.port));
+            // Bound on kube-ipvs0 unless another interface of the node has it.
+            if *ip != view.node_ip {
+                dummy.push(*ip);
+            }
+            let set = if sp.external_policy_local {
+                SET_EXTERNAL_IP_LOCAL
+            } else {
+                SET_EXTERNAL_IP
+            };
+            push(set, format!("{ip},{p}:{}", sp.port));
             vss.push(mk(*ip, sp.port, VsKind::ExternalIp, external));
         }
         for ip in &sp.load_balancer_vips {
-            dummy.push(*ip);
-            push(SET_LOAD_BALANCER, format!("{ip},{p}:{}", sp.port));
+            if *ip != view.node_ip {
+                dummy.push(*ip);
+            }
+            let entry = format!("{ip},{p}:{}", sp.port);
+            push(SET_LOAD_BALANCER, entry.clone());
             if sp.external_policy_local {
-                push(SET_LOAD_BALANCER_LOCAL, format!("{ip},{p}:{}", sp.port));
+                push(SET_LOAD_BALANCER_LOCAL, entry.clone());
+            }
+            if !sp.load_balancer_source_ranges.is_empty() {
+                push(SET_LOAD_BALANCER_FW, entry.clone());
+                for cidr in &sp.load_balancer_source_ranges {
+                    push(SET_LOAD_BALANCER_SOURCE_CIDR, format!("{entry},{cidr}"));
+                }
+                if sp
+                    .load_balancer_source_ranges
+                    .iter()
+                    .any(|c| c.contains(view.node_ip))
+                {
+                    push(SET_LOAD_BALANCER_SOURCE_IP, format!("{entry},{ip}"));
+                }
             }
             vss.push(mk(*ip, sp.port, VsKind::LoadBalancer, external));
         }
-        if sp.node_port != 0 && sp.protocol != Protocol::Sctp {
-            let up = sp.protocol.upper();
-            push(&format!("KUBE-NODE-PORT-{up}"), sp.node_port.to_string());
-            if sp.external_policy_local {
-                push(
-                    &format!("KUBE-NODE-PORT-LOCAL-{up}"),
-                    sp.node_port.to_string(),
-                );
+        if sp.node_port != 0 {
+            match sp.protocol {
+                Protocol::Sctp => {
+                    let entry = format!("{},sctp:{}", view.node_ip, sp.node_port);
+                    push("KUBE-NODE-PORT-SCTP-HASH", entry.clone());
+                    if sp.external_policy_local {
+                        push("KUBE-NODE-PORT-LOCAL-SCTP-HASH", entry);
+                    }
+                }
+                proto => {
+                    let up = proto.upper();
+                    push(&format!("KUBE-NODE-PORT-{up}"), sp.node_port.to_string());
+                    if sp.external_policy_local {
+                        push(
+                            &format!("KUBE-NODE-PORT-LOCAL-{up}"),
+                            sp.node_port.to_string(),
+                        );
+                    }
+                }
             }
             vss.push(mk(view.node_ip, sp.node_port, VsKind::NodePort, external));
+        }
+        if sp.health_check_node_port != 0 {
+            push(
+                SET_HEALTH_CHECK_NODE_PORT,
+                sp.health_check_node_port.to_string(),
+            );
         }
     }
     dummy.sort();
     dummy.dedup();
+    // `KUBE-IPVS-IPS` is every address bound on kube-ipvs0 (`activeBindAddrs`).
+    for ip in &dummy {
+        push(SET_IPVS_IPS, ip.to_string());
+    }
     // ipvsadm sorts services by protocol, address, port and real servers by address, port.
     vss.sort_by(|a, b| {
         (a.protocol.number(), a.ip, a.port).cmp(&(b.protocol.number(), b.ip, b.port))
@@ -272,163 +371,275 @@ pub fn build(view: &ProxyView) -> IpvsRules {
             }
         })
         .collect();
-    let has = |n: &str| ipsets.iter().any(|s| s.name == n && !s.entries.is_empty());
+    let iptables = IptablesRules {
+        filter: filter_table(&ipsets),
+        nat: nat_table(view, &ipsets),
+    };
+    IpvsRules {
+        dummy_addresses: dummy,
+        virtual_servers: vss,
+        ipsets,
+        iptables,
+    }
+}
 
-    // The iptables glue (`writeIptablesRules`).
+/// The comment kube-proxy gives the rules matching `set` (`getComment`).
+fn set_comment(ipsets: &[IpSet], set: &str) -> IptMatch {
+    comment(
+        ipsets
+            .iter()
+            .find(|s| s.name == set)
+            .map_or("", |s| s.comment.as_str()),
+    )
+}
+
+fn has(ipsets: &[IpSet], set: &str) -> bool {
+    ipsets
+        .iter()
+        .any(|s| s.name == set && !s.entries.is_empty())
+}
+
+fn jump(chain: &str) -> IptTarget {
+    IptTarget::Jump {
+        chain: chain.into(),
+    }
+}
+
+/// The filter table (`createAndLinkKubeChain`, `iptablesJumpChain`, `writeIptablesRules`).
+/// The jumps from the built-in chains are prepended one by one (`EnsureRule(Prepend)`), so
+/// they stand in reverse order, before kubelet's `KUBE-FIREWALL`.
+fn filter_table(ipsets: &[IpSet]) -> IptTable {
     let mut f = TableBuilder::with_builtins(&FILTER_BUILTINS);
-    let mut n = TableBuilder::with_builtins(&NAT_BUILTINS);
-    add_filter_jumps(&mut f);
-    add_nat_jumps(&mut n);
+    let access = "kubernetes ipvs access filter";
+    let firewall = "kube-proxy firewall rules";
+    f.add("INPUT", vec![comment(access)], jump(KUBE_IPVS_FILTER));
+    f.add("INPUT", vec![comment(firewall)], jump(KUBE_PROXY_FIREWALL));
+    f.add(
+        "INPUT",
+        vec![comment("kubernetes health check rules")],
+        jump(KUBE_NODE_PORT),
+    );
+    f.add("INPUT", vec![], jump(KUBE_FIREWALL));
+    f.add(
+        "FORWARD",
+        vec![comment(firewall)],
+        jump(KUBE_PROXY_FIREWALL),
+    );
+    f.add(
+        "FORWARD",
+        vec![comment("kubernetes forwarding rules")],
+        jump(KUBE_FORWARD),
+    );
+    f.add("OUTPUT", vec![comment(access)], jump(KUBE_IPVS_OUT_FILTER));
+    f.add("OUTPUT", vec![], jump(KUBE_FIREWALL));
     for c in [
-        iptables::KUBE_SERVICES,
-        iptables::KUBE_EXTERNAL_SERVICES,
         KUBE_FORWARD,
-        iptables::KUBE_NODEPORTS,
-        iptables::KUBE_PROXY_FIREWALL,
+        KUBE_NODE_PORT,
+        KUBE_PROXY_FIREWALL,
+        KUBE_SOURCE_RANGES_FIREWALL,
+        KUBE_IPVS_FILTER,
+        KUBE_IPVS_OUT_FILTER,
     ] {
         f.declare(c);
     }
     add_localnet_block(&mut f);
+    if has(ipsets, SET_LOAD_BALANCER_FW) {
+        f.add(
+            KUBE_PROXY_FIREWALL,
+            vec![
+                set_comment(ipsets, SET_LOAD_BALANCER_FW),
+                set_match(SET_LOAD_BALANCER_FW, "dst,dst"),
+            ],
+            jump(KUBE_SOURCE_RANGES_FIREWALL),
+        );
+    }
+    for set in [SET_LOAD_BALANCER_SOURCE_CIDR, SET_LOAD_BALANCER_SOURCE_IP] {
+        if has(ipsets, set) {
+            f.add(
+                KUBE_SOURCE_RANGES_FIREWALL,
+                vec![set_comment(ipsets, set), set_match(set, "dst,dst,src")],
+                IptTarget::Return,
+            );
+        }
+    }
+    f.add(KUBE_SOURCE_RANGES_FIREWALL, vec![], IptTarget::Drop);
+    add_forward_accepts(&mut f);
+    // Health-check node ports are answered by kube-proxy itself.
+    f.add(
+        KUBE_NODE_PORT,
+        vec![
+            set_comment(ipsets, SET_HEALTH_CHECK_NODE_PORT),
+            set_match(SET_HEALTH_CHECK_NODE_PORT, "dst"),
+        ],
+        IptTarget::Accept,
+    );
+    // kubernetes/kubernetes#72236: a Service address is local (kube-ipvs0), so a new
+    // connection to it on a port no Service defines would reach the node's own sockets.
+    for (set, flags) in [
+        (SET_LOAD_BALANCER, "dst,dst"),
+        (SET_CLUSTER_IP, "dst,dst"),
+        (SET_EXTERNAL_IP, "dst,dst"),
+        (SET_EXTERNAL_IP_LOCAL, "dst,dst"),
+        (SET_HEALTH_CHECK_NODE_PORT, "dst"),
+    ] {
+        f.add(
+            KUBE_IPVS_FILTER,
+            vec![set_match(set, flags)],
+            IptTarget::Return,
+        );
+    }
+    f.add(
+        KUBE_IPVS_FILTER,
+        vec![
+            IptMatch::Conntrack {
+                states: "NEW".into(),
+                negate: false,
+            },
+            set_match(SET_IPVS_IPS, "dst"),
+        ],
+        IptTarget::Reject,
+    );
+    f.finish("filter")
+}
+
+/// The nat table (`writeIptablesRules`): the ipset rules, masquerading, and the ACCEPTs that
+/// end nat traversal for IPVS traffic (`acceptIPVSTraffic`).
+fn nat_table(view: &ProxyView, ipsets: &[IpSet]) -> IptTable {
+    let mut n = TableBuilder::with_builtins(&NAT_BUILTINS);
+    add_nat_jumps(&mut n);
     n.declare(KUBE_SERVICES);
     n.declare(KUBE_NODE_PORT);
     n.declare(KUBE_LOAD_BALANCER);
     add_masquerade_machinery(&mut n, true);
-    if has(SET_LOAD_BALANCER) {
-        n.add(
-            KUBE_SERVICES,
-            vec![
-                comment("Kubernetes service lb portal"),
-                set_match(SET_LOAD_BALANCER, "dst,dst"),
-            ],
-            IptTarget::Jump {
-                chain: KUBE_LOAD_BALANCER.into(),
-            },
-        );
-    }
-    let mut m = Vec::new();
-    if let Some(cidr) = view.cluster_cidr {
-        m.push(IptMatch::Src { cidr, negate: true });
-    }
-    m.push(comment(
-        "Kubernetes service cluster ip + port for masquerade purpose",
-    ));
-    m.push(set_match(SET_CLUSTER_IP, "dst,dst"));
+    // Dismiss connections to localhost early.
     n.add(
         KUBE_SERVICES,
-        m,
-        IptTarget::Jump {
-            chain: KUBE_MARK_MASQ.into(),
-        },
-    );
-    if has(SET_EXTERNAL_IP) {
-        n.add(
-            KUBE_SERVICES,
-            vec![
-                comment("Kubernetes service external ip + port for masquerade and filter purpose"),
-                set_match(SET_EXTERNAL_IP, "dst,dst"),
-            ],
-            IptTarget::Jump {
-                chain: KUBE_MARK_MASQ.into(),
+        vec![IptMatch::Src {
+            cidr: Cidr {
+                network: Ipv4Addr::new(127, 0, 0, 0),
+                prefix: 8,
             },
+            negate: false,
+        }],
+        IptTarget::Return,
+    );
+    // `ipsetWithIptablesChain`, in its order, each only with entries.
+    let mut set_rule =
+        |chain: &str, set: &str, flags: &str, proto: Option<Protocol>, to: IptTarget| {
+            if has(ipsets, set) {
+                let mut m = Vec::new();
+                if let Some(p) = proto {
+                    m.push(IptMatch::L3Proto { protocol: p });
+                }
+                m.push(set_comment(ipsets, set));
+                m.push(set_match(set, flags));
+                n.add(chain, m, to);
+            }
+        };
+    set_rule(
+        KUBE_SERVICES,
+        SET_LOAD_BALANCER,
+        "dst,dst",
+        None,
+        jump(KUBE_LOAD_BALANCER),
+    );
+    set_rule(
+        KUBE_LOAD_BALANCER,
+        SET_LOAD_BALANCER_LOCAL,
+        "dst,dst",
+        None,
+        IptTarget::Return,
+    );
+    for (proto, local, all, flags) in [
+        (
+            Protocol::Tcp,
+            "KUBE-NODE-PORT-LOCAL-TCP",
+            "KUBE-NODE-PORT-TCP",
+            "dst",
+        ),
+        (
+            Protocol::Udp,
+            "KUBE-NODE-PORT-LOCAL-UDP",
+            "KUBE-NODE-PORT-UDP",
+            "dst",
+        ),
+        (
+            Protocol::Sctp,
+            "KUBE-NODE-PORT-LOCAL-SCTP-HASH",
+            "KUBE-NODE-PORT-SCTP-HASH",
+            "dst,dst",
+        ),
+    ] {
+        set_rule(KUBE_NODE_PORT, local, flags, Some(proto), IptTarget::Return);
+        set_rule(
+            KUBE_NODE_PORT,
+            all,
+            flags,
+            Some(proto),
+            jump(KUBE_MARK_MASQ),
         );
+    }
+    if has(ipsets, SET_CLUSTER_IP) {
+        // The ClusterCIDR local-traffic detector: traffic from outside the pod network.
+        let mut m = Vec::new();
+        if let Some(cidr) = view.cluster_cidr {
+            m.push(IptMatch::Src { cidr, negate: true });
+        }
+        m.push(set_comment(ipsets, SET_CLUSTER_IP));
+        m.push(set_match(SET_CLUSTER_IP, "dst,dst"));
+        n.add(KUBE_SERVICES, m, jump(KUBE_MARK_MASQ));
+    }
+    // External IPs: masquerade, then accept what comes from outside or for this node.
+    for set in [SET_EXTERNAL_IP, SET_EXTERNAL_IP_LOCAL] {
+        if !has(ipsets, set) {
+            continue;
+        }
+        let base = || vec![set_comment(ipsets, set), set_match(set, "dst,dst")];
+        if set == SET_EXTERNAL_IP {
+            n.add(KUBE_SERVICES, base(), jump(KUBE_MARK_MASQ));
+        }
+        let mut outside = base();
+        outside.push(IptMatch::PhysdevIsIn { negate: true });
+        outside.push(IptMatch::AddrTypeLocal { source: true });
+        n.add(KUBE_SERVICES, outside, IptTarget::Accept);
+        let mut local = base();
+        local.push(IptMatch::AddrTypeLocal { source: false });
+        n.add(KUBE_SERVICES, local, IptTarget::Accept);
     }
     n.add(
         KUBE_SERVICES,
         vec![IptMatch::AddrTypeLocal { source: false }],
-        IptTarget::Jump {
-            chain: KUBE_NODE_PORT.into(),
-        },
+        jump(KUBE_NODE_PORT),
     );
-    n.add(
-        KUBE_SERVICES,
-        vec![set_match(SET_CLUSTER_IP, "dst,dst")],
-        IptTarget::Accept,
-    );
-    if has(SET_LOAD_BALANCER) {
-        n.add(
-            KUBE_SERVICES,
-            vec![set_match(SET_LOAD_BALANCER, "dst,dst")],
-            IptTarget::Accept,
-        );
-        n.add(
-            KUBE_LOAD_BALANCER,
-            vec![
-                comment(
-                    "Kubernetes service load balancer ip + port with externalTrafficPolicy=local",
-                ),
-                set_match(SET_LOAD_BALANCER_LOCAL, "dst,dst"),
-            ],
-            IptTarget::Return,
-        );
-        n.add(
-            KUBE_LOAD_BALANCER,
-            vec![],
-            IptTarget::Jump {
-                chain: KUBE_MARK_MASQ.into(),
-            },
-        );
-    }
-    for proto in [Protocol::Tcp, Protocol::Udp] {
-        let up = proto.upper();
-        if has(&format!("KUBE-NODE-PORT-LOCAL-{up}")) {
+    n.add(KUBE_LOAD_BALANCER, vec![], jump(KUBE_MARK_MASQ));
+    for set in [SET_CLUSTER_IP, SET_LOAD_BALANCER] {
+        if has(ipsets, set) {
             n.add(
-                KUBE_NODE_PORT,
-                vec![
-                    IptMatch::L3Proto { protocol: proto },
-                    IptMatch::Comment {
-                        text: format!(
-                            "Kubernetes nodeport {up} port with externalTrafficPolicy=local"
-                        ),
-                    },
-                    set_match(&format!("KUBE-NODE-PORT-LOCAL-{up}"), "dst"),
-                ],
-                IptTarget::Return,
-            );
-        }
-        if has(&format!("KUBE-NODE-PORT-{up}")) {
-            n.add(
-                KUBE_NODE_PORT,
-                vec![
-                    IptMatch::L3Proto { protocol: proto },
-                    IptMatch::Comment {
-                        text: format!("Kubernetes nodeport {up} port for masquerade purpose"),
-                    },
-                    set_match(&format!("KUBE-NODE-PORT-{up}"), "dst"),
-                ],
-                IptTarget::Jump {
-                    chain: KUBE_MARK_MASQ.into(),
-                },
+                KUBE_SERVICES,
+                vec![set_match(set, "dst,dst")],
+                IptTarget::Accept,
             );
         }
     }
     // Hairpin: a pod reaching itself through a VIP is masqueraded (checked first).
     let mut nat = n.finish("nat");
-    if let Some(c) = nat.chains.iter_mut().find(|c| c.name == KUBE_POSTROUTING) {
-        c.rules.insert(
-            0,
-            iptables::IptRule {
-                matches: vec![
-                    comment(
-                        "Kubernetes endpoints dst ip:port, source ip for solving hairpin purpose",
-                    ),
-                    set_match(SET_LOOP_BACK, "dst,dst,src"),
-                ],
-                target: IptTarget::Masquerade {
-                    random_fully: false,
+    if has(ipsets, SET_LOOP_BACK) {
+        if let Some(c) = nat.chains.iter_mut().find(|c| c.name == KUBE_POSTROUTING) {
+            c.rules.insert(
+                0,
+                iptables::IptRule {
+                    matches: vec![
+                        set_comment(ipsets, SET_LOOP_BACK),
+                        set_match(SET_LOOP_BACK, "dst,dst,src"),
+                    ],
+                    target: IptTarget::Masquerade {
+                        random_fully: false,
+                    },
                 },
-            },
-        );
+            );
+        }
     }
-    add_forward_accepts(&mut f);
-    IpvsRules {
-        dummy_addresses: dummy,
-        virtual_servers: vss,
-        ipsets,
-        iptables: IptablesRules {
-            filter: f.finish("filter"),
-            nat,
-        },
-    }
+    nat
 }
 
 /// `ipvsadm -Ln`.

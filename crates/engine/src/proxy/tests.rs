@@ -817,6 +817,115 @@ fn golden_ipvsadm() {
     assert!(save.contains(r#"-A KUBE-NODE-PORT -p tcp -m comment --comment "Kubernetes nodeport TCP port for masquerade purpose" -m set --match-set KUBE-NODE-PORT-TCP dst -j KUBE-MARK-MASQ"#));
 }
 
+/// Issue 13, item 5: IPVS mode's filter table as `writeIptablesRules` writes it
+/// (`pkg/proxy/ipvs/proxier.go`): the chains of `TestCreateAndLinkKubeChain` (printed as
+/// iptables-save sorts user chains), the jumps from the built-in chains (prepended, so in
+/// reverse order), the always-written rules, and
+/// `KUBE-IPVS-FILTER` refusing new connections to kube-ipvs0's addresses on other ports.
+#[test]
+fn golden_ipvs_filter_table() {
+    let (services, slices) = three_endpoint_clusterip();
+    let rules = rules_from_view(kind_view(&services, &slices), ProxyMode::Ipvs);
+    let save = render_iptables_save(&rules);
+    let filter: Vec<&str> = save
+        .split("*filter\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| *l != "COMMIT")
+        .collect();
+    assert_eq!(
+        filter,
+        [
+            ":INPUT ACCEPT [0:0]",
+            ":FORWARD ACCEPT [0:0]",
+            ":OUTPUT ACCEPT [0:0]",
+            ":KUBE-FIREWALL - [0:0]",
+            ":KUBE-FORWARD - [0:0]",
+            ":KUBE-IPVS-FILTER - [0:0]",
+            ":KUBE-IPVS-OUT-FILTER - [0:0]",
+            ":KUBE-NODE-PORT - [0:0]",
+            ":KUBE-PROXY-FIREWALL - [0:0]",
+            ":KUBE-SOURCE-RANGES-FIREWALL - [0:0]",
+            r#"-A INPUT -m comment --comment "kubernetes ipvs access filter" -j KUBE-IPVS-FILTER"#,
+            r#"-A INPUT -m comment --comment "kube-proxy firewall rules" -j KUBE-PROXY-FIREWALL"#,
+            r#"-A INPUT -m comment --comment "kubernetes health check rules" -j KUBE-NODE-PORT"#,
+            "-A INPUT -j KUBE-FIREWALL",
+            r#"-A FORWARD -m comment --comment "kube-proxy firewall rules" -j KUBE-PROXY-FIREWALL"#,
+            r#"-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD"#,
+            r#"-A OUTPUT -m comment --comment "kubernetes ipvs access filter" -j KUBE-IPVS-OUT-FILTER"#,
+            "-A OUTPUT -j KUBE-FIREWALL",
+            r#"-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP"#,
+            r#"-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT"#,
+            r#"-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"#,
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-LOAD-BALANCER dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-CLUSTER-IP dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-EXTERNAL-IP dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-EXTERNAL-IP-LOCAL dst,dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m set --match-set KUBE-HEALTH-CHECK-NODE-PORT dst -j RETURN",
+            "-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable",
+            r#"-A KUBE-NODE-PORT -m comment --comment "Kubernetes health check node port" -m set --match-set KUBE-HEALTH-CHECK-NODE-PORT dst -j ACCEPT"#,
+            "-A KUBE-SOURCE-RANGES-FIREWALL -j DROP",
+        ]
+    );
+    let ipvs = rules.ipvs.as_ref().unwrap();
+    assert_eq!(
+        ipvs.ipset("KUBE-IPVS-IPS").unwrap().entries,
+        ["172.30.0.41"]
+    );
+    assert_eq!(ipvs.ipset("KUBE-IPVS-IPS").unwrap().type_, "hash:ip");
+    // The nat table dismisses localhost first and ends with the ACCEPT of IPVS traffic.
+    assert!(
+        save.contains("-A KUBE-SERVICES -s 127.0.0.0/8 -j RETURN\n"),
+        "{save}"
+    );
+    assert!(
+        save.contains("-A KUBE-LOAD-BALANCER -j KUBE-MARK-MASQ\n"),
+        "{save}"
+    );
+    assert!(
+        save.contains("-A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT\n"),
+        "{save}"
+    );
+}
+
+/// Issue 13, item 5: a new connection to a ClusterIP on a port its Service does not define
+/// is refused by `KUBE-IPVS-FILTER` (the address is local, on kube-ipvs0); on a defined port
+/// it passes the filter and IPVS forwards it.
+#[test]
+fn eval_ipvs_filter_rejects_undefined_ports_of_a_service_address() {
+    let (services, slices) = three_endpoint_clusterip();
+    let rules = rules_from_view(kind_view(&services, &slices), ProxyMode::Ipvs);
+    let v = evaluate(
+        &rules,
+        &pkt("10.244.1.5", "172.30.0.41", 8080),
+        Hook::PreRouting,
+        &mut |_| 0,
+        &no_affinity,
+    );
+    assert_eq!(v.outcome, Outcome::Reject);
+    let last = v.steps.last().unwrap();
+    assert_eq!(
+        (last.table.as_str(), last.chain.as_str()),
+        ("filter", "KUBE-IPVS-FILTER")
+    );
+    assert!(
+        last.text.ends_with(
+            "--match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable"
+        ),
+        "{}",
+        last.text
+    );
+    let ok = evaluate(
+        &rules,
+        &pkt("10.244.1.5", "172.30.0.41", 80),
+        Hook::PreRouting,
+        &mut |_| 0,
+        &no_affinity,
+    );
+    assert!(dnat_target(&ok).is_some(), "{ok:?}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Evaluation
 // ---------------------------------------------------------------------------------------

@@ -288,17 +288,28 @@ impl TraceSession<'_> {
                             _ => me.ip,
                         };
                         let icmp = pkt.port_unreachable(from);
-                        let mut h = Hop::new(
-                            kp_place,
-                            Action::Reject,
+                        // IPVS mode's access filter: the address is a Service's (bound on
+                        // kube-ipvs0), the port is none of its Services'.
+                        let ipvs_filter = v
+                            .steps
+                            .last()
+                            .is_some_and(|s| s.chain == crate::proxy::ipvs::KUBE_IPVS_FILTER);
+                        let note = if ipvs_filter {
+                            format!(
+                                "REJECT: {} is on kube-ipvs0 but no Service defines {}/{} on it (KUBE-IPVS-FILTER refuses new connections to other ports) → ICMP port unreachable (connection refused)",
+                                pkt.dst,
+                                pkt.dst_port,
+                                pkt.protocol.lower()
+                            )
+                        } else {
                             format!(
                                 "REJECT: no endpoints for {}:{}/{} → ICMP port unreachable (connection refused)",
                                 pkt.dst,
                                 pkt.dst_port,
                                 pkt.protocol.lower()
-                            ),
-                            pkt,
-                        );
+                            )
+                        };
+                        let mut h = Hop::new(kp_place, Action::Reject, note, pkt);
                         h.rules = pre;
                         hops.push(h);
                         let reply = self.reply_walk(ReplyStart::Node(node.clone()), icmp, client);
@@ -306,9 +317,18 @@ impl TraceSession<'_> {
                             hops,
                             reply,
                             outcome: Outcome::Refused {
-                                by: format!(
-                                    "kube-proxy on {node} (REJECT: the Service has no endpoints)"
-                                ),
+                                by: if ipvs_filter {
+                                    format!(
+                                        "kube-proxy on {node} (REJECT: no Service port {}/{} on {})",
+                                        pkt.dst_port,
+                                        pkt.protocol.lower(),
+                                        pkt.dst
+                                    )
+                                } else {
+                                    format!(
+                                        "kube-proxy on {node} (REJECT: the Service has no endpoints)"
+                                    )
+                                },
                             },
                         };
                     }
