@@ -602,3 +602,49 @@ fn ipvs_refuses_a_service_address_on_an_undefined_port() {
     ));
     assert!(iptables.contains("result: timed out"), "{iptables}");
 }
+
+/// Issue 13, item 3: `trafficDistribution: PreferClose`. The slices carry `hints.forZones`
+/// (the endpoint's zone); kube-proxy on kind-worker (zone-a, one endpoint) DNATs only to it, on
+/// kind-worker2 (zone-b) to zone-b's three, and on the control plane (no zone label) to all.
+#[test]
+fn prefer_close_keeps_traffic_in_the_zone() {
+    let f = ["-f", "traffic-distribution.yaml"];
+    let yaml = ok(&with(
+        &f,
+        &[
+            "get",
+            "endpointslices",
+            "-l",
+            "kubernetes.io/service-name=web",
+            "-o",
+            "yaml",
+        ],
+    ));
+    assert_eq!(yaml.matches("forZones:").count(), 4, "{yaml}");
+    assert!(
+        yaml.contains("      forZones:\n      - name: zone-a\n"),
+        "{yaml}"
+    );
+    let endpoints_on = |node: &str| -> Vec<String> {
+        let rules = ok(&with(&f, &["rules", "--node", node]));
+        let mut eps: Vec<String> = rules
+            .lines()
+            .filter(|l| l.contains("\"default/web -> "))
+            .filter_map(|l| {
+                l.split("default/web -> ")
+                    .nth(1)?
+                    .split('"')
+                    .next()
+                    .map(str::to_string)
+            })
+            .collect();
+        eps.sort();
+        eps
+    };
+    assert_eq!(endpoints_on("kind-worker"), ["10.244.1.2:8080"]);
+    assert_eq!(
+        endpoints_on("kind-worker2"),
+        ["10.244.2.2:8080", "10.244.3.2:8080", "10.244.3.3:8080"]
+    );
+    assert_eq!(endpoints_on("kind-control-plane").len(), 4);
+}

@@ -1042,3 +1042,39 @@ fn terminating_pods_stay_drawn_with_their_endpoints_while_prestop_runs() {
         .iter()
         .any(|(id, _)| id.to_string().contains("my-app")));
 }
+
+/// Issue 13, item 3: the nodes say their zone and the Service its traffic distribution, on
+/// the canvas.
+#[test]
+fn zones_and_traffic_distribution_are_drawn() {
+    let cluster = cluster_from(include_str!(
+        "../../cli/tests/fixtures/traffic-distribution.yaml"
+    ));
+    let scene = layout(&cluster, &LayoutOptions::default());
+    let texts: Vec<&str> = scene
+        .items
+        .iter()
+        .filter_map(|i| match &i.shape {
+            Shape::Text { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.ends_with(" · zone zone-a")),
+        "{texts:?}"
+    );
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|t| t.ends_with(" · zone zone-b"))
+            .count(),
+        2
+    );
+    assert!(
+        service_lines(&scene, "web")
+            .iter()
+            .any(|t| t.contains("PreferClose")),
+        "{:?}",
+        service_lines(&scene, "web")
+    );
+}

@@ -34,6 +34,34 @@ pub struct Endpoint {
     pub zone: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub deprecated_topology: BTreeMap<String, String>,
+    /// Where kube-proxy should use the endpoint (`trafficDistribution: PreferClose`: the
+    /// endpoint's own zone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hints: Option<EndpointHints>,
+}
+
+/// `v1.EndpointHints`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointHints {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub for_zones: Vec<ForZone>,
+}
+
+/// `v1.ForZone`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct ForZone {
+    pub name: String,
+}
+
+impl Endpoint {
+    /// The zones its hints name (`ZoneHints()`).
+    pub fn zone_hints(&self) -> Vec<&str> {
+        self.hints
+            .as_ref()
+            .map(|h| h.for_zones.iter().map(|z| z.name.as_str()).collect())
+            .unwrap_or_default()
+    }
 }
 
 /// `v1.EndpointPort`: a nil `port` means "all ports", a nil `name` is the same as "".
@@ -90,8 +118,24 @@ impl EndpointSlice {
                     node_name: e.string(cx, "nodeName"),
                     zone: e.string(cx, "zone"),
                     deprecated_topology: e.string_map(cx, "deprecatedTopology").unwrap_or_default(),
+                    hints: e.object(cx, "hints", "EndpointHints", |cx, mut h| {
+                        let v = EndpointHints {
+                            for_zones: h
+                                .objects(cx, "forZones", "ForZone", |cx, mut z| {
+                                    let v = ForZone {
+                                        name: z.string(cx, "name").unwrap_or_default(),
+                                    };
+                                    z.finish(cx);
+                                    v
+                                })
+                                .unwrap_or_default(),
+                        };
+                        // `forNodes` (PreferSameNode, alpha in v1.33): accepted, not used.
+                        h.ignore(&["forNodes"]);
+                        h.finish(cx);
+                        v
+                    }),
                 };
-                e.ignore(&["hints"]);
                 e.finish(cx);
                 v
             })

@@ -15,8 +15,8 @@
 use super::state;
 use crate::api::core::{IntOrString, Node, ObjectReference, Pod, Service, ServicePort};
 use crate::api::discovery::{
-    Endpoint, EndpointConditions, EndpointPort, EndpointSlice, MANAGED_BY_CONTROLLER,
-    MANAGED_BY_LABEL, SERVICE_NAME_LABEL,
+    Endpoint, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice, ForZone,
+    MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL, SERVICE_NAME_LABEL,
 };
 use crate::api::meta::{ObjectMeta, OwnerReference, Time};
 use crate::cluster::{Cluster, ObjectKey};
@@ -154,6 +154,10 @@ fn pod_to_endpoint(pod: &Pod, node: Option<&Node>, svc: &Service, family: &str) 
             }
         })
         .collect();
+    let zone = node
+        .and_then(|n| n.metadata.labels.get(ZONE_LABEL))
+        .filter(|z| !z.is_empty())
+        .cloned();
     Endpoint {
         addresses,
         conditions: EndpointConditions {
@@ -161,6 +165,7 @@ fn pod_to_endpoint(pod: &Pod, node: Option<&Node>, svc: &Service, family: &str) 
             serving: Some(serving),
             terminating: Some(terminating),
         },
+        hints: zone_hints(svc, ready, zone.as_deref()),
         hostname: should_set_hostname(pod, svc).then(|| pod.spec.hostname.clone()),
         target_ref: Some(ObjectReference {
             kind: "Pod".to_string(),
@@ -169,11 +174,23 @@ fn pod_to_endpoint(pod: &Pod, node: Option<&Node>, svc: &Service, family: &str) 
             uid: pod.metadata.uid.clone(),
         }),
         node_name: (!pod.spec.node_name.is_empty()).then(|| pod.spec.node_name.clone()),
-        zone: node
-            .and_then(|n| n.metadata.labels.get(ZONE_LABEL))
-            .filter(|z| !z.is_empty())
-            .cloned(),
+        zone,
         deprecated_topology: BTreeMap::new(),
+    }
+}
+
+/// `trafficdist.ReconcileHints`: with `trafficDistribution: PreferClose` every ready endpoint
+/// in a zone is hinted for its own zone (`preferCloseHeuristic`); otherwise no endpoint
+/// carries hints (`defaultHeuristic`).
+fn zone_hints(svc: &Service, ready: bool, zone: Option<&str>) -> Option<EndpointHints> {
+    let prefer_close = svc.spec.traffic_distribution.as_deref() == Some("PreferClose");
+    match zone {
+        Some(z) if prefer_close && ready => Some(EndpointHints {
+            for_zones: vec![ForZone {
+                name: z.to_string(),
+            }],
+        }),
+        _ => None,
     }
 }
 
@@ -193,8 +210,11 @@ pub(super) fn ep_key(ep: &Endpoint) -> EpKey {
 }
 
 /// `EndpointsEqualBeyondHash`.
+/// Hints are compared too: `ReconcileHints` rewrites a slice whose hints are missing or
+/// stale (`needsUpdate`), which comes to the same writes.
 pub(super) fn equal_beyond_hash(a: &Endpoint, b: &Endpoint) -> bool {
-    a.node_name == b.node_name
+    a.hints == b.hints
+        && a.node_name == b.node_name
         && a.zone == b.zone
         && a.conditions == b.conditions
         && a.target_ref == b.target_ref

@@ -92,7 +92,7 @@ pub fn node_rules(cluster: &Cluster, node: &str, mode: ProxyMode) -> Result<Node
     let services: Vec<&crate::api::core::Service> = cluster.store.services.values().collect();
     let slices: Vec<&crate::api::discovery::EndpointSlice> =
         cluster.store.endpoint_slices.values().collect();
-    let view = model::build_view(
+    let mut view = model::build_view(
         &services,
         &slices,
         node,
@@ -100,6 +100,16 @@ pub fn node_rules(cluster: &Cluster, node: &str, mode: ProxyMode) -> Result<Node
         Cidr::parse(&cluster.config.pod_subnet),
         Cidr::parse(&cluster.config.service_subnet),
     );
+    // kube-proxy reads its node's zone label for topology-aware routing.
+    let zone = cluster
+        .store
+        .nodes
+        .get(node)
+        .and_then(|n| n.metadata.labels.get("topology.kubernetes.io/zone"))
+        .cloned();
+    for sp in &mut view.services {
+        sp.node_zone.clone_from(&zone);
+    }
     Ok(rules_from_view(view, mode))
 }
 

@@ -78,6 +78,8 @@ pub struct EndpointInfo {
     /// nil `serving` counts as serving.
     pub serving: bool,
     pub terminating: bool,
+    /// `hints.forZones` names.
+    pub zone_hints: Vec<String>,
 }
 
 impl EndpointInfo {
@@ -117,6 +119,14 @@ pub struct ServicePortInfo {
     pub health_check_node_port: u16,
     /// All endpoints of this port, deduplicated and sorted by `IP:port` (`byEndpoint`).
     pub endpoints: Vec<EndpointInfo>,
+    /// `spec.trafficDistribution` (`PreferClose`: the EndpointSlice controller hints each
+    /// endpoint for its zone).
+    pub traffic_distribution: Option<String>,
+    /// The `service.kubernetes.io/topology-mode` annotation (read only without
+    /// `trafficDistribution`).
+    pub topology_mode: Option<String>,
+    /// `topology.kubernetes.io/zone` of the node whose rules these are.
+    pub node_zone: Option<String>,
 }
 
 impl ServicePortInfo {
@@ -155,15 +165,45 @@ pub struct Categorized {
     pub has_any: bool,
 }
 
-/// `CategorizeEndpoints` without topology hints (svcsim's slices carry none, so the
-/// topology mode is always the default "").
+/// `canUseTopology` (`pkg/proxy/topology.go`): zone hints are followed when the Service asks
+/// for them (`trafficDistribution`, or else the `topology-mode: Auto` annotation), every ready
+/// endpoint has hints, this node has a zone, and some ready endpoint is hinted for it.
+fn can_use_topology(svc: &ServicePortInfo) -> bool {
+    if svc.traffic_distribution.is_none()
+        && !matches!(svc.topology_mode.as_deref(), Some("Auto" | "auto"))
+    {
+        return false;
+    }
+    let Some(zone) = svc.node_zone.as_deref().filter(|z| !z.is_empty()) else {
+        return false;
+    };
+    let mut for_zone = false;
+    for e in svc.endpoints.iter().filter(|e| e.ready) {
+        if e.zone_hints.is_empty() {
+            return false;
+        }
+        for_zone |= e.zone_hints.iter().any(|h| h == zone);
+    }
+    for_zone
+}
+
+/// `CategorizeEndpoints`: with topology ([`can_use_topology`]) the cluster endpoints are the
+/// ready ones hinted for this node's zone (`availableForTopology`).
 pub fn categorize(svc: &ServicePortInfo) -> Categorized {
     let mut out = Categorized::default();
     if svc.endpoints.is_empty() {
         return out;
     }
     if svc.uses_cluster_endpoints() {
-        out.cluster = svc.endpoints.iter().filter(|e| e.ready).cloned().collect();
+        let topology = can_use_topology(svc)
+            .then_some(svc.node_zone.as_deref())
+            .flatten();
+        out.cluster = svc
+            .endpoints
+            .iter()
+            .filter(|e| e.ready && topology.is_none_or(|z| e.zone_hints.iter().any(|h| h == z)))
+            .cloned()
+            .collect();
         if out.cluster.is_empty() {
             out.cluster = svc
                 .endpoints
@@ -409,6 +449,13 @@ fn service_ports(
                 0
             },
             endpoints,
+            traffic_distribution: svc.spec.traffic_distribution.clone(),
+            topology_mode: svc
+                .metadata
+                .annotations
+                .get("service.kubernetes.io/topology-mode")
+                .cloned(),
+            node_zone: None,
         });
     }
     out
@@ -468,6 +515,7 @@ fn endpoints_for(
                 ready: ep.conditions.ready.unwrap_or(true),
                 serving: ep.conditions.serving.unwrap_or(true),
                 terminating: ep.conditions.terminating.unwrap_or(false),
+                zone_hints: ep.zone_hints().into_iter().map(str::to_string).collect(),
             };
             let key = info.key();
             if !set.contains_key(&key) || is_local {

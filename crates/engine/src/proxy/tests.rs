@@ -629,6 +629,58 @@ fn ports_join_by_name_and_protocol_and_conditions() {
     assert!(cat.has_any);
 }
 
+/// Issue 13, item 3 (`pkg/proxy/topology.go` `canUseTopology`, `availableForTopology`):
+/// zone hints are followed only when the Service asks (trafficDistribution, or the
+/// `topology-mode: Auto` annotation), the node has a zone, every ready endpoint is hinted and
+/// one is hinted for this zone; otherwise every ready endpoint is used.
+#[test]
+fn topology_hints_filter_cluster_endpoints_with_fallbacks() {
+    use crate::api::discovery::{EndpointHints, ForZone};
+    let hinted = |ip: &str, zone: Option<&str>| {
+        let mut e = ep(ip, None);
+        e.hints = zone.map(|z| EndpointHints {
+            for_zones: vec![ForZone { name: z.into() }],
+        });
+        e
+    };
+    let cluster =
+        |td: Option<&str>, annotation: Option<&str>, eps: Vec<Endpoint>, zone: Option<&str>| {
+            let services = vec![svc("ns1", "svc1", |s| {
+                s.spec.cluster_ip = "172.30.0.41".into();
+                s.spec.ports = vec![port("http", 80, 0)];
+                s.spec.traffic_distribution = td.map(str::to_string);
+                if let Some(a) = annotation {
+                    s.metadata
+                        .annotations
+                        .insert("service.kubernetes.io/topology-mode".into(), a.into());
+                }
+            })];
+            let mut view = kind_view(&services, &[slice("ns1", "svc1", eps, "http", 8080)]);
+            view.services[0].node_zone = zone.map(str::to_string);
+            let mut ips: Vec<String> = view.services[0]
+                .categorize()
+                .cluster
+                .iter()
+                .map(|e| e.ip.to_string())
+                .collect();
+            ips.sort();
+            ips
+        };
+    let both = || vec![hinted("10.0.0.1", Some("a")), hinted("10.0.0.2", Some("b"))];
+    let pc = Some("PreferClose");
+    assert_eq!(cluster(pc, None, both(), Some("a")), ["10.0.0.1"]);
+    // No endpoint for this node's zone, no zone label, or not asked for: all of them.
+    assert_eq!(cluster(pc, None, both(), Some("c")).len(), 2);
+    assert_eq!(cluster(pc, None, both(), None).len(), 2);
+    assert_eq!(cluster(None, None, both(), Some("a")).len(), 2);
+    // A ready endpoint without hints turns topology off.
+    let partly = vec![hinted("10.0.0.1", Some("a")), hinted("10.0.0.2", None)];
+    assert_eq!(cluster(pc, None, partly, Some("a")).len(), 2);
+    // Without trafficDistribution the annotation decides.
+    assert_eq!(cluster(None, Some("Auto"), both(), Some("b")), ["10.0.0.2"]);
+    assert_eq!(cluster(None, Some("Disabled"), both(), Some("b")).len(), 2);
+}
+
 /// Build `TestOverallNFTablesRules`' inputs and compare every rule and element line with the
 /// test's expectation (kube-proxy's transaction form).
 #[test]

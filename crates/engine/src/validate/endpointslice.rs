@@ -14,6 +14,7 @@ const MAX_ENDPOINTS: usize = 1000;
 const MAX_ADDRESSES: usize = 100;
 const MAX_PORTS: usize = 20000;
 const MAX_TOPOLOGY_LABELS: usize = 16;
+const MAX_ZONE_HINTS: usize = 8;
 const SUPPORTED_ADDRESS_TYPES: &[&str] = &["FQDN", "IPv4", "IPv6"];
 
 /// `ValidateEndpointSlice` on create: metadata (name a DNS-1123 subdomain), `addressType`, the
@@ -94,6 +95,30 @@ pub fn validate_endpoint_slice(s: &EndpointSlice) -> ErrorList {
                     names::is_dns1123_label(h),
                 ));
             }
+            // `validateHints`: at most 8 zones, each once, each a label value.
+            if let Some(hints) = &e.hints {
+                let fz = format!("{ip}.hints.forZones");
+                if hints.for_zones.len() > MAX_ZONE_HINTS {
+                    errs.push(FieldError::too_many(
+                        &fz,
+                        hints.for_zones.len(),
+                        MAX_ZONE_HINTS,
+                    ));
+                } else {
+                    let mut seen = BTreeSet::new();
+                    for (k, z) in hints.for_zones.iter().enumerate() {
+                        let zp = format!("{fz}[{k}].name");
+                        if !seen.insert(z.name.as_str()) {
+                            errs.push(FieldError::duplicate(&zp, BadValue::str(&z.name)));
+                        }
+                        errs.extend(each_invalid(
+                            &zp,
+                            &z.name,
+                            names::is_valid_label_value(&z.name),
+                        ));
+                    }
+                }
+            }
         }
     }
     if s.ports.len() > MAX_PORTS {
@@ -142,6 +167,27 @@ pub fn validate_endpoint_slice(s: &EndpointSlice) -> ErrorList {
 #[cfg(test)]
 mod tests {
     use crate::validate::testing::slice;
+
+    /// `validateHints` (discovery validation): forZones at most 8, unique, label values.
+    #[test]
+    fn endpoint_hints() {
+        let with = |zones: &str| {
+            slice(&format!("apiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: s\naddressType: IPv4\nendpoints:\n  - addresses: [\"10.4.5.6\"]\n    hints:\n      forZones: [{zones}]\n"))
+        };
+        assert!(with("{name: zone-a}").is_empty());
+        assert_eq!(
+            with("{name: a}, {name: a}, {name: 'b c'}"),
+            vec![
+                "endpoints[0].hints.forZones[1].name: Duplicate value: \"a\"".to_string(),
+                "endpoints[0].hints.forZones[2].name: Invalid value: \"b c\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".to_string(),
+            ]
+        );
+        let nine: Vec<String> = (0..9).map(|i| format!("{{name: z{i}}}")).collect();
+        assert_eq!(
+            with(&nine.join(", ")),
+            vec!["endpoints[0].hints.forZones: Too many: 9: must have at most 8 items".to_string()]
+        );
+    }
 
     #[test]
     fn endpoint_slice_rules() {

@@ -94,6 +94,8 @@ pub(super) struct NodeBox<'a> {
     pub(super) control_plane: bool,
     pub(super) ip: String,
     pub(super) cidr: String,
+    /// `topology.kubernetes.io/zone` (what `trafficDistribution: PreferClose` keeps traffic in).
+    pub(super) zone: Option<String>,
     pub(super) pods: Vec<&'a Pod>,
     /// What the node's box shows of `pods`: one card each, or replicas grouped.
     pub(super) cards: Vec<Card<'a>>,
@@ -212,6 +214,12 @@ fn gather_nodes<'a>(store: &'a Store, opts: &LayoutOptions) -> (Vec<NodeBox<'a>>
             control_plane: n.is_control_plane(),
             ip: n.internal_ip().unwrap_or_default().to_string(),
             cidr: n.spec.pod_cidr.clone(),
+            zone: n
+                .metadata
+                .labels
+                .get("topology.kubernetes.io/zone")
+                .filter(|z| !z.is_empty())
+                .cloned(),
             pods: Vec::new(),
             cards: Vec::new(),
             hidden: Vec::new(),
@@ -230,6 +238,7 @@ fn gather_nodes<'a>(store: &'a Store, opts: &LayoutOptions) -> (Vec<NodeBox<'a>>
         control_plane: false,
         ip: String::new(),
         cidr: String::new(),
+        zone: None,
         pods: Vec::new(),
         cards: Vec::new(),
         hidden: Vec::new(),

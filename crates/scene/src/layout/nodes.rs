@@ -91,9 +91,13 @@ fn draw_node_box(scene: &mut Scene, n: &NodeBox, rect: Rect, inner_w: f64) {
     } else {
         // In a narrow node (grouped cards) the longer words go rather than the addresses.
         let fits = |t: &String| text_width(t, FONT_BODY) <= inner_w;
-        let ip = Some(format!("{} · control-plane", n.ip))
-            .filter(|t| n.control_plane && fits(t))
-            .unwrap_or_else(|| n.ip.clone());
+        // The zone matters more than the role: traffic distribution follows it.
+        let forms: Vec<String> = match &n.zone {
+            Some(z) => vec![format!("{} · zone {z}", n.ip), format!("{} · {z}", n.ip)],
+            None if n.control_plane => vec![format!("{} · control-plane", n.ip)],
+            None => Vec::new(),
+        };
+        let ip = forms.into_iter().find(fits).unwrap_or_else(|| n.ip.clone());
         let cidr = Some(format!("podCIDR {}", n.cidr))
             .filter(fits)
             .unwrap_or_else(|| format!("pods {}", n.cidr));

@@ -339,6 +339,9 @@ fn service_kind(s: &Service, width: f64, mode: ProxyMode) -> String {
             "eTP Local".into(),
         ]);
     }
+    if let Some(td) = &s.spec.traffic_distribution {
+        extras.push(vec![format!("trafficDistribution: {td}"), td.clone()]);
+    }
     if s.spec.internal_traffic_policy.as_deref() == Some("Local") {
         extras.push(vec![
             "internalTrafficPolicy: Local".into(),
