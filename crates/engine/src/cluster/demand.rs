@@ -414,26 +414,41 @@ impl Demand {
         new: &EndpointSlice,
         old: Option<&EndpointSlice>,
     ) -> Result<(), LimitExceeded> {
-        let new_ask = SliceAsk::of(new);
-        let new_ep = self.slice_part(&new_ask);
-        let old_ep = old.map_or(0, |o| self.slice_part(&SliceAsk::of(o)));
+        let detail = format!(
+            "{} endpoint{} × {} port{}",
+            new.endpoints.len(),
+            plural(len_u64(new.endpoints.len())),
+            new.ports.len(),
+            plural(len_u64(new.ports.len()))
+        );
+        self.check_pairs(
+            &SliceAsk::of(new),
+            old.map(SliceAsk::of).as_ref(),
+            ("EndpointSlice", "endpoints"),
+            detail,
+        )
+    }
+
+    /// The endpoints limit for a slice's (or mirrored Endpoints') pairs replacing `old`'s;
+    /// `object` is the kind and the field to point at.
+    fn check_pairs(
+        &self,
+        new: &SliceAsk<'_>,
+        old: Option<&SliceAsk<'_>>,
+        object: (&'static str, &'static str),
+        detail: String,
+    ) -> Result<(), LimitExceeded> {
+        let new_ep = self.slice_part(new);
+        let old_ep = old.map_or(0, |o| self.slice_part(o));
         self.limits
             .check(
                 Resource::ServiceEndpoints,
                 self.endpoints.saturating_sub(old_ep),
                 new_ep,
                 old_ep,
-                ("EndpointSlice", new_ask.name, "endpoints"),
+                (object.0, new.name, object.1),
             )
-            .map_err(|e| {
-                e.because(format!(
-                    "{} endpoint{} × {} port{}",
-                    new.endpoints.len(),
-                    plural(len_u64(new.endpoints.len())),
-                    new.ports.len(),
-                    plural(len_u64(new.ports.len()))
-                ))
-            })
+            .map_err(|e| e.because(detail))
     }
 
     /// Whether hand-written Endpoints may be stored (replacing `old`): the slices they will be
@@ -443,24 +458,18 @@ impl Demand {
         new: &Endpoints,
         old: Option<&Endpoints>,
     ) -> Result<(), LimitExceeded> {
-        let new_ask = SliceAsk::of_endpoints(new);
-        let new_ep = self.slice_part(&new_ask);
-        let old_ep = old.map_or(0, |o| self.slice_part(&SliceAsk::of_endpoints(o)));
-        self.limits
-            .check(
-                Resource::ServiceEndpoints,
-                self.endpoints.saturating_sub(old_ep),
-                new_ep,
-                old_ep,
-                ("Endpoints", new_ask.name, "subsets"),
-            )
-            .map_err(|e| {
-                e.because(format!(
-                    "{} address-port{} to mirror into EndpointSlices",
-                    new_ask.pairs,
-                    plural(new_ask.pairs)
-                ))
-            })
+        let ask = SliceAsk::of_endpoints(new);
+        let detail = format!(
+            "{} address-port{} to mirror into EndpointSlices",
+            ask.pairs,
+            plural(ask.pairs)
+        );
+        self.check_pairs(
+            &ask,
+            old.map(SliceAsk::of_endpoints).as_ref(),
+            ("Endpoints", "subsets"),
+            detail,
+        )
     }
 
     /// Count Endpoints stored (replacing `old`).

@@ -298,16 +298,10 @@ fn sorted_ports(ports: &[EndpointPort]) -> Vec<EndpointPort> {
     p
 }
 
-/// `syncService` for one Service.
-pub(super) fn sync_service(c: &mut Cluster, key: &ObjectKey) {
-    let Some(svc) = c.store.services.get(key).cloned() else {
-        return;
-    };
-    if svc.spec.type_ == "ExternalName" || svc.spec.selector.is_empty() {
-        return;
-    }
-    let existing: Vec<EndpointSlice> = c
-        .controllers
+/// The slices of Service `key` that `manager` (an `endpointslice.kubernetes.io/managed-by`
+/// value) keeps, as its informer lists them.
+pub(super) fn managed_slices(c: &Cluster, key: &ObjectKey, manager: &str) -> Vec<EndpointSlice> {
+    c.controllers
         .slices_of(key)
         .into_iter()
         .filter_map(|n| {
@@ -317,11 +311,23 @@ pub(super) fn sync_service(c: &mut Cluster, key: &ObjectKey) {
                 .cloned()
         })
         .filter(|s| {
-            s.metadata.deletion_timestamp.is_none()
-                && s.service_name() == Some(key.name.as_str())
-                && s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str)
-                    == Some(MANAGED_BY_CONTROLLER)
+            s.service_name() == Some(key.name.as_str())
+                && s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str) == Some(manager)
         })
+        .collect()
+}
+
+/// `syncService` for one Service.
+pub(super) fn sync_service(c: &mut Cluster, key: &ObjectKey) {
+    let Some(svc) = c.store.services.get(key).cloned() else {
+        return;
+    };
+    if svc.spec.type_ == "ExternalName" || svc.spec.selector.is_empty() {
+        return;
+    }
+    let existing: Vec<EndpointSlice> = managed_slices(c, key, MANAGED_BY_CONTROLLER)
+        .into_iter()
+        .filter(|s| s.metadata.deletion_timestamp.is_none())
         .collect();
     let families = address_types(&svc);
     let mut by_family: BTreeMap<String, Vec<EndpointSlice>> = BTreeMap::new();

@@ -13,7 +13,9 @@
 //! `managed-by: endpointslicemirroring-controller.k8s.io`. A slice is rewritten only when its
 //! endpoints differ.
 
-use super::endpointslice::{create_slice, ep_key, equal_beyond_hash, update_slice, EpKey};
+use super::endpointslice::{
+    create_slice, ep_key, equal_beyond_hash, managed_slices, update_slice, EpKey,
+};
 use super::state;
 use crate::api::core::{EndpointAddress, Endpoints, EndpointsPort};
 use crate::api::discovery::{
@@ -39,22 +41,7 @@ type SliceKey = (String, Vec<EndpointPort>);
 
 /// `syncEndpoints` for the Endpoints (and Service) named `key`.
 pub(super) fn sync_service(c: &mut Cluster, key: &ObjectKey) {
-    let existing: Vec<EndpointSlice> = c
-        .controllers
-        .slices_of(key)
-        .into_iter()
-        .filter_map(|n| {
-            c.store
-                .endpoint_slices
-                .get(&ObjectKey::new(key.namespace.as_str(), n))
-                .cloned()
-        })
-        .filter(|s| {
-            s.service_name() == Some(key.name.as_str())
-                && s.metadata.labels.get(MANAGED_BY_LABEL).map(String::as_str)
-                    == Some(MIRRORING_CONTROLLER)
-        })
-        .collect();
+    let existing = managed_slices(c, key, MIRRORING_CONTROLLER);
     let selectorless = c
         .store
         .services
