@@ -430,16 +430,19 @@ fn follow_hop(hop: Rect, packet: Point, view: View, reduced_motion: bool) {
     if room <= 0.0 || (top >= band_top && bottom <= band_bottom) {
         return;
     }
-    // Centre what is followed in the band.
+    // Centre what is followed in the band. An absolute target, computed from where the page
+    // is now: a relative scroll issued while the last smooth scroll still runs is added to
+    // that scroll's target by Chromium, and the page overshot past the stage.
     let delta = top - band_top - (room - (bottom - top)) / 2.0;
+    let now = win.scroll_y().unwrap_or(0.0);
     let opts = web_sys::ScrollToOptions::new();
-    opts.set_top(delta);
+    opts.set_top((now + delta).max(0.0));
     opts.set_behavior(if reduced_motion {
         web_sys::ScrollBehavior::Instant
     } else {
         web_sys::ScrollBehavior::Smooth
     });
-    win.scroll_by_with_scroll_to_options(&opts);
+    win.scroll_to_with_scroll_to_options(&opts);
 }
 
 /// "Focus the journey": zoom the canvas to what the journey passes (Focus, or `f` on the
