@@ -13,12 +13,13 @@
 //! changed, so names and resourceVersions stay put.
 
 use super::state;
+use super::workloads::controller_ref;
 use crate::api::core::{IntOrString, Node, ObjectReference, Pod, Service, ServicePort};
 use crate::api::discovery::{
     Endpoint, EndpointConditions, EndpointHints, EndpointPort, EndpointSlice, ForZone,
     MANAGED_BY_CONTROLLER, MANAGED_BY_LABEL, SERVICE_NAME_LABEL,
 };
-use crate::api::meta::{ObjectMeta, OwnerReference, Time};
+use crate::api::meta::{ObjectMeta, Time};
 use crate::cluster::{Cluster, ObjectKey};
 use crate::sim::NAME_ALPHABET;
 use std::collections::{BTreeMap, BTreeSet};
@@ -264,14 +265,7 @@ fn new_slice(svc: &Service, ports: Vec<EndpointPort>, family: &str) -> EndpointS
         metadata: ObjectMeta {
             generate_name: format!("{}-", svc.metadata.name),
             namespace: svc.metadata.namespace.clone(),
-            owner_references: vec![OwnerReference {
-                api_version: "v1".to_string(),
-                kind: "Service".to_string(),
-                name: svc.metadata.name.clone(),
-                uid: svc.metadata.uid.clone(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }],
+            owner_references: vec![controller_ref("Service", "v1", &svc.metadata)],
             ..Default::default()
         },
         address_type: family.to_string(),

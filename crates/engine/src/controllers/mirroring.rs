@@ -17,11 +17,12 @@ use super::endpointslice::{
     create_slice, ep_key, equal_beyond_hash, managed_slices, update_slice, EpKey,
 };
 use super::state;
+use super::workloads::controller_ref;
 use crate::api::core::{EndpointAddress, Endpoints, EndpointsPort};
 use crate::api::discovery::{
     Endpoint, EndpointConditions, EndpointPort, EndpointSlice, MANAGED_BY_LABEL, SERVICE_NAME_LABEL,
 };
-use crate::api::meta::{ObjectMeta, OwnerReference};
+use crate::api::meta::ObjectMeta;
 use crate::cluster::{Cluster, ObjectKey};
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -259,14 +260,7 @@ fn new_slice(e: &Endpoints, ports: Vec<EndpointPort>, family: &str) -> EndpointS
             namespace: e.metadata.namespace.clone(),
             labels,
             annotations,
-            owner_references: vec![OwnerReference {
-                api_version: "v1".to_string(),
-                kind: "Endpoints".to_string(),
-                name: e.metadata.name.clone(),
-                uid: e.metadata.uid.clone(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }],
+            owner_references: vec![controller_ref("Endpoints", "v1", &e.metadata)],
             ..Default::default()
         },
         address_type: family.to_string(),

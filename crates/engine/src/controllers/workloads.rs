@@ -41,7 +41,8 @@ fn object(kind: WorkloadKind, name: &str) -> String {
     format!("{}/{name}", kind.as_str().to_lowercase())
 }
 
-fn controller_ref(kind: &str, api_version: &str, meta: &ObjectMeta) -> OwnerReference {
+/// `metav1.NewControllerRef`: the owner reference a controller puts on what it creates.
+pub(super) fn controller_ref(kind: &str, api_version: &str, meta: &ObjectMeta) -> OwnerReference {
     OwnerReference {
         api_version: api_version.to_string(),
         kind: kind.to_string(),
