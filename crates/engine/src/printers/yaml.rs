@@ -9,6 +9,8 @@
 //! * a string that cannot be a plain scalar (leading/trailing space, `: `, ` #`, a leading
 //!   indicator such as `*`, `&`, `[`, `- `) is single-quoted; one with non-printable characters
 //!   is double-quoted with escapes;
+//! * a long plain or single-quoted string is folded at a space past column 80 (`best_width`),
+//!   its next line indented under its key;
 //! * a multi-line string is a literal block (`|-` without, `|` with a final newline), falling
 //!   back to double quotes where a block could not round-trip.
 
@@ -102,8 +104,46 @@ fn emit_inline(out: &mut String, v: &Value, indent: usize) {
         }
     }
     out.push(' ');
-    out.push_str(&scalar(v));
+    let text = scalar(v);
+    if matches!(v, Value::String(_)) && !text.starts_with('"') {
+        let column = out.len() - out.rfind('\n').map_or(0, |i| i + 1);
+        fold(out, &text, column, indent + 2);
+    } else {
+        out.push_str(&text);
+    }
     out.push('\n');
+}
+
+/// go-yaml v2's `best_width`: a plain or single-quoted scalar breaks at a space once the line
+/// is longer than this.
+const BEST_WIDTH: usize = 80;
+
+/// Write a plain or single-quoted scalar starting at `column` as go-yaml v2 does
+/// (`yaml_emitter_write_plain_scalar` / `…_single_quoted_scalar` with breaks allowed): at the
+/// first of a run of spaces, past column 80 and not before another space (nor as the first or
+/// last character of a quoted scalar), the space becomes a line break indented to `indent`.
+fn fold(out: &mut String, text: &str, mut column: usize, indent: usize) {
+    let quoted = text.starts_with('\'');
+    let chars: Vec<char> = text.chars().collect();
+    let mut after_space = false;
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let inside = !quoted || (i > 1 && i + 2 < chars.len());
+            if !after_space && column > BEST_WIDTH && inside && chars.get(i + 1) != Some(&' ') {
+                out.push('\n');
+                spaces(out, indent);
+                column = indent;
+            } else {
+                out.push(c);
+                column += 1;
+            }
+            after_space = true;
+        } else {
+            out.push(c);
+            column += 1;
+            after_space = false;
+        }
+    }
 }
 
 /// The chomping indicator when `s` is printed as a literal block (`-` strip, `` clip), or None
@@ -430,6 +470,32 @@ mod tests {
             to_kubectl_yaml(&v),
             "a: |-\n  x\n  y\nb: |\n  x\n  y\nc: \" x\\ny\"\nd:\n- |-\n  p\n  q\n"
         );
+    }
+
+    /// kubernetes/website `extend-service-ip-ranges.md`: a condition's message folded at 80.
+    #[test]
+    fn long_strings_fold_past_column_80() {
+        let v = json!({"status": {"conditions": [{
+            "message": "There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR",
+            "type": "Ready",
+        }]}});
+        assert_eq!(
+            to_kubectl_yaml(&v),
+            "status:\n  conditions:\n  - message: There are still IPAddresses referencing the ServiceCIDR, please remove\n      them or create a new ServiceCIDR\n    type: Ready\n"
+        );
+        let long = "word ".repeat(30) + "end";
+        let text =
+            to_kubectl_yaml(&json!({"a": long, "b": format!("'{long}"), "c": "x".repeat(100)}));
+        // A word longer than the line is never cut.
+        assert!(
+            text.lines().all(|l| l.len() <= 90 || l.starts_with("c: ")),
+            "{text}"
+        );
+        let back = crate::manifest::parse(&format!("apiVersion: v1\nkind: X\n{text}"));
+        assert!(back.errors.is_empty(), "{text}");
+        let json = back.objects[0].node.to_json();
+        assert_eq!(json["a"], json!(long), "{text}");
+        assert_eq!(json["b"], json!(format!("'{long}")), "{text}");
     }
 
     #[test]
