@@ -36,6 +36,15 @@ impl Cidr {
         })
     }
 
+    /// The prefix of length `prefix` (at most 32) that contains `ip`.
+    pub fn containing(ip: Ipv4Addr, prefix: u8) -> Cidr {
+        let prefix = prefix.min(32);
+        Cidr {
+            network: Ipv4Addr::from(u32::from(ip) & mask(prefix)),
+            prefix,
+        }
+    }
+
     /// Number of addresses in the prefix (2^(32-prefix)).
     pub fn size(&self) -> u64 {
         1u64 << (32 - u32::from(self.prefix.min(32)))

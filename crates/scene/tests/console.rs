@@ -802,7 +802,10 @@ fn completion() {
         }
     );
     assert_eq!(cands_in(&k, &c, "kubectl d"), ["delete", "describe"]);
-    assert_eq!(cands_in(&k, &c, "kubectl get s"), ["services", "svc"]);
+    assert_eq!(
+        cands_in(&k, &c, "kubectl get s"),
+        ["servicecidrs", "services", "svc"]
+    );
     assert_eq!(
         cands_in(&k, &c, "kubectl describe svc "),
         ["db", "empty", "kubernetes", "web", "web-headless"]

@@ -18,7 +18,9 @@ pub enum IpAllocError {
     /// No ServiceCIDR contains the address (MetaAllocator `getAllocator`).
     #[error("the provided network does not match the current range")]
     NoMatchingRange,
-    /// Inside the prefix but not usable (network or broadcast address).
+    /// Inside the prefix but not usable (network or broadcast address). The cluster's
+    /// allocator ([`super::service_cidr`]) looks for a range that holds the address first, so
+    /// this reaches no user.
     #[error("provided IP {0} is not in the valid range")]
     NotInRange(Ipv4Addr),
     /// `ErrFull`.
@@ -80,6 +82,11 @@ impl ClusterIpAllocator {
         if let Ok(i) = self.index_of(ip) {
             self.bitmap.release(i);
         }
+    }
+
+    /// Whether `ip` is one of the range's usable addresses (`PrefixContainsIP`).
+    pub fn holds(&self, ip: Ipv4Addr) -> bool {
+        self.index_of(ip).is_ok()
     }
 
     pub fn is_allocated(&self, ip: Ipv4Addr) -> bool {

@@ -1,4 +1,4 @@
-//! Allocators: ClusterIPs and NodePorts (kube-apiserver), pod IPs (the node's IPAM),
+//! Allocators: ClusterIPs (kube-apiserver, from every ServiceCIDR) and NodePorts (kube-apiserver), pod IPs (the node's IPAM),
 //! LoadBalancer addresses (MetalLB). All deterministic: randomness comes from the cluster's
 //! seeded [`Rng`](crate::sim::Rng).
 
@@ -8,6 +8,7 @@ pub mod lb;
 pub mod node_port;
 pub mod pod_ip;
 pub mod service;
+pub mod service_cidr;
 
 pub use service::{AllocError, Reservation};
 
@@ -21,7 +22,8 @@ use std::collections::BTreeMap;
 /// All allocators of a cluster.
 #[derive(Debug, Clone)]
 pub struct Allocators {
-    pub cluster_ips: cluster_ip::ClusterIpAllocator,
+    /// ClusterIPs, from every ServiceCIDR's range.
+    pub cluster_ips: service_cidr::ServiceCidrs,
     pub node_ports: node_port::NodePortAllocator,
     /// One host-local IPAM per node, by node name.
     pub pod_ips: BTreeMap<String, pod_ip::PodIpAllocator>,
@@ -34,7 +36,7 @@ impl Allocators {
             .or_else(|| ipv4::Cidr::parse("10.96.0.0/16"))
             .unwrap_or_default();
         Allocators {
-            cluster_ips: cluster_ip::ClusterIpAllocator::new(service_cidr),
+            cluster_ips: service_cidr::ServiceCidrs::new(service_cidr),
             node_ports: node_port::NodePortAllocator::new(
                 config.node_port_range.0,
                 config.node_port_range.1,

@@ -2,13 +2,14 @@
 //! kube-apiserver decodes a request with strict field validation.
 //!
 //! Submodules follow the API groups: [`core`] (v1), [`discovery`] (EndpointSlice), [`apps`]
-//! (workloads), [`meta`] (ObjectMeta, selectors), [`setup`] (kind and MetalLB set-up documents).
+//! (workloads), [`networking`] (ServiceCIDR, IPAddress), [`meta`] (ObjectMeta, selectors), [`setup`] (kind and MetalLB set-up documents).
 
 pub mod apps;
 pub mod core;
 pub mod decode;
 pub mod discovery;
 pub mod meta;
+pub mod networking;
 pub mod setup;
 
 use crate::manifest::{Pos, RawObject};
@@ -30,6 +31,10 @@ pub enum Object {
     Workload(Workload),
     Namespace(core::Namespace),
     Node(core::Node),
+    /// A range kube-apiserver allocates ClusterIPs from.
+    ServiceCidr(networking::ServiceCidr),
+    /// One allocated ClusterIP (written by kube-apiserver; accepted from a manifest too).
+    IpAddress(networking::IpAddress),
     /// kind's cluster config: shapes the simulated cluster, is not an API object.
     KindCluster(setup::KindCluster),
     /// MetalLB's address pool for LoadBalancer Services.
@@ -65,6 +70,18 @@ pub const KINDS: &[(&str, &str, &str, bool)] = &[
     ("DaemonSet", "apps/v1", "daemonset.apps", true),
     ("Namespace", "v1", "namespace", false),
     ("Node", "v1", "node", false),
+    (
+        "ServiceCIDR",
+        "networking.k8s.io/v1",
+        "servicecidr.networking.k8s.io",
+        false,
+    ),
+    (
+        "IPAddress",
+        "networking.k8s.io/v1",
+        "ipaddress.networking.k8s.io",
+        false,
+    ),
     (
         "Cluster",
         "kind.x-k8s.io/v1alpha4",
@@ -172,6 +189,8 @@ pub fn decode_object(raw: &RawObject, source_name: &str) -> Result<Object, Box<D
             }
             "Namespace" => Object::Namespace(core::Namespace::decode(&mut cx, &mut f)),
             "Node" => Object::Node(core::Node::decode(&mut cx, &mut f)),
+            "ServiceCIDR" => Object::ServiceCidr(networking::ServiceCidr::decode(&mut cx, &mut f)),
+            "IPAddress" => Object::IpAddress(networking::IpAddress::decode(&mut cx, &mut f)),
             "Cluster" => Object::KindCluster(setup::KindCluster::decode(&mut cx, &mut f)),
             _ => Object::IpAddressPool(setup::IpAddressPool::decode(&mut cx, &mut f)),
         };
@@ -221,6 +240,8 @@ impl Object {
             Object::Workload(w) => w.kind.as_str(),
             Object::Namespace(_) => "Namespace",
             Object::Node(_) => "Node",
+            Object::ServiceCidr(_) => "ServiceCIDR",
+            Object::IpAddress(_) => "IPAddress",
             Object::KindCluster(_) => "Cluster",
             Object::IpAddressPool(_) => "IPAddressPool",
             Object::Unsimulated(u) => &u.kind,
@@ -237,6 +258,8 @@ impl Object {
             Object::Workload(o) => &o.metadata,
             Object::Namespace(o) => &o.metadata,
             Object::Node(o) => &o.metadata,
+            Object::ServiceCidr(o) => &o.metadata,
+            Object::IpAddress(o) => &o.metadata,
             Object::IpAddressPool(o) => &o.metadata,
             Object::KindCluster(_) | Object::Unsimulated(_) => return None,
         })

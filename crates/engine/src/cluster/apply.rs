@@ -285,7 +285,10 @@ fn in_file_order(run: ApplyRun) -> Vec<ApplyResult> {
 fn apply_rank(o: &Object) -> u8 {
     match o {
         Object::Namespace(_) => 0,
-        Object::Node(_) | Object::IpAddressPool(_) | Object::KindCluster(_) => 1,
+        Object::Node(_)
+        | Object::IpAddressPool(_)
+        | Object::KindCluster(_)
+        | Object::ServiceCidr(_) => 1,
         _ => 2,
     }
 }
@@ -537,6 +540,8 @@ impl Cluster {
             Object::EndpointSlice(s) => self.apply_endpoint_slice(s, namespace, ctx),
             Object::Endpoints(e) => self.apply_endpoints(e, namespace, ctx),
             Object::IpAddressPool(p) => self.apply_pool(p, namespace, ctx),
+            Object::ServiceCidr(sc) => self.apply_service_cidr(sc, ctx),
+            Object::IpAddress(a) => self.apply_ip_address(a, ctx),
             Object::KindCluster(_) | Object::Unsimulated(_) => Ok(ApplyOutcome::Unchanged),
         }
     }
@@ -550,7 +555,7 @@ impl Cluster {
     }
 
     /// Fill the server-set metadata of a new object.
-    fn init_meta(&mut self, meta: &mut ObjectMeta, namespace: &str) {
+    pub(super) fn init_meta(&mut self, meta: &mut ObjectMeta, namespace: &str) {
         meta.namespace = namespace.to_string();
         if meta.name.is_empty() {
             // generateName: the prefix plus 5 characters (SimpleNameGenerator).
@@ -564,7 +569,7 @@ impl Cluster {
     }
 
     /// Keep the server-set metadata of an existing object across an update.
-    fn keep_meta(&mut self, meta: &mut ObjectMeta, old: &ObjectMeta, changed: bool) {
+    pub(super) fn keep_meta(&mut self, meta: &mut ObjectMeta, old: &ObjectMeta, changed: bool) {
         meta.namespace = old.namespace.clone();
         meta.uid = old.uid.clone();
         meta.creation_timestamp = old.creation_timestamp;
@@ -627,11 +632,28 @@ impl Cluster {
         }
         self.alloc.commit(reservation);
         self.demand(|d, _| d.commit_service(&key, &svc, old.as_ref()));
+        let old_ips = old
+            .as_ref()
+            .map(|o| o.spec.cluster_ips.clone())
+            .unwrap_or_default();
+        let result = self.store_service(key.clone(), svc, old);
+        self.sync_service_ips(&key.namespace, &key.name, &old_ips);
+        Ok(result)
+    }
+
+    /// Store an admitted Service (created, or updated over `old`).
+    fn store_service(
+        &mut self,
+        key: ObjectKey,
+        mut svc: Service,
+        old: Option<Service>,
+    ) -> ApplyOutcome {
+        let namespace = key.namespace.clone();
         match old {
             None => {
-                self.init_meta(&mut svc.metadata, namespace);
+                self.init_meta(&mut svc.metadata, &namespace);
                 self.store.services.insert(key, svc);
-                Ok(ApplyOutcome::Created)
+                ApplyOutcome::Created
             }
             Some(old) => {
                 let changed = svc.spec != old.spec
@@ -647,11 +669,7 @@ impl Cluster {
                     svc.status.load_balancer = Default::default();
                 }
                 self.store.services.update(key, svc);
-                Ok(if changed {
-                    ApplyOutcome::Configured
-                } else {
-                    ApplyOutcome::Unchanged
-                })
+                outcome(changed)
             }
         }
     }
@@ -984,12 +1002,12 @@ impl Cluster {
 }
 
 /// The source text and tree of the object being applied, for messages and positions.
-struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     source_name: &'a str,
     node: &'a manifest::Node,
 }
 
-fn outcome(changed: bool) -> ApplyOutcome {
+pub(super) fn outcome(changed: bool) -> ApplyOutcome {
     if changed {
         ApplyOutcome::Configured
     } else {
@@ -1008,7 +1026,7 @@ fn location(source_name: &str, doc: usize, pos: Pos) -> Location {
 
 /// An Invalid error with each cause pointed at the line of the field it names. A cause about
 /// `spec.clusterIPs` of a manifest that only wrote `clusterIP` points at `clusterIP`.
-fn invalid(kind: &str, name: &str, mut causes: ErrorList, ctx: &Ctx<'_>) -> ApplyError {
+pub(super) fn invalid(kind: &str, name: &str, mut causes: ErrorList, ctx: &Ctx<'_>) -> ApplyError {
     for c in &mut causes {
         c.pos = Some(locate(ctx.node, &c.field));
     }

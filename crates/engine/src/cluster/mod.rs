@@ -9,6 +9,7 @@ mod apply;
 mod demand;
 mod manifests;
 mod mutations;
+pub(crate) mod service_cidrs;
 pub mod store;
 
 /// The configuration lives one floor down ([`crate::config`], below `alloc`, which needs it);
@@ -20,6 +21,9 @@ use crate::limits::Limits;
 pub use apply::{resource_name, ApplyError, ApplyOutcome, ApplyResult, ApplyRun};
 pub use manifests::{DecodedObject, Manifests, ManifestsReader};
 pub use mutations::{MutationError, POD_SHUTDOWN_MS};
+pub use service_cidrs::{
+    DEFAULT_READY_MESSAGE, DEFAULT_SERVICE_CIDR, IP_ALLOCATOR, IP_FAMILY_LABEL, MANAGED_BY_LABEL,
+};
 pub use store::{AppendOnly, ObjectKey, Store, Table};
 
 use crate::alloc::Allocators;
@@ -57,6 +61,9 @@ pub enum Timer {
     PodTerminated(ObjectKey),
     /// The load-balancer implementation (MetalLB) announces an address for the Service.
     LoadBalancerProvision(ObjectKey),
+    /// A deleted ServiceCIDR's grace period (10 s) is over: the controller may drop its
+    /// finalizer.
+    ServiceCidrGrace(String),
 }
 
 /// A simulated Kubernetes cluster.

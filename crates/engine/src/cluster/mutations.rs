@@ -158,6 +158,7 @@ impl Cluster {
                     return Err(not_found("services", name));
                 };
                 self.alloc.release_service(&svc);
+                self.sync_service_ips(namespace, name, &svc.spec.cluster_ips);
                 // An address shared with other Services (`metallb.io/allow-shared-ip`) stays
                 // theirs.
                 for ing in &svc.status.load_balancer.ingress {
@@ -180,6 +181,7 @@ impl Cluster {
                 .remove(&key)
                 .map(|_| ())
                 .ok_or_else(|| not_found("endpointslices.discovery.k8s.io", name)),
+            "servicecidr" | "servicecidrs" => self.delete_service_cidr(name),
             "endpoints" | "ep" => self
                 .store
                 .endpoints

@@ -12,6 +12,7 @@
 use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Endpoints, Namespace, Node, Pod, Service};
 use crate::api::discovery::EndpointSlice;
+use crate::api::networking::{IpAddress, ServiceCidr};
 use crate::api::setup::IpAddressPool;
 use crate::api::Unsimulated;
 use serde::Serialize;
@@ -239,6 +240,10 @@ pub struct Store {
     pub pods: Table<ObjectKey, Pod>,
     pub workloads: Table<(WorkloadKind, ObjectKey), Workload>,
     pub pools: Table<ObjectKey, IpAddressPool>,
+    /// ServiceCIDRs, by name (cluster-scoped).
+    pub service_cidrs: Table<String, ServiceCidr>,
+    /// IPAddresses, by name: the address in canonical form (cluster-scoped).
+    pub ip_addresses: Table<String, IpAddress>,
     /// Objects of kinds svcsim does not simulate, in the order they were applied.
     pub unsimulated: AppendOnly<Unsimulated>,
 }
@@ -255,6 +260,8 @@ impl Store {
             + self.pods.writes()
             + self.workloads.writes()
             + self.pools.writes()
+            + self.service_cidrs.writes()
+            + self.ip_addresses.writes()
             + self.unsimulated.writes
     }
 
@@ -269,6 +276,8 @@ impl Store {
             || self.pods.has_changes()
             || self.workloads.has_changes()
             || self.pools.has_changes()
+            || self.service_cidrs.has_changes()
+            || self.ip_addresses.has_changes()
     }
 
     /// Forget every change log: the controllers have seen the store as it is.
@@ -282,6 +291,8 @@ impl Store {
             + self.pods.change_count()
             + self.workloads.change_count()
             + self.pools.change_count()
+            + self.service_cidrs.change_count()
+            + self.ip_addresses.change_count()
     }
 
     pub(crate) fn clear_changes(&mut self) {
@@ -293,6 +304,8 @@ impl Store {
         self.pods.clear_changes();
         self.workloads.clear_changes();
         self.pools.clear_changes();
+        self.service_cidrs.clear_changes();
+        self.ip_addresses.clear_changes();
     }
 
     /// Services of one namespace (None: all namespaces), in kubectl's order (namespace, name).

@@ -94,6 +94,7 @@ pub(super) fn run(c: &mut Cluster) {
         add_node(c, n, has_workers);
     }
     let first_cp = control.first().cloned();
+    c.create_default_service_cidr();
     services(c, first_cp.as_ref());
     for n in &control {
         static_pods(c, n);
@@ -174,7 +175,9 @@ fn create_service(c: &mut Cluster, mut svc: Service) {
     if let Ok(r) = result {
         c.alloc.commit(r);
     }
+    let (ns, name) = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
     state::put_service(c, svc);
+    c.sync_service_ips(&ns, &name, &[]);
 }
 
 fn services(c: &mut Cluster, control_plane: Option<&NodeConfig>) {

@@ -13,7 +13,7 @@
 //! `bootstrap`, `node_ipam`, `scheduler`, `kubelet`, `workloads` (Deployment, ReplicaSet,
 //! StatefulSet, DaemonSet, garbage collection in `state`), `endpointslice`, `mirroring`,
 //! `endpoints`,
-//! `loadbalancer`.
+//! `loadbalancer`, `service_cidrs`.
 
 mod bootstrap;
 mod endpoints;
@@ -23,6 +23,7 @@ mod loadbalancer;
 mod mirroring;
 mod node_ipam;
 mod scheduler;
+mod service_cidrs;
 mod state;
 mod workloads;
 
@@ -35,6 +36,9 @@ pub use kubelet::{shutdown_ms, terminate_pod, READY_MS, SANDBOX_MS, START_MS};
 pub use loadbalancer::{LB_IPS_ANNOTATION, POOL_ANNOTATION, PROVISION_MS};
 pub(crate) use mirroring::should_mirror;
 pub use mirroring::{MAX_ENDPOINTS_PER_SUBSET, MIRRORING_CONTROLLER, SKIP_MIRROR_LABEL};
+pub use service_cidrs::{
+    DELETION_GRACE_MS as SERVICE_CIDR_DELETION_GRACE_MS, FINALIZER as SERVICE_CIDR_FINALIZER,
+};
 pub(crate) use state::needs_reconcile;
 pub(crate) use state::workload_kind as workload_kind_of;
 pub use state::State;
@@ -106,6 +110,7 @@ pub fn fire(cluster: &mut Cluster, timer: Timer) {
         Timer::PodReady(key) => kubelet::ready(cluster, &key),
         Timer::PodTerminated(key) => kubelet::terminated(cluster, &key),
         Timer::LoadBalancerProvision(key) => loadbalancer::provision(cluster, &key),
+        Timer::ServiceCidrGrace(name) => service_cidrs::sync(cluster, &name),
     }
     // Only the handler wrote since the scan, through the helpers that observe what they write.
     state::mark_synced(cluster);

@@ -413,6 +413,7 @@ pub(crate) fn scan(c: &mut Cluster) {
         }
         c.controllers.dirty_services.insert(k);
     }
+    super::service_cidrs::sync_changed(c);
 }
 
 /// The logged keys of `table` the cache has not seen, taken from the log: `(gone, changed)` —

@@ -225,11 +225,13 @@ pub enum Resource {
     ReplicaSets,
     StatefulSets,
     Namespaces,
+    IpAddresses,
+    ServiceCidrs,
 }
 
 impl Resource {
     /// Every resource, in `kubectl api-resources` order.
-    pub const ALL: [Resource; 10] = [
+    pub const ALL: [Resource; 12] = [
         Resource::Endpoints,
         Resource::Namespaces,
         Resource::Nodes,
@@ -240,6 +242,8 @@ impl Resource {
         Resource::ReplicaSets,
         Resource::StatefulSets,
         Resource::EndpointSlices,
+        Resource::IpAddresses,
+        Resource::ServiceCidrs,
     ];
 
     /// The members of kubectl's `all` category that svcsim simulates, in the order
@@ -308,6 +312,19 @@ impl Resource {
                 "statefulsets.apps",
             ],
             Resource::Namespaces => &["ns", "namespace", "namespaces"],
+            Resource::IpAddresses => &[
+                "ip",
+                "ipaddress",
+                "ipaddresses",
+                "ipaddress.networking.k8s.io",
+                "ipaddresses.networking.k8s.io",
+            ],
+            Resource::ServiceCidrs => &[
+                "servicecidr",
+                "servicecidrs",
+                "servicecidr.networking.k8s.io",
+                "servicecidrs.networking.k8s.io",
+            ],
         }
     }
 
@@ -324,6 +341,8 @@ impl Resource {
             Resource::ReplicaSets => "replicasets.apps",
             Resource::StatefulSets => "statefulsets.apps",
             Resource::Namespaces => "namespaces",
+            Resource::IpAddresses => "ipaddresses.networking.k8s.io",
+            Resource::ServiceCidrs => "servicecidrs.networking.k8s.io",
         }
     }
 
@@ -341,6 +360,8 @@ impl Resource {
             Resource::ReplicaSets => "replicaset.apps",
             Resource::StatefulSets => "statefulset.apps",
             Resource::Namespaces => "namespace",
+            Resource::IpAddresses => "ipaddress.networking.k8s.io",
+            Resource::ServiceCidrs => "servicecidr.networking.k8s.io",
         }
     }
 
@@ -356,12 +377,15 @@ impl Resource {
             Resource::ReplicaSets => "ReplicaSet",
             Resource::StatefulSets => "StatefulSet",
             Resource::Namespaces => "Namespace",
+            Resource::IpAddresses => "IPAddress",
+            Resource::ServiceCidrs => "ServiceCIDR",
         }
     }
 
     pub fn api_version(self) -> &'static str {
         match self {
             Resource::EndpointSlices => "discovery.k8s.io/v1",
+            Resource::IpAddresses | Resource::ServiceCidrs => "networking.k8s.io/v1",
             Resource::DaemonSets
             | Resource::Deployments
             | Resource::ReplicaSets
@@ -385,7 +409,10 @@ impl Resource {
 
     /// Whether objects live in a namespace (nodes and namespaces do not).
     pub fn namespaced(self) -> bool {
-        !matches!(self, Resource::Nodes | Resource::Namespaces)
+        !matches!(
+            self,
+            Resource::Nodes | Resource::Namespaces | Resource::IpAddresses | Resource::ServiceCidrs
+        )
     }
 }
 

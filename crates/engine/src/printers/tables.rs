@@ -7,6 +7,7 @@ use crate::api::apps::{Workload, WorkloadKind};
 use crate::api::core::{Endpoints, Namespace, Node, Pod, Service};
 use crate::api::discovery::{Endpoint, EndpointPort, EndpointSlice};
 use crate::api::meta::{LabelSelector, ObjectMeta};
+use crate::api::networking::{IpAddress, ServiceCidr};
 use crate::cluster::Cluster;
 use serde::Serialize;
 use serde_json::Value;
@@ -87,6 +88,8 @@ pub(crate) fn headers(resource: Resource, wide: bool) -> Vec<&'static str> {
         ),
         Resource::StatefulSets => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
         Resource::Namespaces => (&["NAME", "STATUS", "AGE"], &[]),
+        Resource::ServiceCidrs => (&["NAME", "CIDRS", "AGE"], &[]),
+        Resource::IpAddresses => (&["NAME", "PARENTREF"], &[]),
     };
     let mut h = base.to_vec();
     if wide {
@@ -105,6 +108,8 @@ pub(crate) enum Stored<'a> {
     Node(&'a Node),
     Namespace(&'a Namespace),
     Workload(&'a Workload),
+    ServiceCidr(&'a ServiceCidr),
+    IpAddress(&'a IpAddress),
 }
 
 impl<'a> Stored<'a> {
@@ -117,6 +122,8 @@ impl<'a> Stored<'a> {
             Stored::Node(o) => &o.metadata,
             Stored::Namespace(o) => &o.metadata,
             Stored::Workload(o) => &o.metadata,
+            Stored::ServiceCidr(o) => &o.metadata,
+            Stored::IpAddress(o) => &o.metadata,
         }
     }
 }
@@ -158,6 +165,12 @@ pub(crate) fn objects<'a>(
         Resource::Pods => store.pods_in(ns).map(Stored::Pod).collect(),
         Resource::Nodes => store.nodes.values().map(Stored::Node).collect(),
         Resource::Namespaces => store.namespaces.values().map(Stored::Namespace).collect(),
+        Resource::ServiceCidrs => store
+            .service_cidrs
+            .values()
+            .map(Stored::ServiceCidr)
+            .collect(),
+        Resource::IpAddresses => store.ip_addresses.values().map(Stored::IpAddress).collect(),
         Resource::Deployments
         | Resource::ReplicaSets
         | Resource::StatefulSets
@@ -203,6 +216,18 @@ pub(crate) fn entry(
             };
             (cells, json_of(with_json, w, resource))
         }
+        Stored::ServiceCidr(sc) => (
+            vec![
+                sc.metadata.name.clone(),
+                sc.spec.cidrs.join(","),
+                age(cluster, sc.metadata.creation_timestamp),
+            ],
+            json_of(with_json, sc, resource),
+        ),
+        Stored::IpAddress(a) => (
+            vec![a.metadata.name.clone(), a.parent_ref_text()],
+            json_of(with_json, a, resource),
+        ),
     };
     let meta = object.metadata();
     Entry {

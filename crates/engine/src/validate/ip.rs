@@ -35,6 +35,69 @@ pub fn is_valid_cidr(value: &str) -> Vec<String> {
     }
 }
 
+/// Whether an address as written has a decimal octet with a leading zero (`010.1.2.3`, also
+/// in an IPv6 address's dotted tail): what Go's `netip.ParseAddr` refuses and `ParseIPSloppy`
+/// accepts.
+fn has_leading_zero_octet(addr: &str) -> bool {
+    let tail = addr.rsplit(':').next().unwrap_or(addr);
+    tail.contains('.') && tail.split('.').any(|o| o.len() > 1 && o.starts_with('0'))
+}
+
+/// Go's `ip.String()` for a parsed address (IPv6 in RFC 5952 form, as Rust prints it too).
+fn canonical_ip(ip: IpAddr) -> String {
+    ip.to_string()
+}
+
+/// `validation.IsValidIP` in its strict form (apimachinery 0.33, KEP-4858), used by the
+/// fields added since (IPAddress names): the sloppy parse first, then no leading zeros, no
+/// IPv4-mapped IPv6, and the canonical spelling.
+pub fn is_valid_ip_strict(value: &str) -> Vec<String> {
+    let Some(ip) = parse_ip_sloppy(value) else {
+        return vec![INVALID_IP_MSG.to_string()];
+    };
+    if has_leading_zero_octet(value) {
+        return vec!["must not have leading 0s".to_string()];
+    }
+    if value.contains(':') && ip.is_ipv4() {
+        return vec!["must not be an IPv4-mapped IPv6 address".to_string()];
+    }
+    let canonical = canonical_ip(ip);
+    if value != canonical {
+        return vec![format!(
+            "must be in canonical form ({})",
+            crate::validate::field::go_quote(&canonical)
+        )];
+    }
+    Vec::new()
+}
+
+/// `validation.IsValidCIDR` in its strict form (apimachinery 0.33), used by ServiceCIDR's
+/// `spec.cidrs`: the sloppy parse first, then no leading zeros (in the address or the prefix
+/// length), no IPv4-mapped IPv6, no host bits, and the canonical spelling.
+pub fn is_valid_cidr_strict(value: &str) -> Vec<String> {
+    let Some(c) = parse_cidr_sloppy(value) else {
+        return vec![INVALID_CIDR_MSG.to_string()];
+    };
+    let (addr, len) = value.split_once('/').unwrap_or((value, ""));
+    if has_leading_zero_octet(addr) || (len.len() > 1 && len.starts_with('0')) {
+        return vec!["must not have leading 0s in IP or prefix length".to_string()];
+    }
+    if addr.contains(':') && c.ip.is_ipv4() {
+        return vec!["must not have an IPv4-mapped IPv6 address".to_string()];
+    }
+    if c.ip != c.network {
+        return vec!["must not have bits set beyond the prefix length".to_string()];
+    }
+    let canonical = format!("{}/{}", canonical_ip(c.network), c.prefix);
+    if value != canonical {
+        return vec![format!(
+            "must be in canonical form ({})",
+            crate::validate::field::go_quote(&canonical)
+        )];
+    }
+    Vec::new()
+}
+
 /// `validation.IsValidIP` as a field error (`Invalid value: "<v>": must be a valid IP address, …`).
 pub fn validate_ip(path: &str, value: &str) -> ErrorList {
     is_valid_ip(value)

@@ -8,7 +8,7 @@
 //!   addresses and CIDRs) with apimachinery's messages;
 //! * [`meta`]: `ObjectMeta`, labels, annotations and label selectors, which every kind shares;
 //! * [`service`], [`pod`], [`workloads`], [`cluster_scoped`] (Node, Namespace),
-//!   [`endpointslice`]: each kind's rules, in kube-apiserver's order.
+//!   [`endpointslice`], [`networking`] (ServiceCIDR, IPAddress): each kind's rules, in kube-apiserver's order.
 
 pub mod cluster_scoped;
 pub mod defaults;
@@ -18,6 +18,7 @@ pub mod field;
 pub mod ip;
 pub mod meta;
 pub mod names;
+pub mod networking;
 pub mod pod;
 pub mod service;
 pub mod workloads;
@@ -36,6 +37,10 @@ pub use defaults::{
 pub use endpoints::validate_endpoints;
 pub use endpointslice::validate_endpoint_slice;
 pub use field::{BadValue, ErrorList, ErrorType, FieldError};
+pub use networking::{
+    validate_ip_address, validate_ip_address_update, validate_service_cidr,
+    validate_service_cidr_update,
+};
 pub use pod::validate_pod;
 pub use service::{validate_service, validate_service_update};
 pub use workloads::validate_workload;

@@ -61,6 +61,7 @@ const GET_TYPES: &[&str] = &[
     "ep",
     "ev",
     "events",
+    "ipaddresses",
     "namespaces",
     "no",
     "nodes",
@@ -69,6 +70,7 @@ const GET_TYPES: &[&str] = &[
     "pods",
     "replicasets",
     "rs",
+    "servicecidrs",
     "services",
     "svc",
 ];
@@ -80,6 +82,7 @@ const DELETE_TYPES: &[&str] = &[
     "replicaset",
     "rs",
     "service",
+    "servicecidr",
     "svc",
 ];
 const SCALE_TYPES: &[&str] = &[

@@ -517,7 +517,8 @@ impl Console {
                 Resource::DaemonSets => (r, "daemonset", "DaemonSet"),
                 Resource::EndpointSlices => (r, "endpointslice", "EndpointSlice"),
                 Resource::Endpoints => (r, "endpoints", "Endpoints"),
-                Resource::Nodes | Resource::Namespaces => {
+                Resource::ServiceCidrs => (r, "servicecidr", "ServiceCIDR"),
+                Resource::Nodes | Resource::Namespaces | Resource::IpAddresses => {
                     return failure(format!("svcsim: deleting {} is not simulated", r.plural()))
                 }
             },
