@@ -94,29 +94,55 @@ pub fn set_field(
 /// it, or defines it inside a `List` with other objects (removing the document would remove
 /// them too; the caller leaves the text alone and says so).
 pub fn remove_object(text: &str, kind: &str, namespace: &str, name: &str) -> Option<String> {
-    let parsed = manifest::parse(text);
-    let object = parsed.objects.iter().find(|o| {
-        o.kind == kind && o.name == name && o.namespace.as_deref().unwrap_or("default") == namespace
-    })?;
-    if parsed
-        .objects
-        .iter()
-        .filter(|o| o.doc == object.doc)
-        .count()
-        != 1
-    {
+    remove_objects(text, &[(kind, namespace, name)])
+}
+
+/// [`remove_object`] for many objects at once, reading the text once: `kubectl delete pod -l …`
+/// may delete hundreds of pods, and reading the whole text again for each made one command cost
+/// seconds. None when the text defines none of them (alone in its document).
+pub fn remove_objects(text: &str, objects: &[(&str, &str, &str)]) -> Option<String> {
+    if objects.is_empty() {
         return None;
     }
-    let range = manifest::document_ranges(text)
-        .into_iter()
-        .nth(object.doc)?;
-    let (before, after) = (text.get(..range.start)?, text.get(range.end..)?);
+    let wanted: std::collections::HashSet<(&str, &str, &str)> = objects.iter().copied().collect();
+    let parsed = manifest::parse(text);
+    let mut per_doc: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for o in &parsed.objects {
+        *per_doc.entry(o.doc).or_default() += 1;
+    }
+    let mut docs: Vec<usize> = parsed
+        .objects
+        .iter()
+        .filter(|o| {
+            let ns = o.namespace.as_deref().unwrap_or("default");
+            wanted.contains(&(o.kind.as_str(), ns, o.name.as_str()))
+                && per_doc.get(&o.doc) == Some(&1)
+        })
+        .map(|o| o.doc)
+        .collect();
+    if docs.is_empty() {
+        return None;
+    }
+    docs.sort_unstable();
+    docs.dedup();
+    let ranges = manifest::document_ranges(text);
+    let mut out = text.to_string();
+    // From the last: the ranges before a removed document stay where they were.
+    for doc in docs.into_iter().rev() {
+        let range = ranges.get(doc)?;
+        out = remove_range(&out, range.start, range.end)?;
+    }
+    Some(out)
+}
+
+/// Remove the document at `start..end` of `text`, with the separator that followed it (or, for
+/// the last document, the one before it), so no empty document is left at either end.
+fn remove_range(text: &str, start: usize, end: usize) -> Option<String> {
+    let (before, after) = (text.get(..start)?, text.get(end..)?);
     let separator = |s: &str| {
         s.strip_prefix("---")
             .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
     };
-    // The separator that followed the document goes with it; the last document takes the one
-    // before it instead, so no empty document is left at either end.
     let next_line_end = after.find('\n').map_or(after.len(), |i| i + 1);
     if separator(after[..next_line_end].trim_end_matches('\n')) {
         return Some(format!("{before}{}", &after[next_line_end..]));
@@ -156,6 +182,27 @@ mod tests {
         let last = remove_object(TEXT, "Service", "default", "b").unwrap();
         assert_eq!(names(&last), ["Service/a", "Pod/p"]);
         assert!(last.ends_with("image: nginx\n"), "{last:?}");
+    }
+
+    #[test]
+    fn many_objects_removed_at_once_as_one_by_one() {
+        let all = [
+            ("Service", "default", "a"),
+            ("Pod", "team", "p"),
+            ("Nope", "default", "x"),
+        ];
+        let at_once = remove_objects(TEXT, &all).unwrap();
+        let mut one_by_one = TEXT.to_string();
+        for (k, ns, n) in all {
+            if let Some(t) = remove_object(&one_by_one, k, ns, n) {
+                one_by_one = t;
+            }
+        }
+        assert_eq!(at_once, one_by_one);
+        assert_eq!(names(&at_once), ["Service/b"]);
+        let ends = [("Service", "default", "a"), ("Service", "default", "b")];
+        assert_eq!(names(&remove_objects(TEXT, &ends).unwrap()), ["Pod/p"]);
+        assert_eq!(remove_objects(TEXT, &[("Nope", "default", "x")]), None);
     }
 
     #[test]

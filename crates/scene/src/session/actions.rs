@@ -10,7 +10,7 @@
 
 use super::Session;
 use crate::layout::ObjectId;
-use crate::textedit::{remove_object, set_field};
+use crate::textedit::{remove_objects, set_field};
 use svcsim_engine::api::apps::WorkloadKind;
 use svcsim_engine::cluster::{Cluster, ObjectKey};
 
@@ -121,10 +121,15 @@ impl Session {
     /// apply does not silently create it again (one source of truth). A Deployment's pods are
     /// not in the text: their Deployment replaces them, as in a real cluster.
     pub(super) fn remove_from_text(&mut self, kind: &str, namespace: &str, name: &str) {
-        if let Some(text) = remove_object(&self.editing.text, kind, namespace, name) {
+        self.remove_all_from_text(&[(kind, namespace, name)]);
+    }
+
+    /// [`Self::remove_from_text`] for everything one command deleted, each text read once.
+    pub(super) fn remove_all_from_text(&mut self, objects: &[(&str, &str, &str)]) {
+        if let Some(text) = remove_objects(&self.editing.text, objects) {
             self.editing.text = text;
         }
-        if let Some(draft) = remove_object(&self.draft, kind, namespace, name) {
+        if let Some(draft) = remove_objects(&self.draft, objects) {
             self.set_draft(draft);
         }
     }

@@ -814,9 +814,12 @@ impl Session {
                 scaled.replicas,
             );
         }
-        for (kind, namespace, name) in std::mem::take(&mut out.deleted) {
-            self.remove_from_text(kind, &namespace, &name);
-        }
+        let deleted = std::mem::take(&mut out.deleted);
+        let deleted: Vec<(&str, &str, &str)> = deleted
+            .iter()
+            .map(|(kind, ns, name)| (*kind, ns.as_str(), name.as_str()))
+            .collect();
+        self.remove_all_from_text(&deleted);
         let journeys = std::mem::take(&mut out.journeys);
         if !journeys.is_empty() {
             // A console packet is not a Send: a link does not replay it.
