@@ -165,7 +165,7 @@ fn trace_from_outside_to_a_node_port() {
 #[test]
 fn trace_usage_errors() {
     fails(&["trace", "-f", "client.yaml", "10.96.0.10:53"], "error: --from is required (pod/NAME, node/NAME, external or external/IP)\nSee 'svcsim trace --help' for usage.\n");
-    fails(&["trace", "-f", "client.yaml", "--from", "pod/client", "[::1]:80"], "error: \"[::1]:80\": IPv6 destinations are not supported (svcsim clusters are IPv4-only, as kind's default)\nSee 'svcsim trace --help' for usage.\n");
+    fails(&["trace", "-f", "client.yaml", "--from", "pod/client", "[::1]:80"], "error: \"[::1]:80\": IPv6 packets are not simulated yet (a dual-stack cluster has IPv6 addresses, Services and DNS answers; packets travel over IPv4)\nSee 'svcsim trace --help' for usage.\n");
     fails(
         &[
             "trace",

@@ -73,6 +73,12 @@ pub struct NodeConfig {
     pub internal_ip: String,
     /// The /24 the node IPAM controller gives the node (`spec.podCIDR`).
     pub pod_cidr: String,
+    /// On a dual-stack cluster: the node container's IPv6 address on kind's docker network.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal_ip_v6: Option<String>,
+    /// On a dual-stack cluster: the node's IPv6 pod CIDR (a /64, `spec.podCIDRs[1]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_cidr_v6: Option<String>,
     pub labels: std::collections::BTreeMap<String, String>,
 }
 
@@ -87,6 +93,14 @@ pub struct ClusterConfig {
     pub pod_subnet: String,
     /// `--service-cluster-ip-range` (kind `networking.serviceSubnet`).
     pub service_subnet: String,
+    /// A dual-stack cluster's (kind `ipFamily: dual`) IPv6 pod subnet, the second CIDR of
+    /// `--cluster-cidr`; None on an IPv4 cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pod_subnet_v6: Option<String>,
+    /// A dual-stack cluster's IPv6 service subnet, the second CIDR of
+    /// `--service-cluster-ip-range`; None on an IPv4 cluster.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_subnet_v6: Option<String>,
     /// `--service-node-port-range`.
     pub node_port_range: (u16, u16),
     /// kubelet `clusterDomain`.
@@ -106,6 +120,14 @@ pub struct ClusterConfig {
 
 /// kind's docker network (`kind` bridge, 172.18.0.0/16); node containers get .2, .3, ….
 const KIND_NODE_NET: [u8; 4] = [172, 18, 0, 0];
+/// The IPv6 subnet of kind's docker network (a ULA kind derives from the network's name:
+/// `fc00:f853:ccd:e793::/64` for `kind`); node containers get ::2, ::3, ….
+const KIND_NODE_NET_V6: &str = "fc00:f853:ccd:e793::";
+/// kind's default subnets for `ipFamily: dual` (`pkg/internal/apis/config/default.go`).
+const DUAL_POD_SUBNET: &str = "10.244.0.0/16,fd00:10:244::/56";
+const DUAL_SERVICE_SUBNET: &str = "10.96.0.0/16,fd00:10:96::/112";
+/// kube-controller-manager's `--node-cidr-mask-size-ipv6` default.
+pub const NODE_CIDR_MASK_V6: u8 = 64;
 /// The MetalLB pool the MetalLB-on-kind guide uses.
 pub const DEFAULT_LB_RANGE: &str = "172.18.255.200-172.18.255.250";
 
@@ -158,8 +180,21 @@ impl ClusterConfig {
         if roles.is_empty() {
             roles.push((true, Default::default()));
         }
-        let pod_subnet = non_empty(&kind.networking.pod_subnet, "10.244.0.0/16");
-        let service_subnet = non_empty(&kind.networking.service_subnet, "10.96.0.0/16");
+        let dual = kind.networking.ip_family == "dual";
+        let (pod_default, service_default) = if dual {
+            (DUAL_POD_SUBNET, DUAL_SERVICE_SUBNET)
+        } else {
+            ("10.244.0.0/16", "10.96.0.0/16")
+        };
+        // A dual-stack subnet is `v4,v6` (kind keeps the order; svcsim's primary family is
+        // IPv4, as kind's `dual` is).
+        let (pod_subnet, pod_subnet_v6) =
+            split_family(&non_empty(&kind.networking.pod_subnet, pod_default), dual);
+        let (service_subnet, service_subnet_v6) = split_family(
+            &non_empty(&kind.networking.service_subnet, service_default),
+            dual,
+        );
+        let pod_base_v6 = pod_subnet_v6.as_deref().and_then(crate::ipv6::Cidr6::parse);
         let pod_base = Cidr::parse(&pod_subnet).unwrap_or_else(default_pod_subnet);
         let service_base = Cidr::parse(&service_subnet).unwrap_or_else(default_service_subnet);
         let (mut cp, mut worker) = (0usize, 0usize);
@@ -207,6 +242,10 @@ impl ClusterConfig {
                     )
                     .to_string(),
                     pod_cidr: node_cidr(pod_base, service_base, idx).to_string(),
+                    internal_ip_v6: dual
+                        .then(|| format!("{KIND_NODE_NET_V6}{:x}", 2 + (idx % 65_000))),
+                    pod_cidr_v6: pod_base_v6
+                        .map(|c| c.subnet(NODE_CIDR_MASK_V6, u64::from(idx)).to_string()),
                     name: node_name,
                     control_plane,
                     labels,
@@ -218,6 +257,8 @@ impl ClusterConfig {
             nodes,
             pod_subnet,
             service_subnet,
+            pod_subnet_v6,
+            service_subnet_v6,
             node_port_range: (30000, 32767),
             cluster_domain: "cluster.local".to_string(),
             // Unset means kind's default, iptables. kind refuses any other value ("invalid
@@ -242,6 +283,29 @@ impl ClusterConfig {
         crate::ipv4::Cidr::parse(&self.service_subnet)
             .map(|c| c.nth(10).to_string())
             .unwrap_or_else(|| "10.96.0.10".to_string())
+    }
+}
+
+/// `v4,v6` of a dual-stack subnet as (IPv4, Some(IPv6)), whichever order they are written in;
+/// a single-stack one as (it, None).
+fn split_family(subnet: &str, dual: bool) -> (String, Option<String>) {
+    match subnet.split_once(',') {
+        Some((a, b)) if dual => {
+            let (a, b) = (a.trim().to_string(), b.trim().to_string());
+            if a.contains(':') {
+                (b, Some(a))
+            } else {
+                (a, Some(b))
+            }
+        }
+        _ => (subnet.to_string(), None),
+    }
+}
+
+impl ClusterConfig {
+    /// Whether the cluster is dual-stack (IPv4 primary, IPv6 secondary).
+    pub fn dual_stack(&self) -> bool {
+        self.service_subnet_v6.is_some()
     }
 }
 

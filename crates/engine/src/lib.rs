@@ -31,6 +31,7 @@ pub mod controllers;
 pub mod dns;
 pub mod generate;
 pub mod ipv4;
+pub mod ipv6;
 pub mod labels;
 pub mod limits;
 pub mod manifest;

@@ -4,6 +4,7 @@
 
 pub mod bitmap;
 pub mod cluster_ip;
+pub mod cluster_ip6;
 pub mod lb;
 pub mod node_port;
 pub mod pod_ip;
@@ -24,6 +25,8 @@ use std::collections::BTreeMap;
 pub struct Allocators {
     /// ClusterIPs, from every ServiceCIDR's range.
     pub cluster_ips: service_cidr::ServiceCidrs,
+    /// A dual-stack cluster's IPv6 ClusterIPs (None on an IPv4 cluster).
+    pub cluster_ips_v6: Option<cluster_ip6::ClusterIp6Allocator>,
     pub node_ports: node_port::NodePortAllocator,
     /// One host-local IPAM per node, by node name.
     pub pod_ips: BTreeMap<String, pod_ip::PodIpAllocator>,
@@ -37,6 +40,11 @@ impl Allocators {
             .unwrap_or_default();
         Allocators {
             cluster_ips: service_cidr::ServiceCidrs::new(service_cidr),
+            cluster_ips_v6: config
+                .service_subnet_v6
+                .as_deref()
+                .and_then(crate::ipv6::Cidr6::parse)
+                .map(cluster_ip6::ClusterIp6Allocator::new),
             node_ports: node_port::NodePortAllocator::new(
                 config.node_port_range.0,
                 config.node_port_range.1,

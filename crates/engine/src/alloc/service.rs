@@ -10,7 +10,7 @@ use super::Allocators;
 use crate::api::core::Service;
 use crate::sim::Rng;
 use crate::validate::field::{BadValue, ErrorList, FieldError};
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// Why allocation failed: an Invalid status (422) with field errors, or an InternalError (500).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,9 +24,9 @@ pub enum AllocError {
 /// ones to release once the change is stored (by `commit`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reservation {
-    new_ips: Vec<Ipv4Addr>,
+    new_ips: Vec<IpAddr>,
     new_ports: Vec<i64>,
-    release_ips: Vec<Ipv4Addr>,
+    release_ips: Vec<IpAddr>,
     release_ports: Vec<i64>,
 }
 
@@ -43,6 +43,23 @@ fn family_of(ip: &str) -> &'static str {
 
 fn is_node_port_type(svc: &Service) -> bool {
     matches!(svc.spec.type_.as_str(), "NodePort" | "LoadBalancer")
+}
+
+/// `isMatchingPreferDualStackClusterIPFields`: an update of a PreferDualStack Service of the
+/// same ClusterIP-bearing type that keeps its ClusterIPs and families changes nothing about
+/// them (a cluster that gained or lost dual stack does not upgrade or downgrade it).
+fn matching_prefer_dual_stack(svc: &Service, old: &Service) -> bool {
+    let prefer = |s: &Service| s.spec.ip_family_policy.as_deref() == Some("PreferDualStack");
+    svc.spec.ip_family_policy.is_some()
+        && old.spec.type_ == svc.spec.type_
+        && matches!(
+            svc.spec.type_.as_str(),
+            "ClusterIP" | "NodePort" | "LoadBalancer"
+        )
+        && prefer(svc)
+        && (old.spec.ip_family_policy.is_none() || prefer(old))
+        && old.spec.cluster_ips == svc.spec.cluster_ips
+        && old.spec.ip_families == svc.spec.ip_families
 }
 
 /// `shouldAllocateNodePorts`: NodePort always; LoadBalancer unless
@@ -96,7 +113,7 @@ impl Allocators {
     /// Undo a reservation whose object was not stored.
     pub fn revert(&mut self, r: Reservation) {
         for ip in r.new_ips {
-            self.cluster_ips.release(ip);
+            self.release_ip(ip);
         }
         for p in r.new_ports {
             self.node_ports.release(p);
@@ -106,18 +123,40 @@ impl Allocators {
     /// The object was stored: release what the old version held and the new one does not.
     pub fn commit(&mut self, r: Reservation) {
         for ip in r.release_ips {
-            self.cluster_ips.release(ip);
+            self.release_ip(ip);
         }
         for p in r.release_ports {
             self.node_ports.release(p);
         }
     }
 
+    /// Free a ClusterIP of either family.
+    fn release_ip(&mut self, ip: IpAddr) {
+        match ip {
+            IpAddr::V4(a) => self.cluster_ips.release(a),
+            IpAddr::V6(a) => {
+                if let Some(v6) = &mut self.cluster_ips_v6 {
+                    v6.release(a);
+                }
+            }
+        }
+    }
+
+    /// The IP families this cluster allocates ClusterIPs in (`serviceIPAllocatorsByFamily`):
+    /// IPv4, and IPv6 on a dual-stack cluster.
+    fn configured(&self, family: &str) -> bool {
+        family == IPV4 || (family == IPV6 && self.cluster_ips_v6.is_some())
+    }
+
+    fn dual_stack(&self) -> bool {
+        self.cluster_ips_v6.is_some()
+    }
+
     /// A Service was deleted: free its ClusterIPs, NodePorts and health-check port.
     pub fn release_service(&mut self, svc: &Service) {
         for ip in &svc.spec.cluster_ips {
-            if let Ok(a) = ip.parse::<Ipv4Addr>() {
-                self.cluster_ips.release(a);
+            if let Ok(a) = ip.parse::<IpAddr>() {
+                self.release_ip(a);
             }
         }
         for p in node_ports_of(svc) {
@@ -129,7 +168,8 @@ impl Allocators {
         }
     }
 
-    /// `initIPFamilyFields` for this single-stack IPv4 cluster.
+    /// `initIPFamilyFields`: the IP-family fields defaulted and checked against the families
+    /// this cluster has (IPv4, and IPv6 on a dual-stack cluster; IPv4 is the default family).
     fn init_ip_family_fields(
         &self,
         svc: &mut Service,
@@ -137,6 +177,9 @@ impl Allocators {
         check_cluster_ips: impl Fn(&Service) -> ErrorList,
     ) -> Result<(), AllocError> {
         if svc.spec.type_ == "ExternalName" {
+            return Ok(());
+        }
+        if old.is_some_and(|o| matching_prefer_dual_stack(svc, o)) {
             return Ok(());
         }
         let headless_selectorless = svc.spec.cluster_ip == "None" && svc.spec.selector.is_empty();
@@ -207,8 +250,8 @@ impl Allocators {
             }
             let fam = family_of(ip);
             if i >= svc.spec.ip_families.len() {
-                if fam == IPV4 {
-                    svc.spec.ip_families.push(IPV4.to_string());
+                if self.configured(fam) {
+                    svc.spec.ip_families.push(fam.to_string());
                 } else {
                     el.push(FieldError::invalid(
                         format!("spec.clusterIPs[{i}]"),
@@ -235,7 +278,7 @@ impl Allocators {
             }
             return Ok(());
         }
-        if policy == "RequireDualStack" {
+        if policy == "RequireDualStack" && !self.dual_stack() {
             el.push(FieldError::invalid(
                 "spec.ipFamilyPolicy",
                 policy_value,
@@ -243,7 +286,7 @@ impl Allocators {
             ));
         }
         for (i, fam) in svc.spec.ip_families.iter().enumerate() {
-            if fam != IPV4 {
+            if !self.configured(fam) {
                 el.push(FieldError::invalid(
                     format!("spec.ipFamilies[{i}]"),
                     BadValue::str(fam.clone()),
@@ -257,10 +300,22 @@ impl Allocators {
         if svc.spec.ip_families.is_empty() {
             svc.spec.ip_families.push(IPV4.to_string());
         }
+        // Dual stack asked for (not demanded) and available: the other family too.
+        if policy != "SingleStack" && svc.spec.ip_families.len() == 1 && self.dual_stack() {
+            let other = if svc.spec.ip_families[0] == IPV4 {
+                IPV6
+            } else {
+                IPV4
+            };
+            svc.spec.ip_families.push(other.to_string());
+        }
         Ok(())
     }
 
-    /// `allocClusterIPs` / `updateClusterIPs` for a single-stack cluster.
+    /// `allocClusterIPs` / `updateClusterIPs`: one address per IP family, the primary first;
+    /// on update, a type change to or from ExternalName allocates or releases them all, a
+    /// second family added (single → dual stack) allocates the secondary, one removed releases
+    /// it once the change is stored.
     fn cluster_ips_for(
         &mut self,
         svc: &mut Service,
@@ -268,59 +323,93 @@ impl Allocators {
         rng: &mut Rng,
         r: &mut Reservation,
     ) -> Result<(), AllocError> {
-        let allocate = match old {
-            None => true,
+        let first = match old {
+            None => 0,
+            Some(o) if matching_prefer_dual_stack(svc, o) => return Ok(()),
             // A: ExternalName → a type with ClusterIPs.
-            Some(o) if o.spec.type_ == "ExternalName" && svc.spec.type_ != "ExternalName" => true,
+            Some(o) if o.spec.type_ == "ExternalName" && svc.spec.type_ != "ExternalName" => 0,
             // Headless before: nothing to manage.
-            Some(o) if o.spec.cluster_ips.first().is_some_and(|c| c == "None") => false,
+            Some(o) if o.spec.cluster_ips.first().is_some_and(|c| c == "None") => return Ok(()),
             // B: → ExternalName: release the old addresses once stored.
             Some(o) if svc.spec.type_ == "ExternalName" => {
                 r.release_ips.extend(
                     o.spec
                         .cluster_ips
                         .iter()
-                        .filter_map(|ip| ip.parse::<Ipv4Addr>().ok()),
+                        .filter_map(|ip| ip.parse::<IpAddr>().ok()),
                 );
-                false
+                return Ok(());
             }
-            Some(_) => false,
-        };
-        if !allocate || svc.spec.type_ == "ExternalName" {
-            return Ok(());
-        }
-        if svc.spec.cluster_ips.first().is_some_and(|c| c == "None") {
-            return Ok(());
-        }
-        let requested = svc.spec.cluster_ips.first().cloned().unwrap_or_default();
-        let ip = if requested.is_empty() {
-            self.cluster_ips
-                .allocate_next(rng)
-                .map_err(|e| AllocError::Internal(format!("failed to allocate a serviceIP: {e}")))?
-        } else {
-            let parsed: Result<Ipv4Addr, IpAllocError> = requested
-                .parse::<Ipv4Addr>()
-                .map_err(|_| IpAllocError::NoMatchingRange);
-            match parsed.and_then(|a| self.cluster_ips.allocate(a).map(|()| a)) {
-                Ok(a) => a,
-                Err(e) => {
-                    return Err(AllocError::Invalid(vec![FieldError::invalid(
-                        "spec.clusterIPs",
-                        BadValue::string_slice(&svc.spec.cluster_ips),
-                        format!("failed to allocate IP {requested}: {e}"),
-                    )]))
+            // C: upgraded to dual stack: the secondary only.
+            Some(o) if o.spec.ip_families.len() == 1 && svc.spec.ip_families.len() == 2 => 1,
+            // D: downgraded: the old secondary goes once stored.
+            Some(o) if o.spec.ip_families.len() == 2 && svc.spec.ip_families.len() == 1 => {
+                if let Some(ip) = o.spec.cluster_ips.get(1).and_then(|ip| ip.parse().ok()) {
+                    r.release_ips.push(ip);
                 }
+                return Ok(());
             }
+            Some(_) => return Ok(()),
         };
-        r.new_ips.push(ip);
-        let s = ip.to_string();
-        svc.spec.cluster_ip = s.clone();
-        if svc.spec.cluster_ips.is_empty() {
-            svc.spec.cluster_ips.push(s);
-        } else {
-            svc.spec.cluster_ips[0] = s;
+        if svc.spec.type_ == "ExternalName"
+            || svc.spec.cluster_ips.first().is_some_and(|c| c == "None")
+        {
+            return Ok(());
+        }
+        let families = svc.spec.ip_families.clone();
+        for (i, family) in families.iter().enumerate().skip(first) {
+            let requested = svc.spec.cluster_ips.get(i).cloned().unwrap_or_default();
+            let ip = if requested.is_empty() {
+                self.allocate_next_in(family, rng).map_err(|e| {
+                    AllocError::Internal(format!("failed to allocate a serviceIP: {e}"))
+                })?
+            } else {
+                match self.allocate_in(&requested) {
+                    Ok(a) => a,
+                    Err(e) => {
+                        return Err(AllocError::Invalid(vec![FieldError::invalid(
+                            "spec.clusterIPs",
+                            BadValue::string_slice(&svc.spec.cluster_ips),
+                            format!("failed to allocate IP {requested}: {e}"),
+                        )]))
+                    }
+                }
+            };
+            r.new_ips.push(ip);
+            let s = ip.to_string();
+            if i == 0 {
+                svc.spec.cluster_ip = s.clone();
+            }
+            match svc.spec.cluster_ips.get_mut(i) {
+                Some(slot) => *slot = s,
+                None => svc.spec.cluster_ips.push(s),
+            }
         }
         Ok(())
+    }
+
+    /// `AllocateNext` of the family's allocator.
+    fn allocate_next_in(&mut self, family: &str, rng: &mut Rng) -> Result<IpAddr, IpAllocError> {
+        if family == IPV6 {
+            let v6 = self.cluster_ips_v6.as_mut().ok_or(IpAllocError::Full)?;
+            return v6.allocate_next(rng).map(IpAddr::V6);
+        }
+        self.cluster_ips.allocate_next(rng).map(IpAddr::V4)
+    }
+
+    /// `Allocate` of a requested address, by its family.
+    fn allocate_in(&mut self, requested: &str) -> Result<IpAddr, IpAllocError> {
+        if let Ok(a) = requested.parse::<Ipv4Addr>() {
+            return self.cluster_ips.allocate(a).map(|()| IpAddr::V4(a));
+        }
+        let a = requested
+            .parse::<Ipv6Addr>()
+            .map_err(|_| IpAllocError::NoMatchingRange)?;
+        let v6 = self
+            .cluster_ips_v6
+            .as_mut()
+            .ok_or(IpAllocError::NoMatchingRange)?;
+        v6.allocate(a).map(|()| IpAddr::V6(a))
     }
 
     /// `txnAllocNodePorts` / `txnUpdateNodePorts`, with the health-check NodePort.

@@ -1457,4 +1457,44 @@ mod tests {
             "Error from server (NotFound): services \"zzz\" not found"
         );
     }
+
+    /// `updateClusterIPs` on a dual-stack cluster: PreferDualStack added to a single-stack
+    /// Service allocates its secondary ClusterIP (the primary is kept); SingleStack again
+    /// releases it, IPAddress and all; re-applying PreferDualStack unchanged is a no-op.
+    #[test]
+    fn a_service_upgraded_to_dual_stack_and_back() {
+        let kind =
+            "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: dual\n";
+        let (mut c, _) = Cluster::from_sources(&[Source::new("kind.yaml", kind)], 4);
+        let svc = |policy: &str| {
+            format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ipFamilyPolicy: {policy}\n  ports:\n  - port: 80\n")
+        };
+        let key = ObjectKey::new("default", "web");
+        let ips = |c: &Cluster| c.store.services[&key].spec.cluster_ips.clone();
+        let r = c.apply(&Source::new("a.yaml", svc("SingleStack")));
+        assert!(r[0].is_ok(), "{}", r[0]);
+        let single = ips(&c);
+        assert_eq!(single.len(), 1);
+        let v6_used = |c: &Cluster| c.alloc.cluster_ips_v6.as_ref().map_or(0, |a| a.used());
+        assert_eq!(v6_used(&c), 0);
+
+        let r = c.apply(&Source::new("a.yaml", svc("PreferDualStack")));
+        assert_eq!(r[0].outcome, Ok(ApplyOutcome::Configured), "{}", r[0]);
+        let dual = ips(&c);
+        assert_eq!(dual.len(), 2);
+        assert_eq!(dual[0], single[0], "clusterIPs[0] is immutable");
+        assert!(dual[1].starts_with("fd00:10:96::"), "{dual:?}");
+        assert_eq!(c.store.services[&key].spec.ip_families, ["IPv4", "IPv6"]);
+        assert!(c.store.ip_addresses.contains_key(&dual[1]));
+        assert_eq!(v6_used(&c), 1);
+
+        let r = c.apply(&Source::new("a.yaml", svc("PreferDualStack")));
+        assert_eq!(r[0].outcome, Ok(ApplyOutcome::Unchanged), "{}", r[0]);
+
+        let r = c.apply(&Source::new("a.yaml", svc("SingleStack")));
+        assert!(r[0].is_ok(), "{}", r[0]);
+        assert_eq!(ips(&c), single);
+        assert_eq!(v6_used(&c), 0);
+        assert!(!c.store.ip_addresses.contains_key(&dual[1]));
+    }
 }

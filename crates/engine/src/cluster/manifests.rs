@@ -448,7 +448,7 @@ mod tests {
             (
                 "IPv6 cluster",
                 kind_doc("ipFamily: ipv6", THREE),
-                "svcsim: ipFamily ipv6 is not simulated: svcsim simulates IPv4 clusters only".into(),
+                "svcsim: ipFamily ipv6 is not simulated: svcsim simulates IPv4 and dual-stack (ipFamily: dual) clusters".into(),
                 4, 3,
             ),
             (

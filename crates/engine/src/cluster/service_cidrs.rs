@@ -98,6 +98,12 @@ impl Cluster {
             ..Default::default()
         };
         sc.spec.cidrs.push(cidr);
+        // A dual-stack cluster's second range (`--service-cluster-ip-range=v4,v6`).
+        if let Some(v6) = &self.config.service_subnet_v6 {
+            sc.spec
+                .cidrs
+                .push(crate::ipv6::Cidr6::parse(v6).map_or_else(|| v6.clone(), |c| c.to_string()));
+        }
         set_condition(
             &mut sc.status.conditions,
             "True",

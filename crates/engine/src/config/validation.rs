@@ -19,7 +19,7 @@
 //!    (`PodSubnetNodeMaskMaxDiff`). kind reports the failed command and its output
 //!    (`pkg/cluster/internal/create/actions/kubeadminit/init.go`, `pkg/exec` `RunError`).
 //! 3. **svcsim** refuses what kind and kubeadm let through but no simulated cluster could run:
-//!    an IPv6 or dual-stack family, `kubeProxyMode: none`, and a pod subnet with fewer node
+//!    an IPv6-only family (dual stack is simulated), `kubeProxyMode: none`, and a pod subnet with fewer node
 //!    CIDRs than nodes. The last is what kube-controller-manager's range allocator meets
 //!    (`pkg/controller/nodeipam/ipam/range_allocator.go`, `cidrset.go`): it skips the node CIDRs
 //!    that overlap `--service-cluster-ip-range`, and a node it cannot serve gets no podCIDR
@@ -242,13 +242,10 @@ pub fn validate_kind(kind: &KindCluster) -> Result<(), KindConfigError> {
     // The family and mode kind accepts but svcsim does not simulate: checked before kubeadm,
     // whose IPv6 rules svcsim does not reproduce.
     let mut unsimulated = Vec::new();
-    if d.ip_family != "ipv4" {
+    if d.ip_family == "ipv6" {
         unsimulated.push(SetupProblem::new(
             "networking.ipFamily",
-            format!(
-                "ipFamily {} is not simulated: svcsim simulates IPv4 clusters only",
-                d.ip_family
-            ),
+            "ipFamily ipv6 is not simulated: svcsim simulates IPv4 and dual-stack (ipFamily: dual) clusters",
         ));
     }
     if d.kube_proxy_mode == "none" {
@@ -260,10 +257,15 @@ pub fn validate_kind(kind: &KindCluster) -> Result<(), KindConfigError> {
     if !unsimulated.is_empty() {
         return refuse(Refuser::Svcsim, unsimulated);
     }
-    // kind accepted both subnets as single IPv4 CIDRs.
-    let (Some(GoCidr::V4(pod)), Some(GoCidr::V4(service))) =
-        (parse_go_cidr(d.pod_subnet), parse_go_cidr(d.service_subnet))
-    else {
+    // kind accepted the subnets: one IPv4 CIDR each, or (dual stack) one of each family, of
+    // which kubeadm's IPv4 rules apply to the IPv4 one.
+    let v4_of = |subnets: &str| {
+        subnets.split(',').find_map(|s| match parse_go_cidr(s) {
+            Some(GoCidr::V4(c)) => Some(c),
+            _ => None,
+        })
+    };
+    let (Some(pod), Some(service)) = (v4_of(d.pod_subnet), v4_of(d.service_subnet)) else {
         return Ok(());
     };
     let kubeadm_problems = kubeadm_gate(pod, service);

@@ -140,22 +140,26 @@ fn add_node(c: &mut Cluster, n: &NodeConfig, has_workers: bool) {
         metadata: m,
         spec: crate::api::core::NodeSpec {
             pod_cidr: n.pod_cidr.clone(),
-            pod_cidrs: vec![n.pod_cidr.clone()],
+            // Dual stack: one CIDR per family, IPv4 first (the cluster's primary family).
+            pod_cidrs: std::iter::once(n.pod_cidr.clone())
+                .chain(n.pod_cidr_v6.clone())
+                .collect(),
             unschedulable: false,
             provider_id: format!("kind://docker/{}/{}", c.config.name, n.name),
             taints,
         },
         status: crate::api::core::NodeStatus {
-            addresses: vec![
-                NodeAddress {
+            addresses: std::iter::once(n.internal_ip.clone())
+                .chain(n.internal_ip_v6.clone())
+                .map(|address| NodeAddress {
                     type_: "InternalIP".to_string(),
-                    address: n.internal_ip.clone(),
-                },
-                NodeAddress {
+                    address,
+                })
+                .chain(std::iter::once(NodeAddress {
                     type_: "Hostname".to_string(),
                     address: n.name.clone(),
-                },
-            ],
+                }))
+                .collect(),
             conditions: vec![
                 cond("MemoryPressure", "False"),
                 cond("DiskPressure", "False"),

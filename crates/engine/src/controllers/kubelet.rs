@@ -149,10 +149,19 @@ pub(super) fn sandbox_ready(c: &mut Cluster, key: &ObjectKey) {
             }
         }
     };
+    // Dual stack: an IPv6 address too, from the node's IPv6 pod CIDR (or its IPv6 address).
+    let ip_v6 = c
+        .store
+        .nodes
+        .get(&node_name)
+        .and_then(|n| ipv6_twin(n, &ip, host_network));
     let now = c.wall_now();
     state::update_pod(c, key, |pod| {
         pod.status.pod_ip = ip.clone();
-        pod.status.pod_ips = vec![PodIp { ip }];
+        pod.status.pod_ips = std::iter::once(ip)
+            .chain(ip_v6)
+            .map(|ip| PodIp { ip })
+            .collect();
         pod.status.host_ip = node_ip;
         if pod.status.phase.is_empty() {
             pod.status.phase = "Pending".to_string();
@@ -168,6 +177,30 @@ pub(super) fn sandbox_ready(c: &mut Cluster, key: &ObjectKey) {
         set_condition(conds, "PodScheduled", "True", now);
         sort_conditions(conds);
     });
+}
+
+/// A pod's IPv6 address on a dual-stack node: the node's own for a host-network pod; else
+/// the address at the same offset in the node's IPv6 pod CIDR as `ip` has in its IPv4 one.
+/// kindnet's host-local IPAM walks both ranges of the node in step (one range per family,
+/// allocated and released together), so the offsets agree as long as the IPv4 range has not
+/// wrapped round.
+fn ipv6_twin(node: &crate::api::core::Node, ip: &str, host_network: bool) -> Option<String> {
+    if host_network {
+        return node
+            .status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == "InternalIP" && a.address.contains(':'))
+            .map(|a| a.address.clone());
+    }
+    let v6 = node
+        .spec
+        .pod_cidrs
+        .iter()
+        .find_map(|c| crate::ipv6::Cidr6::parse(c))?;
+    let v4 = crate::ipv4::Cidr::parse(&node.spec.pod_cidr)?;
+    let offset = v4.offset_of(crate::ipv4::parse_ipv4(ip)?)?;
+    Some(v6.nth(offset).to_string())
 }
 
 /// CNI ADD failed: the kubelet's `FailedCreatePodSandBox` event with the error as it travels

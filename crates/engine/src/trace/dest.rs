@@ -45,7 +45,7 @@ impl fmt::Display for Destination {
 pub enum DestError {
     #[error("empty destination: give an IP, IP:port, name or name:port")]
     Empty,
-    #[error("{0:?}: IPv6 destinations are not supported (svcsim clusters are IPv4-only, as kind's default)")]
+    #[error("{0:?}: IPv6 packets are not simulated yet (a dual-stack cluster has IPv6 addresses, Services and DNS answers; packets travel over IPv4)")]
     Ipv6(String),
     #[error("{0:?}: the port must be a number from 1 to 65535")]
     BadPort(String),
@@ -222,7 +222,7 @@ mod tests {
         }
         assert_eq!(
             parse_destination("[fd00::1]:80").unwrap_err().to_string(),
-            "\"[fd00::1]:80\": IPv6 destinations are not supported (svcsim clusters are IPv4-only, as kind's default)"
+            "\"[fd00::1]:80\": IPv6 packets are not simulated yet (a dual-stack cluster has IPv6 addresses, Services and DNS answers; packets travel over IPv4)"
         );
     }
 
