@@ -132,3 +132,34 @@ fn a_single_stack_cluster_refuses_dual_stack_as_the_api_server_does() {
         "The Service \"both\" is invalid: \n* spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": this cluster is not configured for dual-stack services\n* spec.ipFamilies[0]: Invalid value: \"IPv6\": not configured on this cluster\n  --> STDIN:6:3\n  --> STDIN:7:16\n"
     );
 }
+
+#[test]
+fn dig_and_nslookup_in_a_pod_ask_for_aaaa_and_reverse_ipv6() {
+    let r = svcsim_with_stdin(
+        &["shell", "-f", "dual-stack.yaml"],
+        "\
+kubectl exec web-f58844556-fzqd4 -- dig AAAA web.default.svc.cluster.local +short
+kubectl exec web-f58844556-fzqd4 -- dig -x fd00:10:96::a51c +short
+kubectl exec web-f58844556-fzqd4 -- nslookup web
+",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+default$ kubectl exec web-f58844556-fzqd4 -- dig AAAA web.default.svc.cluster.local +short
+fd00:10:96::a51c
+default$ kubectl exec web-f58844556-fzqd4 -- dig -x fd00:10:96::a51c +short
+web.default.svc.cluster.local.
+default$ kubectl exec web-f58844556-fzqd4 -- nslookup web
+Server:\t\t10.96.0.10
+Address:\t10.96.0.10#53
+
+Name:\tweb.default.svc.cluster.local
+Address: 10.96.148.87
+Name:\tweb.default.svc.cluster.local
+Address: fd00:10:96::a51c
+
+"
+    );
+}

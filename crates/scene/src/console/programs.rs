@@ -145,6 +145,16 @@ fn reverse_name(ip: Ipv4Addr) -> String {
     format!("{}.{}.{}.{}.in-addr.arpa.", o[3], o[2], o[1], o[0])
 }
 
+/// `dig -x` of an IPv6 address: its 32 nibbles, last first, under `ip6.arpa.`.
+fn reverse_name6(ip: std::net::Ipv6Addr) -> String {
+    let mut out = String::with_capacity(73);
+    for b in ip.octets().iter().rev() {
+        out.push_str(&format!("{:x}.{:x}.", b & 0xf, b >> 4));
+    }
+    out.push_str("ip6.arpa.");
+    out
+}
+
 /// The DNS side of a pod: its resolv.conf and the queries it sends (each one traced).
 struct Resolver<'c> {
     cluster: &'c Cluster,
@@ -536,20 +546,19 @@ impl Context<'_> {
                     None => return ConsoleOutput::fail(";; Warning, ignoring invalid type", 1),
                 }
             } else if a == "-x" {
-                match it.next().and_then(|ip| ip.parse::<Ipv4Addr>().ok()) {
-                    Some(ip) => {
-                        name = Some(reverse_name(ip));
-                        qtype = Some(RecordType::Ptr);
-                    }
+                let ip = it.next().and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+                match ip {
+                    Some(std::net::IpAddr::V4(ip)) => name = Some(reverse_name(ip)),
+                    Some(std::net::IpAddr::V6(ip)) => name = Some(reverse_name6(ip)),
                     None => return ConsoleOutput::fail("Invalid IP address", 10),
                 }
+                qtype = Some(RecordType::Ptr);
             } else if a.eq_ignore_ascii_case("IN") {
-            } else if let (Some(t), true) = (RecordType::parse(a), name.is_some()) {
+            } else if let Some(t) = RecordType::parse(a) {
+                // dig reads a type word as the type wherever it stands (`dig AAAA web`).
                 qtype = Some(t);
             } else if name.is_none() {
                 name = Some(a.clone());
-            } else if let Some(t) = RecordType::parse(a) {
-                qtype = Some(t);
             } else {
                 // dig treats more names as more lookups; svcsim does one.
                 return ConsoleOutput::fail("svcsim: one name per dig, please", 1);
