@@ -113,6 +113,14 @@ pub const ALL: &[Example] = &[
         yaml: include_str!("../../../assets/examples/traffic-policy.yaml"),
         suggested_trace: Some(("external", "172.18.0.4:30081")),
     },
+    Example {
+        id: "dual-stack",
+        title: "Dual stack: A and AAAA records",
+        concept: "DNS for Services and Pods (A and AAAA records)",
+        explanation: "This kind cluster is dual-stack: every node and pod has an IPv4 and an IPv6 address. The web Service asks for PreferDualStack, so it gets a ClusterIP of each family and one EndpointSlice per family; web-v4 says nothing and stays single-stack IPv4. In the terminal, run kubectl exec client -- nslookup web: DNS answers an A record and an AAAA record. Do the same for web-v4: only the A record. Open the Services and EndpointSlices in the inspector to see clusterIPs, ipFamilies and the IPv6 slice. Requests still travel over IPv4 here.",
+        yaml: include_str!("../../../assets/examples/dual-stack.yaml"),
+        suggested_trace: Some(("pod/client", "web:80")),
+    },
 ];
 
 /// The scenario with this id.

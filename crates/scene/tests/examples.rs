@@ -57,7 +57,7 @@ fn word_count(s: &str) -> usize {
 fn ids_are_unique_and_the_default_exists() {
     let ids: BTreeSet<&str> = ALL.iter().map(|e| e.id).collect();
     assert_eq!(ids.len(), ALL.len(), "duplicate ids");
-    assert_eq!(ALL.len(), 10, "one scenario per concept of the lecture");
+    assert_eq!(ALL.len(), 11, "one scenario per concept of the lecture");
     assert_eq!(examples::default_example().id, DEFAULT_ID);
     assert!(examples::by_id(DEFAULT_ID).is_some());
     assert!(examples::by_id("no-such-example").is_none());
@@ -440,4 +440,45 @@ fn scaling_the_split_to_260_fills_the_last_slice() {
         .collect();
     sizes.sort_unstable();
     assert_eq!(sizes, [60, 100, 100]);
+}
+
+/// The dual-stack cluster: PreferDualStack gives a ClusterIP of each family and a slice per
+/// family; DNS answers A and AAAA for it, A only for the single-stack Service.
+#[test]
+fn dual_stack_answers_a_and_aaaa() {
+    let c = cluster("dual-stack");
+    let web = c.store.service("default", "web").expect("web");
+    assert_eq!(web.spec.ip_families, ["IPv4", "IPv6"]);
+    assert_eq!(web.spec.cluster_ips.len(), 2);
+    let types: BTreeSet<String> = slices(&c, "default", "web")
+        .iter()
+        .map(|s| s.address_type.clone())
+        .collect();
+    assert_eq!(
+        types,
+        BTreeSet::from(["IPv4".to_string(), "IPv6".to_string()])
+    );
+    let aaaa = |name: &str| -> BTreeSet<String> {
+        let query = Query::parse(name, RecordType::Aaaa).expect("valid name");
+        answer(&c, &Upstream::default(), &query)
+            .addresses()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(
+        dns_a(&c, "web.default.svc.cluster.local"),
+        BTreeSet::from([web.spec.cluster_ips[0].clone()])
+    );
+    assert_eq!(
+        aaaa("web.default.svc.cluster.local"),
+        BTreeSet::from([web.spec.cluster_ips[1].clone()])
+    );
+    assert!(aaaa("web-v4.default.svc.cluster.local").is_empty());
+    let pod = c
+        .store
+        .pods
+        .values()
+        .find(|p| p.metadata.name == "client")
+        .expect("client");
+    assert_eq!(pod.status.pod_ips.len(), 2, "{:?}", pod.status.pod_ips);
 }
