@@ -310,7 +310,7 @@ fn service_address(s: &Service) -> String {
 }
 
 /// Third line, fitted to `width` at the small font: the type, then what matters most first —
-/// a traffic policy that is not the default
+/// a dual-stack Service's second ClusterIP, a traffic policy that is not the default
 /// (`externalTrafficPolicy: Local` keeps external traffic on nodes with a local endpoint,
 /// `internalTrafficPolicy: Local` does the same for traffic from pods), what kind of address
 /// it is (a ClusterIP is virtual: it lives in kube-proxy's rules, and in IPVS mode is also
@@ -332,6 +332,15 @@ fn service_kind(s: &Service, width: f64, mode: ProxyMode) -> String {
     // Each extra with shorter forms to try when the longer does not fit.
     let mut extras: Vec<Vec<String>> = Vec::new();
     let one = |t: &str| vec![t.to_string()];
+    // A dual-stack Service's second ClusterIP (the first is on the line above).
+    if let Some(second) = s.spec.cluster_ips.get(1) {
+        let family = s.spec.ip_families.get(1).cloned().unwrap_or_default();
+        extras.push(vec![
+            format!("+ {second}"),
+            format!("+ {family}"),
+            "dual-stack".into(),
+        ]);
+    }
     if s.spec.external_traffic_policy == "Local" && matches!(ty, "NodePort" | "LoadBalancer") {
         extras.push(vec![
             "externalTrafficPolicy: Local".into(),
