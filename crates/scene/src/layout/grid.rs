@@ -285,20 +285,27 @@ impl Grid {
         )
     }
 
-    /// The cluster box: its outline and a title naming the cluster, the proxy mode and the
-    /// Service and pod ranges.
+    /// The cluster box: its outline and a title naming the cluster (and dual stack), the proxy
+    /// mode and the Service and pod ranges.
     pub(super) fn draw_cluster_box(&self, scene: &mut Scene, cluster: &Cluster) {
         scene.rect_item(
             ObjectId::Cluster,
             self.cluster_rect,
             Style::new(Role::Cluster).width(2.5),
         );
+        // A dual-stack cluster says so first and names both ranges of each kind.
+        let c = &cluster.config;
+        let both = |v4: &str, v6: &Option<String>| match v6 {
+            Some(v6) => format!("{v4} + {v6}"),
+            None => v4.to_string(),
+        };
         let title = format!(
-            "cluster {} · kube-proxy {} · Services {} · pods {}",
-            cluster.config.name,
+            "cluster {}{} · kube-proxy {} · Services {} · pods {}",
+            c.name,
+            if c.dual_stack() { " · dual-stack" } else { "" },
             cluster.proxy_mode(),
-            cluster.config.service_subnet,
-            cluster.config.pod_subnet
+            both(&c.service_subnet, &c.service_subnet_v6),
+            both(&c.pod_subnet, &c.pod_subnet_v6)
         );
         scene.text(
             Some(&ObjectId::Cluster),
