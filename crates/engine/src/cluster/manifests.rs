@@ -392,6 +392,18 @@ mod tests {
                 4, 3,
             ),
             (
+                "dual stack: an IPv6 service subnet larger than /108",
+                kind_doc("ipFamily: dual\nserviceSubnet: 10.96.0.0/16,fd00:10:96::/64", THREE),
+                format!("{KUBEADM}networking.serviceSubnet: Invalid value: \"fd00:10:96::/64\": specified service subnet is too large; for 128-bit addresses, the mask must be >= 108"),
+                5, 3,
+            ),
+            (
+                "dual stack: an IPv6 pod subnet more than 16 bits shorter than the /64 node CIDRs",
+                kind_doc("ipFamily: dual\npodSubnet: 10.244.0.0/16,fd00:10:244::/40", THREE),
+                format!("{KUBEADM}networking.podSubnet: Invalid value: \"fd00:10:200::/40\": pod subnet mask (40) and node-mask (64) difference is greater than 16"),
+                5, 3,
+            ),
+            (
                 "service subnet larger than /12",
                 kind_doc("serviceSubnet: 10.0.0.0/8", THREE),
                 format!("{KUBEADM}networking.serviceSubnet: Invalid value: \"10.0.0.0/8\": specified service subnet is too large; for 32-bit addresses, the mask must be >= 12"),

@@ -268,7 +268,8 @@ pub fn validate_kind(kind: &KindCluster) -> Result<(), KindConfigError> {
     let (Some(pod), Some(service)) = (v4_of(d.pod_subnet), v4_of(d.service_subnet)) else {
         return Ok(());
     };
-    let kubeadm_problems = kubeadm_gate(pod, service);
+    let subnets = |list: &str| list.split(',').filter_map(Subnet::of).collect::<Vec<_>>();
+    let kubeadm_problems = kubeadm_gate(&subnets(d.pod_subnet), &subnets(d.service_subnet));
     if !kubeadm_problems.is_empty() {
         return refuse(Refuser::Kubeadm, kubeadm_problems);
     }
@@ -398,76 +399,123 @@ fn validate_subnets(subnets: &str, ip_family: &str) -> Result<(), String> {
     }
 }
 
-/// `k8s.io/utils/net.RangeSize` for IPv4: 0 for /0 and /1 (it refuses ranges that large).
-fn range_size(c: Cidr) -> u64 {
-    let host_bits = 32 - u32::from(c.prefix.min(32));
-    if host_bits >= 31 {
-        0
-    } else {
-        1u64 << host_bits
+/// One subnet as kubeadm checks it: its network in canonical form, its prefix length and its
+/// address width (32 or 128).
+struct Subnet {
+    text: String,
+    prefix: u32,
+    bits: u32,
+}
+
+impl Subnet {
+    fn of(s: &str) -> Option<Subnet> {
+        match parse_go_cidr(s)? {
+            GoCidr::V4(c) => Some(Subnet {
+                text: c.to_string(),
+                prefix: u32::from(c.prefix),
+                bits: 32,
+            }),
+            GoCidr::V6 { prefix } => Some(Subnet {
+                text: crate::ipv6::Cidr6::parse(s.trim())?.to_string(),
+                prefix: u32::from(prefix),
+                bits: 128,
+            }),
+        }
+    }
+
+    /// `k8s.io/utils/net.RangeSize`: 0 for the two largest prefixes of a family (it refuses
+    /// them), `MaxInt64` from 63 host bits on.
+    fn range_size(&self) -> u64 {
+        let host = self.bits - self.prefix.min(self.bits);
+        if host >= self.bits - 1 {
+            0
+        } else if host >= 63 {
+            i64::MAX as u64
+        } else {
+            1u64 << host
+        }
+    }
+
+    /// kube-controller-manager's `--node-cidr-mask-size-ipv4` / `-ipv6` default.
+    fn node_mask(&self) -> u32 {
+        if self.bits == 32 {
+            u32::from(NODE_CIDR_MASK)
+        } else {
+            u32::from(crate::config::NODE_CIDR_MASK_V6)
+        }
     }
 }
 
-/// kubeadm's `ValidateNetworking` for single IPv4 subnets: service subnet first, then pod.
-fn kubeadm_gate(pod: Cidr, service: Cidr) -> Vec<SetupProblem> {
+/// kubeadm's `ValidateNetworking` over the subnets kind hands it (one, or one of each family for
+/// dual stack), check by check as kubeadm loops: the service subnets' sizes
+/// (`ValidateIPNetFromString`, then `ValidateServiceSubnetSize`), then the pod subnets' sizes
+/// and node masks (`ValidatePodSubnetNodeMask`).
+fn kubeadm_gate(pods: &[Subnet], services: &[Subnet]) -> Vec<SetupProblem> {
     let mut problems = Vec::new();
-    let invalid = |field: &str, c: Cidr, detail: String| {
+    let invalid = |field: &str, c: &Subnet, detail: String| {
         SetupProblem::new(
             field,
-            format!(
-                "{field}: Invalid value: {}: {detail}",
-                go_quote(&c.to_string())
-            ),
+            format!("{field}: Invalid value: {}: {detail}", go_quote(&c.text)),
         )
     };
     let svc = "networking.serviceSubnet";
-    let size = range_size(service);
-    if size < MIN_SERVICE_ADDRESSES {
-        problems.push(invalid(
-            svc,
-            service,
-            format!("subnet with {size} address(es) is too small, the minimum is {MIN_SERVICE_ADDRESSES}"),
-        ));
+    for c in services {
+        let size = c.range_size();
+        if size < MIN_SERVICE_ADDRESSES {
+            problems.push(invalid(
+                svc,
+                c,
+                format!("subnet with {size} address(es) is too small, the minimum is {MIN_SERVICE_ADDRESSES}"),
+            ));
+        }
     }
-    if 32 - service.prefix > MAX_SERVICE_BITS {
-        problems.push(invalid(
-            svc,
-            service,
-            format!(
-                "specified service subnet is too large; for 32-bit addresses, the mask must be >= {}",
-                32 - MAX_SERVICE_BITS
-            ),
-        ));
+    for c in services {
+        if c.bits - c.prefix.min(c.bits) > u32::from(MAX_SERVICE_BITS) {
+            problems.push(invalid(
+                svc,
+                c,
+                format!(
+                    "specified service subnet is too large; for {}-bit addresses, the mask must be >= {}",
+                    c.bits,
+                    c.bits - u32::from(MAX_SERVICE_BITS)
+                ),
+            ));
+        }
     }
-    let pods = "networking.podSubnet";
-    let size = range_size(pod);
-    if size < MIN_POD_ADDRESSES {
-        problems.push(invalid(
-            pods,
-            pod,
-            format!(
-                "subnet with {size} address(es) is too small, the minimum is {MIN_POD_ADDRESSES}"
-            ),
-        ));
+    let field = "networking.podSubnet";
+    for c in pods {
+        let size = c.range_size();
+        if size < MIN_POD_ADDRESSES {
+            problems.push(invalid(
+                field,
+                c,
+                format!(
+                    "subnet with {size} address(es) is too small, the minimum is {MIN_POD_ADDRESSES}"
+                ),
+            ));
+        }
     }
-    if pod.prefix > NODE_CIDR_MASK {
-        problems.push(invalid(
-            pods,
-            pod,
-            format!(
-                "the size of pod subnet with mask {} is smaller than the size of node subnet with mask {NODE_CIDR_MASK}",
-                pod.prefix
-            ),
-        ));
-    } else if NODE_CIDR_MASK - pod.prefix > POD_NODE_MASK_MAX_DIFF {
-        problems.push(invalid(
-            pods,
-            pod,
-            format!(
-                "pod subnet mask ({}) and node-mask ({NODE_CIDR_MASK}) difference is greater than {POD_NODE_MASK_MAX_DIFF}",
-                pod.prefix
-            ),
-        ));
+    for c in pods {
+        let node = c.node_mask();
+        if c.prefix > node {
+            problems.push(invalid(
+                field,
+                c,
+                format!(
+                    "the size of pod subnet with mask {} is smaller than the size of node subnet with mask {node}",
+                    c.prefix
+                ),
+            ));
+        } else if node - c.prefix > u32::from(POD_NODE_MASK_MAX_DIFF) {
+            problems.push(invalid(
+                field,
+                c,
+                format!(
+                    "pod subnet mask ({}) and node-mask ({node}) difference is greater than {POD_NODE_MASK_MAX_DIFF}",
+                    c.prefix
+                ),
+            ));
+        }
     }
     problems
 }
