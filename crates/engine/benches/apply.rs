@@ -3,8 +3,11 @@
 //! its replacement started), which is what the page does on every click — its cost should follow
 //! the size of the change, not the size of the cluster.
 //!
-//! `cargo bench -p svcsim-engine --bench apply` (add `-- large`, `-- thresholds` or `-- change`
-//! to pick one).
+//! Building a cluster and dropping it are timed apart (`apply/<scale>` and `drop/<scale>`):
+//! freeing a large cluster is itself seconds of work, and a figure that mixes both says neither.
+//!
+//! `cargo bench -p svcsim-engine --bench apply` (add `-- large`, `-- thresholds`, `-- drop` or
+//! `-- change` to pick some).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::time::Duration;
@@ -18,13 +21,21 @@ fn bench(c: &mut Criterion, name: &str, scale: Scale) {
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
     group.bench_function(name, |b| {
-        b.iter(|| {
+        // The cluster is returned and dropped after the clock stops.
+        b.iter_with_large_drop(|| {
             let (cluster, results) =
                 Cluster::from_sources(&[Source::new("gen.yaml", text.as_str())], 0);
             assert!(results.iter().all(|r| r.is_ok()));
             assert!(cluster.store.pods.len() >= scale.services * scale.pods_per_service);
             cluster
         });
+    });
+    group.finish();
+    let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", text.as_str())], 0);
+    let mut group = c.benchmark_group("drop");
+    group.sample_size(10);
+    group.bench_function(name, |b| {
+        b.iter_batched(|| cluster.clone(), drop, BatchSize::PerIteration);
     });
     group.finish();
 }
@@ -41,11 +52,11 @@ fn thresholds(c: &mut Criterion) {
     );
 }
 
-/// `kubectl delete pod` on a settled large cluster, then until it settles again: the pod
-/// terminates, its ReplicaSet creates a replacement, the scheduler binds it, the kubelet starts
-/// it, the EndpointSlice follows. The clone of the cluster is set-up, not measured.
-fn change(c: &mut Criterion) {
-    let text = cluster_manifest(Scale::LARGE);
+/// `kubectl delete pod` on a settled cluster, then until it settles again: the pod terminates,
+/// its ReplicaSet creates a replacement, the scheduler binds it, the kubelet starts it, the
+/// EndpointSlice follows. The clone of the cluster is set-up, not measured; nor is its drop.
+fn change_at(c: &mut Criterion, name: &str, scale: Scale) {
+    let text = cluster_manifest(scale);
     let (cluster, _) = Cluster::from_sources(&[Source::new("gen.yaml", text.as_str())], 0);
     let victim = cluster
         .store
@@ -54,8 +65,8 @@ fn change(c: &mut Criterion) {
         .map(|p| p.metadata.name.clone())
         .expect("app-0 has pods");
     let mut group = c.benchmark_group("apply");
-    group.sample_size(20);
-    group.bench_function("change_after_settle_large_delete_pod", |b| {
+    group.sample_size(10);
+    group.bench_function(name, |b| {
         b.iter_batched(
             || cluster.clone(),
             |mut cluster| {
@@ -70,6 +81,17 @@ fn change(c: &mut Criterion) {
         );
     });
     group.finish();
+}
+
+/// At 1,000 nodes (30,000 pods) and at the thresholds (5,000 nodes, 150,000 pods): what one
+/// click costs should not grow with the cluster (issue 14's goal: 1 ms at any scale).
+fn change(c: &mut Criterion) {
+    change_at(c, "change_after_settle_large_delete_pod", Scale::LARGE);
+    change_at(
+        c,
+        "change_after_settle_thresholds_delete_pod",
+        Scale::THRESHOLDS,
+    );
 }
 
 criterion_group!(benches, large, thresholds, change);
