@@ -458,17 +458,21 @@ fn kubeadm_gate(pods: &[Subnet], services: &[Subnet]) -> Vec<SetupProblem> {
             format!("{field}: Invalid value: {}: {detail}", go_quote(&c.text)),
         )
     };
-    let svc = "networking.serviceSubnet";
-    for c in services {
-        let size = c.range_size();
-        if size < MIN_SERVICE_ADDRESSES {
-            problems.push(invalid(
-                svc,
-                c,
-                format!("subnet with {size} address(es) is too small, the minimum is {MIN_SERVICE_ADDRESSES}"),
-            ));
+    // `ValidateIPNetFromString`'s size check.
+    let too_small = |problems: &mut Vec<SetupProblem>, field: &str, list: &[Subnet], min: u64| {
+        for c in list {
+            let size = c.range_size();
+            if size < min {
+                problems.push(invalid(
+                    field,
+                    c,
+                    format!("subnet with {size} address(es) is too small, the minimum is {min}"),
+                ));
+            }
         }
-    }
+    };
+    let svc = "networking.serviceSubnet";
+    too_small(&mut problems, svc, services, MIN_SERVICE_ADDRESSES);
     for c in services {
         if c.bits - c.prefix.min(c.bits) > u32::from(MAX_SERVICE_BITS) {
             problems.push(invalid(
@@ -483,18 +487,7 @@ fn kubeadm_gate(pods: &[Subnet], services: &[Subnet]) -> Vec<SetupProblem> {
         }
     }
     let field = "networking.podSubnet";
-    for c in pods {
-        let size = c.range_size();
-        if size < MIN_POD_ADDRESSES {
-            problems.push(invalid(
-                field,
-                c,
-                format!(
-                    "subnet with {size} address(es) is too small, the minimum is {MIN_POD_ADDRESSES}"
-                ),
-            ));
-        }
-    }
+    too_small(&mut problems, field, pods, MIN_POD_ADDRESSES);
     for c in pods {
         let node = c.node_mask();
         if c.prefix > node {
