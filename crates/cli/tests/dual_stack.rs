@@ -163,3 +163,16 @@ Address: fd00:10:96::a51c
 "
     );
 }
+
+#[test]
+fn ip6tables_on_a_node_says_it_is_not_simulated() {
+    let r = svcsim_with_stdin(
+        &["shell", "-f", "dual-stack.yaml"],
+        "docker exec kind-worker ip6tables-save\n",
+    );
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "svcsim: ip6tables-save is not simulated: svcsim writes kube-proxy's IPv4 rules only; try iptables-save\n"
+    );
+}

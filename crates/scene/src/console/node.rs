@@ -424,6 +424,14 @@ fn run_on_node(cluster: &Cluster, node: &str, command: &[String]) -> ConsoleOutp
                 1,
             )
         }
+        // The node has them, but svcsim writes kube-proxy's IPv4 rules only (a dual-stack
+        // cluster's IPv6 proxier is not simulated yet).
+        "ip6tables" | "ip6tables-save" | "ip6tables-legacy-save" | "ip6tables-nft-save" => {
+            return ConsoleOutput::fail(
+                format!("svcsim: {prog} is not simulated: svcsim writes kube-proxy's IPv4 rules only; try iptables-save"),
+                1,
+            )
+        }
         other => {
             return ConsoleOutput::fail(
                 format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{other}\": executable file not found in $PATH: unknown"),
