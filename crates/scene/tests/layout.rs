@@ -1078,3 +1078,43 @@ fn zones_and_traffic_distribution_are_drawn() {
         service_lines(&scene, "web")
     );
 }
+
+/// The cluster's title names every Service range: the default ServiceCIDR's first, then each
+/// one applied (marked while it is being deleted), and a dual-stack cluster's second family.
+#[test]
+fn the_cluster_title_names_every_service_cidr() {
+    let title = |cluster: &svcsim_engine::cluster::Cluster| {
+        let scene = layout(cluster, &LayoutOptions::default());
+        scene
+            .items
+            .iter()
+            .find_map(|item| match (&item.id, &item.shape) {
+                (Some(ObjectId::Cluster), Shape::Text { text, .. }) => Some(text.clone()),
+                _ => None,
+            })
+            .expect("a cluster title")
+    };
+    let mut cluster = cluster_from(
+        "apiVersion: networking.k8s.io/v1\nkind: ServiceCIDR\nmetadata:\n  name: extra\nspec:\n  cidrs: [10.97.0.0/24]\n",
+    );
+    let t = title(&cluster);
+    assert!(
+        t.starts_with(
+            "cluster kind · kube-proxy iptables · Services 10.96.0.0/16 + 10.97.0.0/24 · "
+        ),
+        "{t}"
+    );
+    cluster.delete_service_cidr("extra").unwrap();
+    let t = title(&cluster);
+    // (Cut to the cluster box's width at the end: the marker starts in view.)
+    assert!(t.contains("10.97.0.0/24 (termina"), "{t}");
+    let dual = cluster_from(svcsim_scene::examples::by_id("dual-stack").unwrap().yaml);
+    let t = title(&dual);
+    assert!(
+        // (cut to the width of the example's three nodes)
+        t.starts_with(
+            "cluster kind · dual-stack · kube-proxy iptables · Services 10.96.0.0/16 + fd00:10:"
+        ),
+        "{t}"
+    );
+}

@@ -286,25 +286,42 @@ impl Grid {
     }
 
     /// The cluster box: its outline and a title naming the cluster (and dual stack), the proxy
-    /// mode and the Service and pod ranges.
+    /// mode and the Service (every ServiceCIDR's) and pod ranges.
     pub(super) fn draw_cluster_box(&self, scene: &mut Scene, cluster: &Cluster) {
         scene.rect_item(
             ObjectId::Cluster,
             self.cluster_rect,
             Style::new(Role::Cluster).width(2.5),
         );
-        // A dual-stack cluster says so first and names both ranges of each kind.
+        // A dual-stack cluster says so first and names both ranges of each kind; the Service
+        // ranges are every ServiceCIDR's (the default one first), those being deleted marked.
         let c = &cluster.config;
         let both = |v4: &str, v6: &Option<String>| match v6 {
             Some(v6) => format!("{v4} + {v6}"),
             None => v4.to_string(),
         };
+        let default = svcsim_engine::cluster::DEFAULT_SERVICE_CIDR;
+        let mut ranges: Vec<String> = cluster
+            .store
+            .service_cidrs
+            .values()
+            .filter(|sc| sc.metadata.name != default)
+            .map(|sc| {
+                let deleting = if sc.metadata.deletion_timestamp.is_some() {
+                    " (terminating)"
+                } else {
+                    ""
+                };
+                format!("{}{deleting}", sc.spec.cidrs.join(" + "))
+            })
+            .collect();
+        ranges.insert(0, both(&c.service_subnet, &c.service_subnet_v6));
         let title = format!(
             "cluster {}{} · kube-proxy {} · Services {} · pods {}",
             c.name,
             if c.dual_stack() { " · dual-stack" } else { "" },
             cluster.proxy_mode(),
-            both(&c.service_subnet, &c.service_subnet_v6),
+            ranges.join(" + "),
             both(&c.pod_subnet, &c.pod_subnet_v6)
         );
         scene.text(
