@@ -176,3 +176,22 @@ fn ip6tables_on_a_node_says_it_is_not_simulated() {
         "svcsim: ip6tables-save is not simulated: svcsim writes kube-proxy's IPv4 rules only; try iptables-save\n"
     );
 }
+
+#[test]
+fn ip_addr_shows_the_ipv6_addresses_of_a_pod_and_a_node() {
+    let r = svcsim_with_stdin(
+        &["shell", "-f", "dual-stack.yaml"],
+        "kubectl exec web-f58844556-fzqd4 -- ip addr | grep global\ndocker exec kind-worker ip addr | grep nodad\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "\
+default$ kubectl exec web-f58844556-fzqd4 -- ip addr | grep global
+    inet 10.244.1.2/24 brd 10.244.1.255 scope global eth0
+    inet6 fd00:10:244:1::2/64 scope global
+default$ docker exec kind-worker ip addr | grep nodad
+    inet6 fc00:f853:ccd:e793::3/64 scope global nodad
+"
+    );
+}

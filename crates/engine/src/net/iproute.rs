@@ -69,8 +69,17 @@ fn inet(out: &mut String, addr: &str, rest: &str) {
     out.push_str("       valid_lft forever preferred_lft forever\n");
 }
 
-/// An up Ethernet-like interface: header, link line, `inet`s, the link-local `inet6`.
-fn ether(out: &mut String, index: usize, name: &str, m: [u8; 6], link: &str, inets: &[String]) {
+/// An up Ethernet-like interface: header, link line, `inet`s, a dual-stack pod's global
+/// `inet6` (`global6`, with its prefix length), the link-local `inet6`.
+fn ether(
+    out: &mut String,
+    index: usize,
+    name: &str,
+    m: [u8; 6],
+    link: &str,
+    inets: &[String],
+    global6: Option<&str>,
+) {
     let _ = writeln!(
         out,
         "{index}: {name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu {MTU} qdisc noqueue state UP group default"
@@ -83,6 +92,10 @@ fn ether(out: &mut String, index: usize, name: &str, m: [u8; 6], link: &str, ine
     let dev = name.split('@').next().unwrap_or(name);
     for a in inets {
         inet(out, a, &format!("scope global {dev}"));
+    }
+    if let Some(a) = global6 {
+        let _ = writeln!(out, "    inet6 {a} scope global");
+        out.push_str("       valid_lft forever preferred_lft forever\n");
     }
     let _ = writeln!(out, "    inet6 {} scope link", link_local(m));
     out.push_str("       valid_lft forever preferred_lft forever\n");
@@ -168,6 +181,18 @@ pub fn node_addr(cluster: &Cluster, node: &str) -> Option<String> {
         &format!("{}/{prefix}{brd}", me.ip),
         "scope global eth0",
     );
+    // A dual-stack cluster's node: its IPv6 address on kind's docker network (docker sets
+    // `nodad` on it).
+    let v6 = cluster.store.nodes.get(node).and_then(|n| {
+        n.status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == "InternalIP" && a.address.contains(':'))
+    });
+    if let Some(a) = v6 {
+        let _ = writeln!(out, "    inet6 {}/64 scope global nodad", a.address);
+        out.push_str("       valid_lft forever preferred_lft forever\n");
+    }
     let _ = writeln!(out, "    inet6 {} scope link", link_local(m));
     out.push_str("       valid_lft forever preferred_lft forever\n");
     if mode == ProxyMode::Ipvs {
@@ -191,6 +216,7 @@ pub fn node_addr(cluster: &Cluster, node: &str) -> Option<String> {
             mac(&format!("veth/{dev}")),
             &format!("link-netnsid {}", i + 1),
             &inets,
+            None,
         );
     }
     Some(out)
@@ -268,8 +294,18 @@ pub fn pod_addr(cluster: &Cluster, pod: &Pod) -> String {
         mac(&format!("eth0/{dev}")),
         "link-netnsid 0",
         &[format!("{ip}/{} brd {brd}", cidr.prefix)],
+        pod_ipv6(pod).as_deref(),
     );
     out
+}
+
+/// A dual-stack pod's IPv6 address with the /64 of its node's IPv6 pod CIDR.
+fn pod_ipv6(pod: &Pod) -> Option<String> {
+    pod.status
+        .pod_ips
+        .iter()
+        .find(|i| i.ip.contains(':'))
+        .map(|i| format!("{}/{}", i.ip, crate::config::NODE_CIDR_MASK_V6))
 }
 
 /// `ip route` in `pod`: everything through the host end of its veth.
