@@ -529,12 +529,13 @@ fn ipt_match(
         IptMatch::Src { cidr, negate } => cidr.contains(pkt.src) != *negate,
         IptMatch::Dst { cidr, negate } => cidr.contains(pkt.dst) != *negate,
         IptMatch::DPort { port } => pkt.dst_port == *port,
-        IptMatch::AddrTypeLocal { source } => {
-            if *source {
+        IptMatch::AddrTypeLocal { source, negate } => {
+            let local = if *source {
                 pkt.src_local
             } else {
                 pkt.dst_local
-            }
+            };
+            local != *negate
         }
         IptMatch::Mark {
             value,

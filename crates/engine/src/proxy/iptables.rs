@@ -69,8 +69,9 @@ pub enum IptMatch {
     },
     /// `--dport N` (an option of the `-m tcp|udp|sctp` match).
     DPort { port: u16 },
-    /// `-m addrtype --src-type LOCAL` / `--dst-type LOCAL`: address is one of the node's.
-    AddrTypeLocal { source: bool },
+    /// `-m addrtype [!] --src-type LOCAL` / `--dst-type LOCAL`: address is (not) one of the
+    /// node's.
+    AddrTypeLocal { source: bool, negate: bool },
     /// `-m mark [!] --mark value/mask`.
     Mark { value: u32, mask: u32, negate: bool },
     /// `-m statistic --mode random --probability 1/n` (kube-proxy's load-balancing cascade).
@@ -520,7 +521,10 @@ pub fn build(view: &ProxyView, opts: &IptablesOptions) -> IptablesRules {
     // Finally the tail-call to KUBE-NODEPORTS: it must stay the last KUBE-SERVICES rule.
     let mut m = vec![
         comment("kubernetes service nodeports; NOTE: this must be the last rule in this chain"),
-        IptMatch::AddrTypeLocal { source: false },
+        IptMatch::AddrTypeLocal {
+            source: false,
+            negate: false,
+        },
     ];
     if !opts.localhost_nodeports {
         m.push(IptMatch::Dst {
@@ -693,7 +697,10 @@ fn write_service(
         if !has_external {
             let mut m = vec![
                 comment(ext_filter_comment.clone()),
-                IptMatch::AddrTypeLocal { source: false },
+                IptMatch::AddrTypeLocal {
+                    source: false,
+                    negate: false,
+                },
             ];
             m.extend(l4(sp, None, sp.node_port));
             f.add(KUBE_EXTERNAL_SERVICES, m, ext_filter_target.clone());
@@ -762,7 +769,10 @@ fn write_service(
                     comment(format!(
                         "masquerade LOCAL traffic for {spn} external destinations"
                     )),
-                    IptMatch::AddrTypeLocal { source: true },
+                    IptMatch::AddrTypeLocal {
+                        source: true,
+                        negate: false,
+                    },
                 ],
                 jump(KUBE_MARK_MASQ),
             );
@@ -772,7 +782,10 @@ fn write_service(
                     comment(format!(
                         "route LOCAL traffic for {spn} external destinations"
                     )),
-                    IptMatch::AddrTypeLocal { source: true },
+                    IptMatch::AddrTypeLocal {
+                        source: true,
+                        negate: false,
+                    },
                 ],
                 jump(&chains.svc),
             );
@@ -1013,9 +1026,10 @@ pub fn rule_restore_line(chain: &str, r: &IptRule) -> String {
                 write!(s, " {}-d {}", bang(*negate), cidr_restore(cidr))
             }
             IptMatch::DPort { port } => write!(s, " --dport {port}"),
-            IptMatch::AddrTypeLocal { source } => write!(
+            IptMatch::AddrTypeLocal { source, negate } => write!(
                 s,
-                " -m addrtype --{}-type LOCAL",
+                " -m addrtype {}--{}-type LOCAL",
+                bang(*negate),
                 if *source { "src" } else { "dst" }
             ),
             IptMatch::Mark {
@@ -1084,9 +1098,10 @@ pub fn rule_save_line(chain: &str, r: &IptRule) -> String {
                     None => Ok(()),
                 }
             }
-            IptMatch::AddrTypeLocal { source } => write!(
+            IptMatch::AddrTypeLocal { source, negate } => write!(
                 s,
-                " -m addrtype --{}-type LOCAL",
+                " -m addrtype {}--{}-type LOCAL",
+                bang(*negate),
                 if *source { "src" } else { "dst" }
             ),
             IptMatch::Mark {

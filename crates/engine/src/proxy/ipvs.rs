@@ -599,16 +599,26 @@ fn nat_table(view: &ProxyView, ipsets: &[IpSet]) -> IptTable {
             n.add(KUBE_SERVICES, base(), jump(KUBE_MARK_MASQ));
         }
         let mut outside = base();
+        // Not bridged in and not from a local address: traffic from off the machine.
         outside.push(IptMatch::PhysdevIsIn { negate: true });
-        outside.push(IptMatch::AddrTypeLocal { source: true });
+        outside.push(IptMatch::AddrTypeLocal {
+            source: true,
+            negate: true,
+        });
         n.add(KUBE_SERVICES, outside, IptTarget::Accept);
         let mut local = base();
-        local.push(IptMatch::AddrTypeLocal { source: false });
+        local.push(IptMatch::AddrTypeLocal {
+            source: false,
+            negate: false,
+        });
         n.add(KUBE_SERVICES, local, IptTarget::Accept);
     }
     n.add(
         KUBE_SERVICES,
-        vec![IptMatch::AddrTypeLocal { source: false }],
+        vec![IptMatch::AddrTypeLocal {
+            source: false,
+            negate: false,
+        }],
         jump(KUBE_NODE_PORT),
     );
     n.add(KUBE_LOAD_BALANCER, vec![], jump(KUBE_MARK_MASQ));

@@ -1634,3 +1634,218 @@ fn the_computed_budget_covers_every_walk_of_a_real_ruleset() {
         }
     }
 }
+
+/// The `-j` target and `--match-set` name of each rule of `chain` in an iptables-save text,
+/// nat first then filter: what kube-proxy's IPVS tests compare (`checkIptables`).
+fn ipvs_chain_rules(save: &str, chain: &str) -> Vec<(String, String)> {
+    let prefix = format!("-A {chain} ");
+    let table = |name: &str| {
+        save.split(&format!("*{name}\n"))
+            .nth(1)
+            .and_then(|t| t.split("COMMIT").next())
+            .unwrap_or("")
+            .to_string()
+    };
+    let nat_then_filter = format!("{}{}", table("nat"), table("filter"));
+    nat_then_filter
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .map(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            let after = |flag: &str| {
+                words
+                    .iter()
+                    .position(|w| *w == flag)
+                    .and_then(|i| words.get(i + 1))
+                    .map_or(String::new(), |w| (*w).to_string())
+            };
+            (after("-j"), after("--match-set"))
+        })
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(j, s)| ((*j).to_string(), (*s).to_string()))
+        .collect()
+}
+
+/// `TestLoadBalancerSourceRanges` (`pkg/proxy/ipvs/proxier_test.go`): a LoadBalancer at
+/// 1.2.3.4:80 open to 10.0.0.0/8 fills the LB, firewall and source-CIDR sets, and the filter
+/// table sends the LB's traffic through KUBE-SOURCE-RANGES-FIREWALL (RETURN for allowed
+/// sources, else DROP). The node's own address is outside the range: no source-IP entry.
+#[test]
+fn ipvs_load_balancer_source_ranges_as_upstream() {
+    let services = vec![svc("ns1", "svc1", |s| {
+        s.spec.type_ = "LoadBalancer".into();
+        s.spec.cluster_ip = "10.20.30.41".into();
+        s.spec.ports = vec![port("p80", 80, 0)];
+        s.spec.load_balancer_source_ranges = vec!["10.0.0.0/8".into()];
+        s.status.load_balancer.ingress = vec![crate::api::core::LoadBalancerIngress {
+            ip: "1.2.3.4".into(),
+            ..Default::default()
+        }];
+    })];
+    let slices = vec![slice(
+        "ns1",
+        "svc1",
+        vec![ep("10.180.0.1", Some("kind-worker"))],
+        "p80",
+        80,
+    )];
+    let rules = rules_from_view(kind_view(&services, &slices), ProxyMode::Ipvs);
+    let ipvs = rules.ipvs.as_ref().unwrap();
+    let entries = |name: &str| ipvs.ipset(name).unwrap().entries.clone();
+    assert_eq!(entries("KUBE-LOAD-BALANCER"), ["1.2.3.4,tcp:80"]);
+    assert_eq!(entries("KUBE-LOAD-BALANCER-FW"), ["1.2.3.4,tcp:80"]);
+    assert_eq!(
+        entries("KUBE-LOAD-BALANCER-SOURCE-CIDR"),
+        ["1.2.3.4,tcp:80,10.0.0.0/8"]
+    );
+    assert!(entries("KUBE-LOAD-BALANCER-SOURCE-IP").is_empty());
+    let save = render_iptables_save(&rules);
+    assert_eq!(
+        ipvs_chain_rules(&save, "KUBE-SERVICES"),
+        pairs(&[
+            ("RETURN", ""),
+            ("KUBE-LOAD-BALANCER", "KUBE-LOAD-BALANCER"),
+            ("KUBE-MARK-MASQ", "KUBE-CLUSTER-IP"),
+            ("KUBE-NODE-PORT", ""),
+            ("ACCEPT", "KUBE-CLUSTER-IP"),
+            ("ACCEPT", "KUBE-LOAD-BALANCER"),
+        ])
+    );
+    assert_eq!(
+        ipvs_chain_rules(&save, "KUBE-PROXY-FIREWALL"),
+        pairs(&[("KUBE-SOURCE-RANGES-FIREWALL", "KUBE-LOAD-BALANCER-FW")])
+    );
+    assert_eq!(
+        ipvs_chain_rules(&save, "KUBE-SOURCE-RANGES-FIREWALL"),
+        pairs(&[("RETURN", "KUBE-LOAD-BALANCER-SOURCE-CIDR"), ("DROP", "")])
+    );
+    assert!(save.contains(r#"-A KUBE-SOURCE-RANGES-FIREWALL -m comment --comment "Kubernetes service load balancer ip + port + source cidr for packet filter purpose" -m set --match-set KUBE-LOAD-BALANCER-SOURCE-CIDR dst,dst,src -j RETURN"#), "{save}");
+}
+
+/// `TestAcceptIPVSTraffic`: KUBE-SERVICES with an external IP, a LoadBalancer and a NodePort,
+/// in kube-proxy's order — masquerade for external IPs, then the two ACCEPTs (traffic not
+/// bridged from a local source, traffic to a local address) before the NodePort jump.
+#[test]
+fn ipvs_accept_traffic_order_as_upstream() {
+    let services = vec![
+        svc("ns1", "svc1", |s| {
+            s.spec.cluster_ip = "10.20.30.40".into();
+            s.spec.ports = vec![port("p80", 80, 0)];
+            s.spec.external_ips = vec!["5.6.7.8".into()];
+        }),
+        svc("ns1", "svc2", |s| {
+            s.spec.type_ = "LoadBalancer".into();
+            s.spec.cluster_ip = "10.20.30.41".into();
+            s.spec.ports = vec![port("p80", 80, 30080)];
+            s.status.load_balancer.ingress = vec![crate::api::core::LoadBalancerIngress {
+                ip: "1.2.3.4".into(),
+                ..Default::default()
+            }];
+        }),
+        svc("ns1", "svc3", |s| {
+            s.spec.type_ = "NodePort".into();
+            s.spec.cluster_ip = "10.20.30.42".into();
+            s.spec.ports = vec![port("p80", 80, 30081)];
+        }),
+    ];
+    let slices: Vec<EndpointSlice> = ["svc1", "svc2", "svc3"]
+        .iter()
+        .map(|n| {
+            slice(
+                "ns1",
+                n,
+                vec![ep("10.180.0.1", Some("kind-worker"))],
+                "p80",
+                80,
+            )
+        })
+        .collect();
+    let rules = rules_from_view(kind_view(&services, &slices), ProxyMode::Ipvs);
+    let save = render_iptables_save(&rules);
+    assert_eq!(
+        ipvs_chain_rules(&save, "KUBE-SERVICES"),
+        pairs(&[
+            ("RETURN", ""),
+            ("KUBE-LOAD-BALANCER", "KUBE-LOAD-BALANCER"),
+            ("KUBE-MARK-MASQ", "KUBE-CLUSTER-IP"),
+            ("KUBE-MARK-MASQ", "KUBE-EXTERNAL-IP"),
+            ("ACCEPT", "KUBE-EXTERNAL-IP"),
+            ("ACCEPT", "KUBE-EXTERNAL-IP"),
+            ("KUBE-NODE-PORT", ""),
+            ("ACCEPT", "KUBE-CLUSTER-IP"),
+            ("ACCEPT", "KUBE-LOAD-BALANCER"),
+        ])
+    );
+    let c = "Kubernetes service external ip + port for masquerade and filter purpose";
+    for line in [
+        format!(
+            r#"-A KUBE-SERVICES -m comment --comment "{c}" -m set --match-set KUBE-EXTERNAL-IP dst,dst -j KUBE-MARK-MASQ"#
+        ),
+        format!(
+            r#"-A KUBE-SERVICES -m comment --comment "{c}" -m set --match-set KUBE-EXTERNAL-IP dst,dst -m physdev ! --physdev-is-in -m addrtype ! --src-type LOCAL -j ACCEPT"#
+        ),
+        format!(
+            r#"-A KUBE-SERVICES -m comment --comment "{c}" -m set --match-set KUBE-EXTERNAL-IP dst,dst -m addrtype --dst-type LOCAL -j ACCEPT"#
+        ),
+    ] {
+        assert!(save.contains(&line), "missing {line}\n{save}");
+    }
+    let ipvs = rules.ipvs.as_ref().unwrap();
+    assert_eq!(
+        ipvs.ipset("KUBE-EXTERNAL-IP").unwrap().entries,
+        ["5.6.7.8,tcp:80"]
+    );
+}
+
+/// `TestNodePortIPv4`, "node port service with protocol sctp and externalTrafficPolicy local":
+/// an SCTP NodePort is a hash:ip,port entry per node address in both SCTP sets, and
+/// KUBE-NODE-PORT RETURNs local-policy traffic before masquerading the rest, then accepts
+/// health checks (filter table).
+#[test]
+fn ipvs_sctp_node_port_local_as_upstream() {
+    let services = vec![svc("ns1", "svc1", |s| {
+        s.spec.type_ = "NodePort".into();
+        s.spec.cluster_ip = "10.20.30.41".into();
+        s.spec.external_traffic_policy = "Local".into();
+        s.spec.ports = vec![ServicePort {
+            protocol: "SCTP".into(),
+            ..port("p80", 80, 3001)
+        }];
+    })];
+    let mut s = slice(
+        "ns1",
+        "svc1",
+        vec![
+            ep("10.180.0.1", Some("kind-worker")),
+            ep("10.180.1.1", Some("other-node")),
+        ],
+        "p80",
+        80,
+    );
+    s.ports[0].protocol = Some("SCTP".into());
+    let rules = rules_from_view(kind_view(&services, &[s]), ProxyMode::Ipvs);
+    let ipvs = rules.ipvs.as_ref().unwrap();
+    for set in ["KUBE-NODE-PORT-SCTP-HASH", "KUBE-NODE-PORT-LOCAL-SCTP-HASH"] {
+        assert_eq!(
+            ipvs.ipset(set).unwrap().entries,
+            ["172.18.0.3,sctp:3001"],
+            "{set}"
+        );
+        assert_eq!(ipvs.ipset(set).unwrap().type_, "hash:ip,port", "{set}");
+    }
+    let save = render_iptables_save(&rules);
+    assert_eq!(
+        ipvs_chain_rules(&save, "KUBE-NODE-PORT"),
+        pairs(&[
+            ("RETURN", "KUBE-NODE-PORT-LOCAL-SCTP-HASH"),
+            ("KUBE-MARK-MASQ", "KUBE-NODE-PORT-SCTP-HASH"),
+            ("ACCEPT", "KUBE-HEALTH-CHECK-NODE-PORT"),
+        ])
+    );
+    // (iptables-save escapes the comment's single quotes: `xtables_save_string`.)
+    assert!(save.contains(r#"-A KUBE-NODE-PORT -p sctp -m comment --comment "Kubernetes nodeport SCTP port with externalTrafficPolicy=local with type \'hash ip:port\'" -m set --match-set KUBE-NODE-PORT-LOCAL-SCTP-HASH dst,dst -j RETURN"#), "{save}");
+}
