@@ -555,6 +555,14 @@ fn ipt_match(
         IptMatch::Conntrack { states, negate } => states.split(',').any(|s| s == "NEW") != *negate,
         // kind's pods hang off point-to-point veths: no packet comes in through a bridge.
         IptMatch::PhysdevIsIn { negate } => *negate,
+        // The filter rules are walked with the packet as it was addressed (svcsim does not
+        // model the order of IPVS and the OUTPUT filter hook): a connection to that virtual
+        // server.
+        IptMatch::IpvsVirtual {
+            vaddr,
+            vproto,
+            vport,
+        } => pkt.dst == *vaddr && pkt.dst_port == *vport && pkt.protocol == *vproto,
         IptMatch::Set { name, flags } => ipvs
             .and_then(|r| r.ipset(name))
             .is_some_and(|s| set_contains(s, flags, pkt)),

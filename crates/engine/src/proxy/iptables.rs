@@ -87,6 +87,13 @@ pub enum IptMatch {
     /// `-m physdev [!] --physdev-is-in`: the packet came in through a bridge port (never on
     /// kind, whose pods hang off point-to-point veths, so `!` always matches).
     PhysdevIsIn { negate: bool },
+    /// `-m ipvs --vaddr IP --vproto P --vport N`: the connection is IPVS's, to that virtual
+    /// server (IPVS mode's `KUBE-IPVS-OUT-FILTER`).
+    IpvsVirtual {
+        vaddr: std::net::Ipv4Addr,
+        vproto: Protocol,
+        vport: u16,
+    },
 }
 
 /// What a matching rule does.
@@ -1054,6 +1061,15 @@ pub fn rule_restore_line(chain: &str, r: &IptRule) -> String {
             IptMatch::PhysdevIsIn { negate } => {
                 write!(s, " -m physdev {}--physdev-is-in", bang(*negate))
             }
+            IptMatch::IpvsVirtual {
+                vaddr,
+                vproto,
+                vport,
+            } => write!(
+                s,
+                " -m ipvs --vaddr {vaddr} --vproto {} --vport {vport}",
+                vproto.lower()
+            ),
         };
     }
     s.push_str(&target_restore(&r.target));
@@ -1129,6 +1145,16 @@ pub fn rule_save_line(chain: &str, r: &IptRule) -> String {
             IptMatch::PhysdevIsIn { negate } => {
                 write!(s, " -m physdev {}--physdev-is-in", bang(*negate))
             }
+            // libxt_ipvs saves the protocol by number, then the address with its mask.
+            IptMatch::IpvsVirtual {
+                vaddr,
+                vproto,
+                vport,
+            } => write!(
+                s,
+                " -m ipvs --vproto {} --vaddr {vaddr}/32 --vport {vport}",
+                vproto.number()
+            ),
         };
     }
     s.push_str(&target_save(&r.target));

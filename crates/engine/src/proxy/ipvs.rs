@@ -236,6 +236,8 @@ const SETS: [(&str, &str, &str); 17] = [
 pub fn build(view: &ProxyView) -> IpvsRules {
     let mut vss: Vec<VirtualServer> = Vec::new();
     let mut dummy: Vec<Ipv4Addr> = Vec::new();
+    // Load-balancer addresses whose source ranges leave this node out.
+    let mut no_node_access: Vec<(Ipv4Addr, Protocol, u16)> = Vec::new();
     let mut sets: BTreeMap<&str, (String, String, Vec<String>)> = BTreeMap::new();
     for (n, t, c) in SETS {
         sets.insert(n, (t.to_string(), c.to_string(), Vec::new()));
@@ -312,6 +314,9 @@ pub fn build(view: &ProxyView) -> IpvsRules {
                     .any(|c| c.contains(view.node_ip))
                 {
                     push(SET_LOAD_BALANCER_SOURCE_IP, format!("{entry},{ip}"));
+                } else {
+                    // `lbNoNodeAccessIPPortProtocolEntries`: the node itself may not reach it.
+                    no_node_access.push((*ip, sp.protocol, sp.port));
                 }
             }
             vss.push(mk(*ip, sp.port, VsKind::LoadBalancer, external));
@@ -372,7 +377,7 @@ pub fn build(view: &ProxyView) -> IpvsRules {
         })
         .collect();
     let iptables = IptablesRules {
-        filter: filter_table(&ipsets),
+        filter: filter_table(&ipsets, &no_node_access),
         nat: nat_table(view, &ipsets),
     };
     IpvsRules {
@@ -408,7 +413,7 @@ fn jump(chain: &str) -> IptTarget {
 /// The filter table (`createAndLinkKubeChain`, `iptablesJumpChain`, `writeIptablesRules`).
 /// The jumps from the built-in chains are prepended one by one (`EnsureRule(Prepend)`), so
 /// they stand in reverse order, before kubelet's `KUBE-FIREWALL`.
-fn filter_table(ipsets: &[IpSet]) -> IptTable {
+fn filter_table(ipsets: &[IpSet], no_node_access: &[(Ipv4Addr, Protocol, u16)]) -> IptTable {
     let mut f = TableBuilder::with_builtins(&FILTER_BUILTINS);
     let access = "kubernetes ipvs access filter";
     let firewall = "kube-proxy firewall rules";
@@ -499,6 +504,28 @@ fn filter_table(ipsets: &[IpSet]) -> IptTable {
         ],
         IptTarget::Reject,
     );
+    // A LoadBalancer whose source ranges leave this node out: the node may not reach it
+    // through its own kube-ipvs0 address (`lbNoNodeAccessIPPortProtocolEntries`).
+    for (ip, protocol, port) in no_node_access {
+        f.add(
+            KUBE_IPVS_OUT_FILTER,
+            vec![
+                IptMatch::Src {
+                    cidr: Cidr {
+                        network: *ip,
+                        prefix: 32,
+                    },
+                    negate: false,
+                },
+                IptMatch::IpvsVirtual {
+                    vaddr: *ip,
+                    vproto: *protocol,
+                    vport: *port,
+                },
+            ],
+            IptTarget::Drop,
+        );
+    }
     f.finish("filter")
 }
 

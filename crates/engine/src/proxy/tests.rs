@@ -1724,6 +1724,26 @@ fn ipvs_load_balancer_source_ranges_as_upstream() {
         pairs(&[("RETURN", "KUBE-LOAD-BALANCER-SOURCE-CIDR"), ("DROP", "")])
     );
     assert!(save.contains(r#"-A KUBE-SOURCE-RANGES-FIREWALL -m comment --comment "Kubernetes service load balancer ip + port + source cidr for packet filter purpose" -m set --match-set KUBE-LOAD-BALANCER-SOURCE-CIDR dst,dst,src -j RETURN"#), "{save}");
+    // The node (172.18.0.3) is outside 10.0.0.0/8: it may not reach the LB through its own
+    // kube-ipvs0 address (`lbNoNodeAccessIPPortProtocolEntries`), as libxt_ipvs saves it.
+    assert!(
+        save.contains("-A KUBE-IPVS-OUT-FILTER -s 1.2.3.4/32 -m ipvs --vproto 6 --vaddr 1.2.3.4/32 --vport 80 -j DROP\n"),
+        "{save}"
+    );
+    assert!(
+        iptables::render_restore(&rules.ipvs.as_ref().unwrap().iptables).contains("-A KUBE-IPVS-OUT-FILTER -s 1.2.3.4 -m ipvs --vaddr 1.2.3.4 --vproto tcp --vport 80 -j DROP\n"),
+        "kube-proxy's own spelling"
+    );
+    // A range holding the node instead: a source-IP entry (the LB address twice), no DROP.
+    let mut open = services.clone();
+    open[0].spec.load_balancer_source_ranges = vec!["172.18.0.0/16".into()];
+    let rules = rules_from_view(kind_view(&open, &slices), ProxyMode::Ipvs);
+    let ipvs = rules.ipvs.as_ref().unwrap();
+    assert_eq!(
+        ipvs.ipset("KUBE-LOAD-BALANCER-SOURCE-IP").unwrap().entries,
+        ["1.2.3.4,tcp:80,1.2.3.4"]
+    );
+    assert!(!render_iptables_save(&rules).contains("-A KUBE-IPVS-OUT-FILTER"));
 }
 
 /// `TestAcceptIPVSTraffic`: KUBE-SERVICES with an external IP, a LoadBalancer and a NodePort,
