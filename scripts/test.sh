@@ -56,6 +56,9 @@ phase clippy cargo clippy --workspace --all-targets -- -D warnings || true
 phase clippy-wasm bash -c 'cargo clippy --workspace --target wasm32-unknown-unknown -- -D warnings &&
   cargo clippy -p svcsim-web --all-targets --target wasm32-unknown-unknown -- -D warnings' || true
 phase test cargo test --workspace || true
+# Issue 14: a quick performance regression check (CPU time, at the bench profile, 3x budgets;
+# crates/bench/src/budget.rs). The full-size measurements are the criterion benches, out of CI.
+phase budget cargo run --quiet --profile bench -p svcsim-bench -- budget || true
 # From .cargo/config.toml: the runner (wasm-bindgen-test-runner, in headless Chromium) and the
 # wasm-test profile (dev without debug info: test modules 10x smaller, wasm-bindgen 10x faster).
 phase test-wasm cargo test -p svcsim-web --target wasm32-unknown-unknown --profile wasm-test || true

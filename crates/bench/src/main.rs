@@ -6,7 +6,10 @@
 //! (`large`, `thresholds`, `small`, or `dataplane`: rules + iptables-save + 10,000 journeys on
 //! one node of a 10,000-Service cluster, as `benches/dataplane.rs` measures; or `page`: a
 //! cluster at each of `Limits::PAGE`, as `benches/limits.rs` measures, to check the page's
-//! limits as wasm.)
+//! limits as wasm; or `budget`: the quick regression check `scripts/test.sh` runs, see
+//! `budget.rs`.)
+
+mod budget;
 
 use std::time::Instant;
 use svcsim_engine::cluster::Cluster;
@@ -117,6 +120,12 @@ fn main() {
     }
     if which == "page" {
         page(runs);
+        return;
+    }
+    if which == "budget" {
+        if !budget::run() {
+            std::process::exit(1);
+        }
         return;
     }
     let scale = match which.as_str() {
