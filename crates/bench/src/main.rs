@@ -27,8 +27,9 @@ fn median(mut times: Vec<f64>) -> f64 {
 
 /// The data-plane measurement: returns (rules ms, iptables-save ms, 10k journeys ms) per run.
 fn dataplane(runs: usize) {
+    // As `benches/dataplane.rs`: 300 nodes, so every Service has its three endpoints.
     let scale = Scale {
-        nodes: 100,
+        nodes: 300,
         services: 10_000,
         pods_per_service: 3,
     };
