@@ -634,8 +634,57 @@ fn shared() -> &'static Cluster {
     })
 }
 
+/// The same on a dual-stack cluster (kind `ipFamily: dual`), my-service PreferDualStack: its
+/// pods and Services have IPv6 addresses and slices too, which kube-proxy's IPv4 rules ignore.
+fn shared_dual() -> &'static Cluster {
+    static C: OnceLock<Cluster> = OnceLock::new();
+    C.get_or_init(|| {
+        let dual_svc = CLUSTER_IP.replacen(
+            "spec:\n",
+            "spec:\n  ipFamilyPolicy: PreferDualStack\n",
+            1,
+        );
+        assert_ne!(dual_svc, CLUSTER_IP);
+        let c = cluster(
+            &[
+                "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: dual\nnodes:\n- role: control-plane\n- role: worker\n- role: worker\n",
+                &dual_svc,
+                &lb("Cluster").replace("name: my-service", "name: lb"),
+                BACKENDS,
+            ],
+            0,
+        );
+        let svc = c.store.service("default", "my-service").unwrap();
+        assert_eq!(svc.spec.cluster_ips.len(), 2, "dual-stack: {:?}", svc.spec);
+        c
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// On a dual-stack cluster, journeys (over IPv4) still end at one of the Service's IPv4
+    /// endpoints, never at an IPv6 one, and the reply reverses the NAT.
+    #[test]
+    fn dual_stack_journeys_end_at_an_ipv4_endpoint(
+        seed in any::<u64>(),
+        mode in prop::sample::select(vec![ProxyMode::Iptables, ProxyMode::Nftables, ProxyMode::Ipvs]),
+        by_name in any::<bool>(),
+    ) {
+        let c = shared_dual();
+        let target = if by_name {
+            "my-service:80".to_string()
+        } else {
+            format!("{}:80", svc_ip(c, "default", "my-service"))
+        };
+        let options = TraceOptions { mode: Some(mode), ..TraceOptions::default() };
+        let j = trace(c, &client(), &dest(&target), options, &mut Rng::new(seed)).unwrap();
+        let (_, endpoint, _, _) = connected(&j);
+        let eps = endpoints(c, "default", "my-service");
+        prop_assert!(eps.contains(endpoint), "{endpoint} not in {eps:?}");
+        prop_assert!(!endpoint.contains(':') || endpoint.matches(':').count() == 1, "{endpoint}");
+        prop_assert_eq!(j.reply.last().map(|h| h.after.dst), Some(j.hops[0].before.src));
+    }
 
     /// A journey to a Service with ready endpoints always ends at one of them, and the reply
     /// reverses the NAT: the client sees the address it connected to.
