@@ -17,10 +17,11 @@
 //!   by name (document your own choice with [`crate::trace::TraceOptions::via_node`]).
 
 use crate::api::core::{Pod, Service};
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, ObjectKey};
 use crate::ipv4::Cidr;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// kind's docker network when the node addresses say nothing else.
@@ -123,6 +124,15 @@ pub struct Topology {
     pub node_network: Option<Cidr>,
     /// docker's gateway (the nodes' default route).
     pub gateway: Ipv4Addr,
+    /// Pod addresses as written (`status.podIP`, `podIPs`) → the pod [`pod_with_ip`] picks:
+    /// the first Running one, else the first (a scan of every pod per lookup was a large part
+    /// of a journey at 10,000 Services, issue 14).
+    #[serde(skip)]
+    pod_by_ip: BTreeMap<String, (ObjectKey, bool)>,
+    /// Service addresses as written → the owner [`Topology::owner`]'s scan of the Services
+    /// finds first (ClusterIP, then load-balancer, then external IP of each in store order).
+    #[serde(skip)]
+    svc_by_ip: BTreeMap<String, Owner>,
 }
 
 impl Topology {
@@ -188,7 +198,15 @@ impl Topology {
             service_subnet: Cidr::parse(&cluster.config.service_subnet),
             node_network,
             gateway,
+            pod_by_ip: pod_index(cluster),
+            svc_by_ip: service_index(cluster),
         }
+    }
+
+    /// [`pod_with_ip`] from the index.
+    fn pod_at<'c>(&self, cluster: &'c Cluster, ip: Ipv4Addr) -> Option<&'c Pod> {
+        let (key, _) = self.pod_by_ip.get(&ip.to_string())?;
+        cluster.store.pods.get(key)
     }
 
     pub fn node(&self, name: &str) -> Option<&NodeNet> {
@@ -221,7 +239,7 @@ impl Topology {
         if ip.is_loopback() {
             return Owner::Loopback;
         }
-        if let Some(p) = pod_with_ip(cluster, ip) {
+        if let Some(p) = self.pod_at(cluster, ip) {
             return Owner::Pod {
                 namespace: p.metadata.namespace.clone(),
                 name: p.metadata.name.clone(),
@@ -233,21 +251,8 @@ impl Topology {
                 name: n.name.clone(),
             };
         }
-        let s = ip.to_string();
-        for svc in cluster.store.services.values() {
-            let key = || (svc.metadata.namespace.clone(), svc.metadata.name.clone());
-            if svc.spec.cluster_ip == s || svc.spec.cluster_ips.contains(&s) {
-                let (namespace, name) = key();
-                return Owner::ClusterIp { namespace, name };
-            }
-            if svc.status.load_balancer.ingress.iter().any(|i| i.ip == s) {
-                let (namespace, name) = key();
-                return Owner::LoadBalancerIp { namespace, name };
-            }
-            if svc.spec.external_ips.iter().any(|e| e.trim() == s) {
-                let (namespace, name) = key();
-                return Owner::ExternalIp { namespace, name };
-            }
+        if let Some(owner) = self.svc_by_ip.get(&ip.to_string()) {
+            return owner.clone();
         }
         if self.in_pod_subnet(ip) {
             return match self.node_for_pod_ip(ip) {
@@ -272,7 +277,10 @@ impl Topology {
             return Route::Local;
         }
         if me.pod_cidr.is_some_and(|c| c.contains(dst)) {
-            return match pod_with_ip(cluster, dst).filter(|p| p.spec.node_name == node) {
+            return match self
+                .pod_at(cluster, dst)
+                .filter(|p| p.spec.node_name == node)
+            {
                 Some(p) => Route::Veth {
                     namespace: p.metadata.namespace.clone(),
                     pod: p.metadata.name.clone(),
@@ -323,6 +331,62 @@ impl Topology {
             Route::DefaultGateway { via } => format!("default via {via} dev eth0"),
         }
     }
+}
+
+/// The index [`Topology`] keeps for [`pod_with_ip`]: each address as written, to the first
+/// Running pod with it, else the first pod.
+fn pod_index(cluster: &Cluster) -> BTreeMap<String, (ObjectKey, bool)> {
+    let mut index: BTreeMap<String, (ObjectKey, bool)> = BTreeMap::new();
+    for (key, p) in &cluster.store.pods {
+        if p.spec.host_network {
+            continue;
+        }
+        let running = p.status.phase == "Running";
+        let ips = std::iter::once(&p.status.pod_ip).chain(p.status.pod_ips.iter().map(|i| &i.ip));
+        for ip in ips.filter(|ip| !ip.is_empty()) {
+            match index.get_mut(ip.as_str()) {
+                None => {
+                    index.insert(ip.clone(), (key.clone(), running));
+                }
+                Some(slot) if running && !slot.1 => *slot = (key.clone(), true),
+                Some(_) => {}
+            }
+        }
+    }
+    index
+}
+
+/// The index [`Topology::owner`] keeps of Service addresses: the first Service (store order)
+/// with the address, and how it has it (ClusterIP before load-balancer before external IP).
+fn service_index(cluster: &Cluster) -> BTreeMap<String, Owner> {
+    let mut index: BTreeMap<String, Owner> = BTreeMap::new();
+    for svc in cluster.store.services.values() {
+        let (namespace, name) = (&svc.metadata.namespace, &svc.metadata.name);
+        let cluster_ips = std::iter::once(&svc.spec.cluster_ip).chain(&svc.spec.cluster_ips);
+        for ip in cluster_ips {
+            index.entry(ip.clone()).or_insert_with(|| Owner::ClusterIp {
+                namespace: namespace.clone(),
+                name: name.clone(),
+            });
+        }
+        for ing in &svc.status.load_balancer.ingress {
+            index
+                .entry(ing.ip.clone())
+                .or_insert_with(|| Owner::LoadBalancerIp {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                });
+        }
+        for e in &svc.spec.external_ips {
+            index
+                .entry(e.trim().to_string())
+                .or_insert_with(|| Owner::ExternalIp {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                });
+        }
+    }
+    index
 }
 
 /// The pod holding `ip` on the pod network (hostNetwork pods share their node's IP and are
@@ -451,5 +515,64 @@ mod tests {
                 name: "kube-dns".into()
             }
         );
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::manifest::Source;
+
+    /// The indexes answer what the scans they replace answered, for every pod and Service
+    /// address of an example cluster (and a few that belong to nobody).
+    #[test]
+    fn indexes_agree_with_the_scans() {
+        let text = concat!(
+            include_str!("../../../../assets/examples/clusterip.yaml"),
+            "\n---\n",
+            include_str!("../../../../assets/examples/loadbalancer.yaml")
+        );
+        let (c, _) = Cluster::from_sources(&[Source::new("x.yaml", text)], 3);
+        let topo = Topology::from_cluster(&c);
+        let mut ips: Vec<Ipv4Addr> = c
+            .store
+            .pods
+            .values()
+            .filter_map(|p| p.status.pod_ip.parse().ok())
+            .collect();
+        for s in c.store.services.values() {
+            ips.extend(
+                s.spec
+                    .cluster_ips
+                    .iter()
+                    .filter_map(|ip| ip.parse::<Ipv4Addr>().ok()),
+            );
+            ips.extend(
+                s.status
+                    .load_balancer
+                    .ingress
+                    .iter()
+                    .filter_map(|i| i.ip.parse::<Ipv4Addr>().ok()),
+            );
+        }
+        ips.extend(["10.244.9.9", "10.96.9.9", "8.8.8.8"].map(|s| s.parse::<Ipv4Addr>().unwrap()));
+        assert!(ips.len() > 8);
+        for ip in ips {
+            let scanned = pod_with_ip(&c, ip).map(|p| p.metadata.uid.clone());
+            let indexed = topo.pod_at(&c, ip).map(|p| p.metadata.uid.clone());
+            assert_eq!(scanned, indexed, "{ip}");
+            let s = ip.to_string();
+            let by_scan = c.store.services.values().find_map(|svc| {
+                let (namespace, name) = (svc.metadata.namespace.clone(), svc.metadata.name.clone());
+                if svc.spec.cluster_ip == s || svc.spec.cluster_ips.contains(&s) {
+                    Some(Owner::ClusterIp { namespace, name })
+                } else if svc.status.load_balancer.ingress.iter().any(|i| i.ip == s) {
+                    Some(Owner::LoadBalancerIp { namespace, name })
+                } else {
+                    None
+                }
+            });
+            assert_eq!(topo.svc_by_ip.get(&s).cloned(), by_scan, "{ip}");
+        }
     }
 }
