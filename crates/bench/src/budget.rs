@@ -116,9 +116,11 @@ pub fn run() -> bool {
     ok
 }
 
-// What each case measured when the budgets were set (the medians of `bench_apply budget` at the
-// bench profile on the project's 2-core machine, 2026-12-08).
-// Measured: 424 ms, 0.6 ms (rounded up to 1 ms: a clock tick's noise), 31.8 ms.
-const MEASURED_APPLY_MS: f64 = 425.0;
+// What each case measured when the budgets were set: the highest median of `bench_apply
+// budget` at the bench profile on the project's 2-core machine (2026-12-08). CPU time still
+// grows when the machine is busy (shared caches and memory bandwidth): alone it measured
+// 424 ms, 0.6 ms and 31.8 ms; inside a CI run beside a fuzzer and two benchmarks, 633 ms,
+// 1.0 ms and 64.1 ms. The budgets are three times the latter.
+const MEASURED_APPLY_MS: f64 = 633.0;
 const MEASURED_DELETE_MS: f64 = 1.0;
-const MEASURED_RULES_MS: f64 = 32.0;
+const MEASURED_RULES_MS: f64 = 64.0;
